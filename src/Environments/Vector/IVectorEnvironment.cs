@@ -1,0 +1,117 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.Vector;
+
+/// <summary>When a vector environment resets a sub-environment whose episode ended (Gymnasium's AutoresetMode).</summary>
+public enum AutoresetMode
+{
+    /// <summary>
+    /// The step that ends an episode returns its last observation; the next call to Step ignores that
+    /// environment's action and resets it (Gymnasium's default).
+    /// </summary>
+    NextStep,
+
+    /// <summary>
+    /// The step that ends an episode resets at once and returns the first observation of the next
+    /// episode; the last observation is in <see cref="VectorStepBuffers.FinalObservation"/>.
+    /// </summary>
+    SameStep,
+}
+
+/// <summary>
+/// A batch of environments stepped together, with struct-of-arrays results written into
+/// caller-owned <see cref="VectorStepBuffers"/>. Observations are flat floats
+/// (<see cref="Space.FlatSize"/> per environment). Discrete actions are given as ints, continuous
+/// actions as flat floats (<see cref="ActionSize"/> per environment).
+/// </summary>
+public interface IVectorEnvironment : IDisposable
+{
+    /// <summary>Number of sub-environments.</summary>
+    int NumEnvs { get; }
+
+    /// <summary>The observation space of one sub-environment.</summary>
+    Space SingleObservationSpace { get; }
+
+    /// <summary>The action space of one sub-environment.</summary>
+    Space SingleActionSpace { get; }
+
+    /// <summary>Floats per observation.</summary>
+    int ObservationSize { get; }
+
+    /// <summary>Floats per continuous action (1 for discrete actions).</summary>
+    int ActionSize { get; }
+
+    /// <summary>The autoreset mode.</summary>
+    AutoresetMode AutoresetMode { get; }
+
+    /// <summary>
+    /// Resets every sub-environment (sub-environment i gets seed + i when a seed is given) and writes
+    /// the observations into <paramref name="observations"/> (NumEnvs x ObservationSize).
+    /// </summary>
+    void Reset(int? seed, Span<float> observations);
+
+    /// <summary>Steps every sub-environment with a discrete action.</summary>
+    void Step(ReadOnlySpan<int> actions, VectorStepBuffers results);
+
+    /// <summary>Steps every sub-environment with a continuous action (NumEnvs x ActionSize floats).</summary>
+    void Step(ReadOnlySpan<float> actions, VectorStepBuffers results);
+}
+
+/// <summary>Caller-owned result buffers of <see cref="IVectorEnvironment.Step(ReadOnlySpan{int}, VectorStepBuffers)"/>, reused every step.</summary>
+public sealed class VectorStepBuffers
+{
+    private readonly float[] _observations;
+    private readonly float[] _finalObservations;
+    private readonly double[] _rewards;
+    private readonly bool[] _terminated;
+    private readonly bool[] _truncated;
+    private readonly bool[] _hasFinalObservation;
+
+    /// <summary>Allocates buffers for <paramref name="numEnvs"/> environments of <paramref name="observationSize"/> floats.</summary>
+    public VectorStepBuffers(int numEnvs, int observationSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(observationSize, 1);
+        NumEnvs = numEnvs;
+        ObservationSize = observationSize;
+        _observations = new float[numEnvs * observationSize];
+        _finalObservations = new float[numEnvs * observationSize];
+        _rewards = new double[numEnvs];
+        _terminated = new bool[numEnvs];
+        _truncated = new bool[numEnvs];
+        _hasFinalObservation = new bool[numEnvs];
+    }
+
+    /// <summary>Allocates buffers that fit <paramref name="env"/>.</summary>
+    public static VectorStepBuffers For(IVectorEnvironment env) => new(env.NumEnvs, env.ObservationSize);
+
+    /// <summary>Number of environments.</summary>
+    public int NumEnvs { get; }
+
+    /// <summary>Floats per observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Observations after the step (NumEnvs x ObservationSize).</summary>
+    public Span<float> Observations => _observations;
+
+    /// <summary>Rewards of the step.</summary>
+    public Span<double> Rewards => _rewards;
+
+    /// <summary>Terminated flags of the step.</summary>
+    public Span<bool> Terminated => _terminated;
+
+    /// <summary>Truncated flags of the step.</summary>
+    public Span<bool> Truncated => _truncated;
+
+    /// <summary>Whether environment <paramref name="env"/> has a final observation from this step (SameStep mode, episode ended).</summary>
+    public Span<bool> HasFinalObservation => _hasFinalObservation;
+
+    /// <summary>The last observation of the episode that environment <paramref name="env"/> ended in this step (SameStep mode).</summary>
+    public ReadOnlySpan<float> FinalObservation(int env) => _finalObservations.AsSpan(env * ObservationSize, ObservationSize);
+
+    /// <summary>Writable final-observation slot of environment <paramref name="env"/> (for implementations).</summary>
+    public Span<float> FinalObservationSlot(int env) => _finalObservations.AsSpan(env * ObservationSize, ObservationSize);
+
+    /// <summary>The observation of environment <paramref name="env"/>.</summary>
+    public Span<float> Observation(int env) => _observations.AsSpan(env * ObservationSize, ObservationSize);
+}
