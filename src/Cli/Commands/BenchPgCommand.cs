@@ -38,9 +38,10 @@ internal static class BenchPgCommand
         var threads = new Option<int>("--threads") { Description = "Runs in parallel.", DefaultValueFactory = _ => 1 };
         var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file." };
         var png = new Option<FileInfo?>("--png") { Description = "PNG of the curves (one per environment: the id is added to the name); default pg-bench.png." };
+        var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the tables as Markdown to this file." };
 
         var command = new Command("pg", "Sample complexity of vanilla PG, normalized PG, N-PG-IGT, HARPG and N-HARPG (Fatkhullin et al. 2023).");
-        foreach (var option in new Option[] { environments, seeds, steps, batch, hessianBatch, stepSize, threads, json, png })
+        foreach (var option in new Option[] { environments, seeds, steps, batch, hessianBatch, stepSize, threads, json, png, markdown })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
@@ -67,6 +68,11 @@ internal static class BenchPgCommand
                 WriteAtomically(jsonFile.FullName, JsonSerializer.SerializeToUtf8Bytes(report, s_jsonOptions));
                 AnsiConsole.MarkupLine($"json: {Markup.Escape(jsonFile.FullName)}");
             }
+            if (parseResult.GetValue(markdown) is { } markdownFile)
+            {
+                WriteAtomically(markdownFile.FullName, System.Text.Encoding.UTF8.GetBytes(Markdown(report)));
+                AnsiConsole.MarkupLine($"markdown: {Markup.Escape(markdownFile.FullName)}");
+            }
             return 0;
         });
         return command;
@@ -89,25 +95,29 @@ internal static class BenchPgCommand
         }
     }
 
-    /// <summary>Per-environment choices: horizon H, policy, the return threshold for "steps to threshold".</summary>
-    internal sealed record EnvironmentSetup(string Id, int Horizon, double Threshold, int[] Hidden, bool Gaussian);
+    /// <summary>
+    /// Per-environment choices: horizon H, policy, the return threshold for "steps to threshold", and
+    /// gamma_0 of the unnormalized methods (PG, HARPG) and of the normalized ones (N-PG, N-PG-IGT,
+    /// N-HARPG), picked by short sweeps over {1e-4, 1e-3, 3e-3, 0.01, 0.1, 0.3, 1, 3} (2 seeds, 30k steps; benchmarks/README.md).
+    /// </summary>
+    internal sealed record EnvironmentSetup(string Id, int Horizon, double Threshold, int[] Hidden, bool Gaussian, double PgStepSize, double HarpgStepSize, double NormalizedStepSize);
 
     /// <summary>The paper's settings where it gives them (CartPole H = 200, softmax MLP 32x32; Gaussian MLP 64x64 for control).</summary>
     internal static EnvironmentSetup Setup(string id) => id switch
     {
-        "CartPole-v1" => new(id, 200, 150, [32, 32], false),
-        "Acrobot-v1" => new(id, 500, -150, [32, 32], false),
-        "Pendulum-v1" => new(id, 200, -600, [64, 64], true),
-        "MountainCarContinuous-v0" => new(id, 999, 0, [64, 64], true),
+        "CartPole-v1" => new(id, 200, 150, [32, 32], false, 0.01, 0.003, 0.3),
+        "Acrobot-v1" => new(id, 500, -200, [32, 32], false, 1e-3, 3e-4, 0.3),
+        "Pendulum-v1" => new(id, 200, -1000, [64, 64], true, 3e-3, 1e-4, 0.1),
+        "MountainCarContinuous-v0" => new(id, 999, 0, [64, 64], true, 1e-3, 1e-4, 0.1),
         _ => throw new ArgumentException($"rl bench pg knows CartPole-v1, Acrobot-v1, Pendulum-v1 and MountainCarContinuous-v0; got '{id}'.", nameof(id)),
     };
 
     /// <summary>gamma_0 per method (eta_0 = 1 for all, as in the paper).</summary>
     internal static double DefaultStepSize(PolicyGradientMethod method, EnvironmentSetup setup) => method switch
     {
-        PolicyGradientMethod.Vanilla => setup.Gaussian ? 1e-4 : 1e-3,
-        PolicyGradientMethod.Harpg => setup.Gaussian ? 1e-4 : 1e-3,
-        _ => 1.0,
+        PolicyGradientMethod.Vanilla => setup.PgStepSize,
+        PolicyGradientMethod.Harpg => setup.HarpgStepSize,
+        _ => setup.NormalizedStepSize,
     };
 
     internal sealed record Report(Settings Settings, IReadOnlyList<EnvironmentReport> Environments);
@@ -267,18 +277,43 @@ internal static class BenchPgCommand
             table.AddColumn("gamma_0");
             foreach (var budget in environment.Budgets) table.AddColumn($"return @ {budget:N0} steps");
             table.AddColumn($"steps to return >= {environment.Threshold} (median, seeds)");
+            table.AddColumn("diverged");
             foreach (var method in environment.Methods)
             {
-                var cells = new List<string> { method.Method + (method.Failure is null ? "" : " (diverged)"), method.StepSize.ToString("G3", CultureInfo.InvariantCulture) };
-                for (var k = 0; k < environment.Budgets.Length; k++)
-                    cells.Add($"{method.ReturnMeanAtBudgets[k]:F1} ± {method.ReturnStdAtBudgets[k]:F1}");
-                cells.Add(method.MedianStepsToThreshold is { } median
-                    ? $"{median:N0} ({method.SeedsReachingThreshold}/{method.Runs.Count})"
-                    : $"- (0/{method.Runs.Count})");
-                table.AddRow(cells.Select(Markup.Escape).ToArray());
+                table.AddRow(Cells(method, environment.Budgets.Length).Select(Markup.Escape).ToArray());
             }
             AnsiConsole.Write(table);
         }
+    }
+
+    private static List<string> Cells(MethodReport method, int budgets)
+    {
+        var cells = new List<string> { method.Method, method.StepSize.ToString("G3", CultureInfo.InvariantCulture) };
+        for (var k = 0; k < budgets; k++)
+            cells.Add(string.Create(CultureInfo.InvariantCulture, $"{method.ReturnMeanAtBudgets[k]:F1} ± {method.ReturnStdAtBudgets[k]:F1}"));
+        cells.Add(method.MedianStepsToThreshold is { } median
+            ? string.Create(CultureInfo.InvariantCulture, $"{median:N0} ({method.SeedsReachingThreshold}/{method.Runs.Count})")
+            : $"- (0/{method.Runs.Count})");
+        cells.Add($"{method.Runs.Count(r => r.Failure is not null)}/{method.Runs.Count}");
+        return cells;
+    }
+
+    internal static string Markdown(Report report)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var environment in report.Environments)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{environment.Id}, H = {environment.Horizon}, {environment.Policy}, {report.Settings.Seeds} seeds, {report.Settings.Steps:N0} steps; mean ± std over seeds of the iteration return\n\n");
+            text.Append("| method | gamma_0 |");
+            foreach (var budget in environment.Budgets) text.Append(CultureInfo.InvariantCulture, $" return @ {budget:N0} |");
+            text.Append(CultureInfo.InvariantCulture, $" steps to return >= {environment.Threshold} (median, seeds reaching) | diverged |\n|");
+            for (var k = 0; k < environment.Budgets.Length + 4; k++) text.Append("---|");
+            text.Append('\n');
+            foreach (var method in environment.Methods)
+                text.Append("| ").Append(string.Join(" | ", Cells(method, environment.Budgets.Length))).Append(" |\n");
+            text.Append('\n');
+        }
+        return text.ToString();
     }
 
     internal static string PlotPath(string path, string id, int environments)
