@@ -98,7 +98,7 @@ internal static class BenchPgCommand
     /// <summary>
     /// Per-environment choices: horizon H, policy, the return threshold for "steps to threshold", and
     /// gamma_0 of the unnormalized methods (PG, HARPG) and of the normalized ones (N-PG, N-PG-IGT,
-    /// N-HARPG), picked by short sweeps over {1e-4, 1e-3, 3e-3, 0.01, 0.1, 0.3, 1, 3} (2 seeds, 30k steps; benchmarks/README.md).
+    /// N-HARPG), picked by short sweeps (2 seeds, 30k steps; the grids are in benchmarks/README.md).
     /// </summary>
     internal sealed record EnvironmentSetup(string Id, int Horizon, double Threshold, int[] Hidden, bool Gaussian, double PgStepSize, double HarpgStepSize, double NormalizedStepSize);
 
