@@ -280,6 +280,20 @@ public sealed class PolicyGradientTests
         Assert.Equal(0.5, algorithm.Parameters[0], 0.15);
     }
 
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void An_iteration_without_a_fitted_baseline_does_not_allocate(PolicyGradientMethod method)
+    {
+        using var environment = PolicyGradientEnvironment.Create(new TwoStateMdp());
+        var algorithm = PolicyGradientAlgorithm.Create(method, SoftmaxPolicy.Neural(2, [8], 2), environment,
+            new PolicyGradientOptions { Horizon = Horizon, Discount = Discount, BatchSteps = 20, Baseline = PolicyGradientBaseline.MeanReturn });
+        algorithm.Step();
+        algorithm.Step();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++) algorithm.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void A_nan_gradient_stops_training_naming_the_iteration_and_leaves_the_parameters()
     {
