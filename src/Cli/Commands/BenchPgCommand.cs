@@ -53,7 +53,15 @@ internal static class BenchPgCommand
                 parseResult.GetValue(hessianBatch),
                 parseResult.GetValue(stepSize),
                 parseResult.GetValue(threads));
-            settings.Validate();
+            try
+            {
+                settings.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+                return 1;
+            }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             WriteTables(report);
             var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-bench.png");
