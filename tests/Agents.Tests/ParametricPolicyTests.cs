@@ -206,6 +206,40 @@ public sealed class ParametricPolicyTests
     }
 
     [Fact]
+    public void Mlp_trained_with_adam_fits_a_value_function_as_a_critic_would()
+    {
+        // Regression of sin(2x) on [-1, 1]: forward, output gradient of the squared error, backward, Adam.
+        var critic = new Mlp(1, [8, 8], 1);
+        var theta = new double[critic.ParameterCount];
+        critic.Initialize(theta, new Random(3));
+        var adam = new AdamOptimizer(theta.Length, new AdamOptions { LearningRate = 0.03 });
+        var gradient = new double[theta.Length];
+        var output = new double[1];
+        double MeanSquaredError(bool accumulate)
+        {
+            var total = 0.0;
+            for (var k = 0; k < 16; k++)
+            {
+                var x = -1.0 + 2.0 * k / 15;
+                critic.Forward(theta, [x], output);
+                var error = output[0] - Math.Sin(2 * x);
+                total += error * error / 16;
+                if (accumulate) critic.Backward(theta, [2 * error / 16], gradient);
+            }
+            return total;
+        }
+        var initial = MeanSquaredError(false);
+        for (var step = 0; step < 600; step++)
+        {
+            Array.Clear(gradient);
+            MeanSquaredError(true);
+            adam.Step(theta, gradient);
+        }
+        var final = MeanSquaredError(false);
+        Assert.True(final < 0.002 && final < initial / 20, $"error {initial} -> {final}");
+    }
+
+    [Fact]
     public void Hot_paths_do_not_allocate()
     {
         var (policy, theta, observation, action) = Setup("mlp-gaussian", 2);
