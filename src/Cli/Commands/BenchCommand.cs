@@ -11,6 +11,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Run end-to-end benchmark workloads and report medians.");
         // One line per suite.
         command.Subcommands.Add(BoostingBench.CreateCommand());
+        command.Subcommands.Add(BenchPgCommand.Create());
         return command;
     }
 }
