@@ -1,0 +1,32 @@
+using RLFramework.Agents.Parametric;
+
+namespace RLFramework.Agents.PolicyGradient;
+
+/// <summary>
+/// Vanilla policy gradient with the GPOMDP estimator (Baxter and Bartlett 2001):
+/// <code>
+/// tau_t ~ pi_{theta_t}
+/// g_t = g(tau_t, theta_t) = sum_t (sum_{h>=t} gamma^h r_h) grad log pi_{theta_t}(a_t|s_t)
+/// theta_{t+1} = theta_t + gamma_t g_t,   gamma_t = gamma_0 (2/(t+2))^(2/3)
+/// </code>
+/// The baseline of Fatkhullin et al. 2023's experiments (arXiv 2302.01734).
+/// </summary>
+public sealed class VanillaPolicyGradient : PolicyGradientAlgorithm
+{
+    private readonly double[] _gradient;
+
+    /// <summary>Creates the algorithm; the policy is initialized from <see cref="PolicyGradientOptions.Seed"/>.</summary>
+    public VanillaPolicyGradient(IParametricPolicy policy, PolicyGradientEnvironment environment, PolicyGradientOptions options)
+        : base(policy, environment, options) => _gradient = new double[policy.ParameterCount];
+
+    /// <inheritdoc />
+    public override string Name => "PG";
+
+    private protected override (double StepSize, double Momentum, double DirectionNorm) Propose(int t, Span<double> next)
+    {
+        var gamma = PolicyGradientSchedules.VanillaStep(Options.StepSize, t);
+        SampleGradient(Theta, _gradient);
+        var norm = Ascend(_gradient, gamma, normalized: false, next);
+        return (gamma, double.NaN, norm);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using RLFramework.Boosting.Data;
+
+namespace RLFramework.Boosting.Splitting;
+
+/// <summary>
+/// Finds the best split of a set of nodes from their histograms. For an oblivious level the nodes are all
+/// the (non-empty) nodes of the level and a candidate's score is the sum of its node scores; for a greedy
+/// node the set holds that one node. A candidate is invalid when, in any node, a child would get fewer than
+/// <c>minSamples</c> samples, or when it equals a split already on the path (<c>excluded</c>).
+/// The node-sum is multiplied by the feature's weight. Ties go to the first candidate in
+/// feature-major, threshold-ascending order (strict &gt;), as in the reference.
+/// </summary>
+internal sealed class SplitFinder
+{
+    private readonly double[] _scores = new double[BinnedBatch.MaxBinsPerFeature];
+    private const int PrefixLane = BinnedBatch.MaxBinsPerFeature;
+    private double[] _left = new double[8];
+    private readonly double[] _prefix = new double[4 * PrefixLane];
+
+    /// <summary>Best candidate over all features, or <see cref="SplitCandidate.None"/>.</summary>
+    /// <param name="data">The binned batch.</param>
+    /// <param name="outputCount">Number of split gradient columns K.</param>
+    /// <param name="stride">Histogram row stride (slot K = count).</param>
+    /// <param name="hists">Histograms of the nodes (each node non-empty).</param>
+    /// <param name="totals">Node totals, <c>totals[node * stride + s]</c>.</param>
+    /// <param name="minSamples">Minimum samples per child.</param>
+    /// <param name="weights">Per-feature score multipliers (empty: all 1).</param>
+    /// <param name="excluded">(feature, bin) pairs already used on the path.</param>
+    public SplitCandidate FindBest<TScore>(
+        BinnedBatch data, int outputCount, int stride, ReadOnlySpan<double[]> hists, ReadOnlySpan<double> totals,
+        int minSamples, ReadOnlySpan<float> weights, ReadOnlySpan<(int Feature, int Bin)> excluded)
+        where TScore : struct, ISplitScore
+    {
+        if (_left.Length < stride)
+            _left = new double[stride];
+        var best = SplitCandidate.None;
+        for (var f = 0; f < data.FeatureCount; f++)
+        {
+            var bins = data.BinCount[f];
+            var categorical = data.IsCategorical[f];
+            // Numerical: candidates b = 0..bins-2 (threshold b); categorical: b = 1..bins-1 (category b-1).
+            var first = categorical ? 1 : 0;
+            var end = categorical ? bins : bins - 1;
+            if (end <= first)
+                continue;
+            var scores = _scores.AsSpan(0, end);
+            scores.Clear();
+            var offset = data.BinOffset[f] * stride;
+            for (var node = 0; node < hists.Length; node++)
+            {
+                var hist = hists[node].AsSpan(offset, bins * stride);
+                var total = totals.Slice(node * stride, stride);
+                if (categorical)
+                    ScoreCategorical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+                else if (stride == 4)
+                    ScoreNumericalStride4<TScore>(hist, total, outputCount, minSamples, scores);
+                else
+                    ScoreNumerical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+            }
+            var weight = weights.IsEmpty ? 1.0 : weights[f];
+            for (var b = first; b < end; b++)
+            {
+                var s = scores[b];
+                if (double.IsNegativeInfinity(s) || IsExcluded(excluded, f, b))
+                    continue;
+                s *= weight;
+                if (s > best.Score)
+                    best = new SplitCandidate(f, b, categorical, s);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// <see cref="ScoreNumerical{TScore}"/> for up to 3 outputs (histogram stride 4), four candidates per step:
+    /// one pass turns the node's bins into prefix sums, one array per lane (sums 0..2, zero past the outputs; count
+    /// from slot k), then each step
+    /// scores four thresholds with Vector256 arithmetic. Padding candidates past the last threshold have count 0
+    /// and are therefore invalid.
+    /// </summary>
+    private void ScoreNumericalStride4<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int minSamples, Span<double> scores)
+        where TScore : struct, ISplitScore
+    {
+        var count = scores.Length;
+        var padded = (count + 3) & ~3;
+        var prefix = _prefix.AsSpan();
+        var p0 = prefix[..padded];
+        var p1 = prefix.Slice(PrefixLane, padded);
+        var p2 = prefix.Slice(2 * PrefixLane, padded);
+        var pc = prefix.Slice(3 * PrefixLane, padded);
+        double a0 = 0, a1 = 0, a2 = 0, ac = 0;
+        for (var b = 0; b < count; b++)
+        {
+            var bin = hist.Slice(b * 4, 4);
+            p0[b] = a0 += bin[0];
+            p1[b] = a1 += k > 1 ? bin[1] : 0;
+            p2[b] = a2 += k > 2 ? bin[2] : 0;
+            pc[b] = ac += bin[k];
+        }
+        for (var b = count; b < padded; b++)
+            p0[b] = p1[b] = p2[b] = pc[b] = 0;
+        var t0 = Vector256.Create(total[0]);
+        var t1 = Vector256.Create(k > 1 ? total[1] : 0);
+        var t2 = Vector256.Create(k > 2 ? total[2] : 0);
+        var n = Vector256.Create(total[k]);
+        var min = Vector256.Create((double)minSamples);
+        var invalid = Vector256.Create(double.NegativeInfinity);
+        ref var s = ref MemoryMarshal.GetReference(_scores.AsSpan());
+        for (var b = 0; b < padded; b += 4)
+        {
+            var l0 = Vector256.Create(p0.Slice(b, 4));
+            var l1 = Vector256.Create(p1.Slice(b, 4));
+            var l2 = Vector256.Create(p2.Slice(b, 4));
+            var nl = Vector256.Create(pc.Slice(b, 4));
+            var r0 = t0 - l0;
+            var r1 = t1 - l1;
+            var r2 = t2 - l2;
+            var nr = n - nl;
+            var sl = l0 * l0 + l1 * l1 + l2 * l2;
+            var sr = r0 * r0 + r1 * r1 + r2 * r2;
+            var score = TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
+            var current = Vector256.LoadUnsafe(ref s, (nuint)b);
+            Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
+        }
+    }
+
+    private void ScoreNumerical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
+        where TScore : struct, ISplitScore
+    {
+        var left = _left.AsSpan(0, stride);
+        left.Clear();
+        var n = total[k];
+        for (var b = 0; b < scores.Length; b++)
+        {
+            var bin = hist.Slice(b * stride, stride);
+            for (var s = 0; s <= k; s++)
+                left[s] += bin[s];
+            var nl = left[k];
+            var nr = n - nl;
+            if (nl < minSamples || nr < minSamples)
+            {
+                scores[b] = double.NegativeInfinity;
+                continue;
+            }
+            double sl = 0, sr = 0;
+            for (var s = 0; s < k; s++)
+            {
+                var l = left[s];
+                var r = total[s] - l;
+                sl += l * l;
+                sr += r * r;
+            }
+            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+        }
+    }
+
+    private static void ScoreCategorical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
+        where TScore : struct, ISplitScore
+    {
+        var n = total[k];
+        for (var b = 1; b < scores.Length; b++)
+        {
+            var right = hist.Slice(b * stride, stride);
+            var nr = right[k];
+            var nl = n - nr;
+            if (nl < minSamples || nr < minSamples)
+            {
+                scores[b] = double.NegativeInfinity;
+                continue;
+            }
+            double sl = 0, sr = 0;
+            for (var s = 0; s < k; s++)
+            {
+                var r = right[s];
+                var l = total[s] - r;
+                sl += l * l;
+                sr += r * r;
+            }
+            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+        }
+    }
+
+    /// <summary>Score of a node left unsplit: Finish(|S|^2 / n) (the greedy rule's parent score).</summary>
+    public static double NodeScore<TScore>(ReadOnlySpan<double> total, int k) where TScore : struct, ISplitScore
+    {
+        var sq = 0.0;
+        for (var s = 0; s < k; s++)
+            sq += total[s] * total[s];
+        return TScore.Finish(sq / total[k]);
+    }
+
+    private static bool IsExcluded(ReadOnlySpan<(int Feature, int Bin)> excluded, int feature, int bin)
+    {
+        foreach (var (f, b) in excluded)
+        {
+            if (f == feature && b == bin)
+                return true;
+        }
+        return false;
+    }
+}
