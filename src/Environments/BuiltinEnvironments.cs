@@ -5,5 +5,6 @@ internal static class BuiltinEnvironments
 {
     internal static void RegisterAll()
     {
+        MiniGrid.MiniGridEnvironments.RegisterAll();
     }
 }
