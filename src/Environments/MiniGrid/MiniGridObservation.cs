@@ -8,12 +8,14 @@ namespace RLFramework.Environments.MiniGrid;
 public sealed class MiniGridObservation
 {
     private readonly byte[] _image;
+    private readonly int _length;
 
     internal MiniGridObservation(int width, int height, IReadOnlyList<string> missions)
     {
         ImageWidth = width;
         ImageHeight = height;
-        _image = new byte[width * height * 3];
+        _length = width * height * 3;
+        _image = new byte[_length + 1]; // + 1: slack for the view's 4-byte stores
         Missions = missions;
     }
 
@@ -24,7 +26,7 @@ public sealed class MiniGridObservation
     public int ImageHeight { get; }
 
     /// <summary>The image: ImageWidth x ImageHeight x 3 bytes, index (x * ImageHeight + y) * 3 + channel.</summary>
-    public ReadOnlyMemory<byte> Image => _image;
+    public ReadOnlyMemory<byte> Image => new(_image, 0, _length);
 
     /// <summary>The agent's direction: 0 east, 1 south, 2 west, 3 north.</summary>
     public int Direction { get; internal set; }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RLFramework.Environments.MiniGrid;
@@ -31,6 +32,17 @@ internal sealed class MiniGridWorld
 
     /// <summary>The agent's cell in the view, (3, 6), as an index x * 7 + y.</summary>
     public const int AgentViewCell = (3 * ViewSize) + (ViewSize - 1);
+
+    /// <summary>1 when a cell lets sight through, indexed by type | state << 4: walls and closed or locked doors do not.</summary>
+    private static readonly byte[] s_transparent = BuildTransparency();
+
+    /// <summary>
+    /// MiniGrid's process_vis for one view row, tabulated: index (seeds << 7) | transparent, where
+    /// seeds are the row's cells already visible and transparent its see-through cells (bit i = view
+    /// x = i); entry = visible cells of the row | (cells of the row above made visible) << 7. Built by
+    /// running the reference sweep (i = 0..5 rightwards, then i = 6..1 leftwards) on every input.
+    /// </summary>
+    private static readonly ushort[] s_rowVisibility = BuildRowVisibility();
 
     private static readonly int[] s_dx = [1, 0, -1, 0];
     private static readonly int[] s_dy = [0, 1, 0, -1];
@@ -94,7 +106,7 @@ internal sealed class MiniGridWorld
             Width = width;
             Height = height;
             Stride = width + (2 * Padding);
-            _cells = new WorldCell[Stride * (height + (2 * Padding))];
+            _cells = new WorldCell[(Stride * (height + (2 * Padding))) + 1]; // + 1: slack for 4-byte reads
             ComputeOffsets();
         }
 
@@ -188,25 +200,75 @@ internal sealed class MiniGridWorld
     /// <summary>
     /// Writes the egocentric 7x7 view ([x][y][channel] bytes) that MiniGrid's gen_obs returns:
     /// the slice ahead of the agent, occlusion unless <paramref name="seeThroughWalls"/>, and the
-    /// agent's own cell showing what it carries.
+    /// agent's own cell showing what it carries. <paramref name="image"/> needs one byte of slack
+    /// after the 147 image bytes: cells are stored as 4-byte words, each overwriting the previous
+    /// word's spare byte.
     /// </summary>
+    [SkipLocalsInit]
     public void RenderView(Span<byte> image, bool seeThroughWalls)
     {
-        Span<WorldCell> view = MemoryMarshal.Cast<byte, WorldCell>(image[..ImageBytes]);
+        if (image.Length < ImageBytes + 1)
+        {
+            throw new ArgumentException($"The view buffer needs {ImageBytes + 1} bytes.", nameof(image));
+        }
+
+        ref WorldCell cells = ref MemoryMarshal.GetArrayDataReference(_cells);
         ReadOnlySpan<int> offsets = _viewOffsets.AsSpan(AgentDirection * ViewCells, ViewCells);
-        WorldCell[] cells = _cells;
+        ref int offset = ref MemoryMarshal.GetReference(offsets);
+        ref byte transparentTable = ref MemoryMarshal.GetArrayDataReference(s_transparent);
         int agent = AgentIndex;
-        for (int k = 0; k < ViewCells; k++)
+        Span<uint> view = stackalloc uint[ViewCells];
+        Span<int> transparentRows = stackalloc int[ViewSize];
+
+        // Gather the 49 cells as (type | colour << 8 | state << 16) words and each row's see-through bits (bit i = view x).
+        for (int j = 0; j < ViewSize; j++)
         {
-            view[k] = cells[agent + offsets[k]];
+            int row = 0;
+            for (int i = 0; i < ViewSize; i++)
+            {
+                int k = (i * ViewSize) + j;
+                ref byte cell = ref Unsafe.As<WorldCell, byte>(ref Unsafe.Add(ref cells, agent + Unsafe.Add(ref offset, k)));
+                uint word = Unsafe.ReadUnaligned<uint>(ref cell) & 0xFFFFFF;
+                view[k] = word;
+                row |= Unsafe.Add(ref transparentTable, (int)((word & 0xF) | ((word >> 12) & 0x30))) << i;
+            }
+
+            transparentRows[j] = row;
         }
 
-        if (!seeThroughWalls)
+        // MiniGrid's process_vis, one row at a time from the agent's row upwards (see s_rowVisibility).
+        Span<int> visibleRows = stackalloc int[ViewSize];
+        if (seeThroughWalls)
         {
-            HideOccluded(view);
+            visibleRows.Fill(0x7F);
+        }
+        else
+        {
+            int seeds = 1 << (ViewSize / 2);
+            for (int j = ViewSize - 1; j >= 0; j--)
+            {
+                int entry = s_rowVisibility[(seeds << 7) | transparentRows[j]];
+                visibleRows[j] = entry & 0x7F;
+                seeds = entry >> 7;
+            }
         }
 
-        view[AgentViewCell] = Carrying;
+        ref byte output = ref MemoryMarshal.GetReference(image);
+        for (int i = 0; i < ViewSize; i++)
+        {
+            for (int j = 0; j < ViewSize; j++)
+            {
+                int k = (i * ViewSize) + j;
+                uint mask = 0u - (uint)((visibleRows[j] >> i) & 1);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, 3 * k), view[k] & mask);
+            }
+        }
+
+        // The agent's own cell shows what it carries (three bytes: the next cell's word is already written).
+        WorldCell carrying = Carrying;
+        image[(3 * AgentViewCell) + 0] = (byte)carrying.Type;
+        image[(3 * AgentViewCell) + 1] = (byte)carrying.Color;
+        image[(3 * AgentViewCell) + 2] = carrying.State;
     }
 
     /// <summary>
@@ -230,59 +292,6 @@ internal sealed class MiniGridWorld
         full[(agent.X * Height) + agent.Y] = new WorldCell(MiniGridObjectType.Agent, MiniGridColor.Red, (byte)AgentDirection);
     }
 
-    /// <summary>
-    /// MiniGrid's process_vis on the view: from the agent's cell, light spreads sideways and upwards
-    /// through cells that do not block sight; hidden cells become (0, 0, 0).
-    /// </summary>
-    private static void HideOccluded(Span<WorldCell> view)
-    {
-        Span<bool> visible = stackalloc bool[ViewCells];
-        visible.Clear();
-        visible[AgentViewCell] = true;
-        for (int j = ViewSize - 1; j >= 0; j--)
-        {
-            for (int i = 0; i < ViewSize - 1; i++)
-            {
-                int k = (i * ViewSize) + j;
-                if (!visible[k] || view[k].BlocksSight)
-                {
-                    continue;
-                }
-
-                visible[k + ViewSize] = true;
-                if (j > 0)
-                {
-                    visible[k + ViewSize - 1] = true;
-                    visible[k - 1] = true;
-                }
-            }
-
-            for (int i = ViewSize - 1; i >= 1; i--)
-            {
-                int k = (i * ViewSize) + j;
-                if (!visible[k] || view[k].BlocksSight)
-                {
-                    continue;
-                }
-
-                visible[k - ViewSize] = true;
-                if (j > 0)
-                {
-                    visible[k - ViewSize - 1] = true;
-                    visible[k - 1] = true;
-                }
-            }
-        }
-
-        for (int k = 0; k < ViewCells; k++)
-        {
-            if (!visible[k])
-            {
-                view[k] = default;
-            }
-        }
-    }
-
     private void Toggle(int front, WorldCell cell)
     {
         if (cell.Type == MiniGridObjectType.Door)
@@ -303,6 +312,55 @@ internal sealed class MiniGridWorld
         {
             _cells[front] = WorldCell.Empty;
         }
+    }
+
+    private static byte[] BuildTransparency()
+    {
+        var table = new byte[64];
+        for (int type = 0; type < 16; type++)
+        {
+            for (int state = 0; state < 4; state++)
+            {
+                var cell = new WorldCell((MiniGridObjectType)type, MiniGridColor.Red, (byte)state);
+                table[type | (state << 4)] = cell.BlocksSight ? (byte)0 : (byte)1;
+            }
+        }
+
+        return table;
+    }
+
+    private static ushort[] BuildRowVisibility()
+    {
+        var table = new ushort[128 * 128];
+        for (int seeds = 0; seeds < 128; seeds++)
+        {
+            for (int transparent = 0; transparent < 128; transparent++)
+            {
+                int visible = seeds;
+                int above = 0;
+                for (int i = 0; i < ViewSize - 1; i++)
+                {
+                    if ((visible >> i & 1) != 0 && (transparent >> i & 1) != 0)
+                    {
+                        visible |= 1 << (i + 1);
+                        above |= (1 << (i + 1)) | (1 << i);
+                    }
+                }
+
+                for (int i = ViewSize - 1; i >= 1; i--)
+                {
+                    if ((visible >> i & 1) != 0 && (transparent >> i & 1) != 0)
+                    {
+                        visible |= 1 << (i - 1);
+                        above |= (1 << (i - 1)) | (1 << i);
+                    }
+                }
+
+                table[(seeds << 7) | transparent] = (ushort)(visible | (above << 7));
+            }
+        }
+
+        return table;
     }
 
     private void ComputeOffsets()

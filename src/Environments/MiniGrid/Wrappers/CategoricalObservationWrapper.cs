@@ -42,9 +42,10 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
     private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination)
     {
         int cells = Cells;
-        for (int i = 0; i < cells; i++)
+        destination = destination[..(cells + 2)];
+        image = image[..(cells * 3)];
+        for (int i = 0, o = 0; i < cells; i++, o += 3)
         {
-            int o = i * 3;
             destination[i] = (image[o] * 18) + (image[o + 1] * 3) + image[o + 2];
         }
 
