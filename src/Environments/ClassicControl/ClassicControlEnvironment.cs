@@ -13,7 +13,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     private readonly double[] _state;
     private readonly float[] _observation;
     private readonly ReadOnlyMemory<float> _observationView;
-    private EnvironmentRandom _random = EnvironmentRandom.Unseeded();
+    private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
     private Phase _phase;
 
     private protected ClassicControlEnvironment(string name, int stateSize, Space observationSpace, Space actionSpace)
@@ -62,7 +62,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     {
         if (seed is int s)
         {
-            _random = new EnvironmentRandom(s);
+            _random.Reseed(s);
         }
 
         SampleInitialState(_random, _state);
