@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -216,51 +217,46 @@ internal sealed class MiniGridWorld
         ReadOnlySpan<int> offsets = _viewOffsets.AsSpan(AgentDirection * ViewCells, ViewCells);
         ref int offset = ref MemoryMarshal.GetReference(offsets);
         ref byte transparentTable = ref MemoryMarshal.GetArrayDataReference(s_transparent);
+        ref byte output = ref MemoryMarshal.GetReference(image);
         int agent = AgentIndex;
-        Span<uint> view = stackalloc uint[ViewCells];
         Span<int> transparentRows = stackalloc int[ViewSize];
+        transparentRows.Clear();
 
-        // Gather the 49 cells as (type | colour << 8 | state << 16) words and each row's see-through bits (bit i = view x).
-        for (int j = 0; j < ViewSize; j++)
+        // Copy the 49 cells in image order (k = x * 7 + y) as 4-byte words (type | colour << 8 |
+        // state << 16), each store's spare byte overwritten by the next, and note each row's
+        // see-through cells (bit x of row y).
+        for (int k = 0, i = 0, j = 0; k < ViewCells; k++)
         {
-            int row = 0;
-            for (int i = 0; i < ViewSize; i++)
+            ref byte cell = ref Unsafe.As<WorldCell, byte>(ref Unsafe.Add(ref cells, agent + Unsafe.Add(ref offset, k)));
+            uint word = Unsafe.ReadUnaligned<uint>(ref cell) & 0xFFFFFF;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, 3 * k), word);
+            transparentRows[j] |= Unsafe.Add(ref transparentTable, (int)((word & 0xF) | ((word >> 12) & 0x30))) << i;
+            if (++j == ViewSize)
             {
-                int k = (i * ViewSize) + j;
-                ref byte cell = ref Unsafe.As<WorldCell, byte>(ref Unsafe.Add(ref cells, agent + Unsafe.Add(ref offset, k)));
-                uint word = Unsafe.ReadUnaligned<uint>(ref cell) & 0xFFFFFF;
-                view[k] = word;
-                row |= Unsafe.Add(ref transparentTable, (int)((word & 0xF) | ((word >> 12) & 0x30))) << i;
+                j = 0;
+                i++;
             }
-
-            transparentRows[j] = row;
         }
 
-        // MiniGrid's process_vis, one row at a time from the agent's row upwards (see s_rowVisibility).
-        Span<int> visibleRows = stackalloc int[ViewSize];
-        if (seeThroughWalls)
+        if (!seeThroughWalls)
         {
-            visibleRows.Fill(0x7F);
-        }
-        else
-        {
+            // MiniGrid's process_vis, one row at a time from the agent's row upwards (see
+            // s_rowVisibility); hidden cells become (0, 0, 0), written as 2 + 1 bytes so that the
+            // next cell stays intact.
             int seeds = 1 << (ViewSize / 2);
             for (int j = ViewSize - 1; j >= 0; j--)
             {
                 int entry = s_rowVisibility[(seeds << 7) | transparentRows[j]];
-                visibleRows[j] = entry & 0x7F;
                 seeds = entry >> 7;
-            }
-        }
-
-        ref byte output = ref MemoryMarshal.GetReference(image);
-        for (int i = 0; i < ViewSize; i++)
-        {
-            for (int j = 0; j < ViewSize; j++)
-            {
-                int k = (i * ViewSize) + j;
-                uint mask = 0u - (uint)((visibleRows[j] >> i) & 1);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, 3 * k), view[k] & mask);
+                int hidden = ~entry & 0x7F;
+                while (hidden != 0)
+                {
+                    int i = BitOperations.TrailingZeroCount(hidden);
+                    hidden &= hidden - 1;
+                    ref byte target = ref Unsafe.Add(ref output, 3 * ((i * ViewSize) + j));
+                    Unsafe.WriteUnaligned(ref target, (ushort)0);
+                    Unsafe.Add(ref target, 2) = 0;
+                }
             }
         }
 
