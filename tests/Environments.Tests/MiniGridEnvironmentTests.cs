@@ -193,6 +193,29 @@ public sealed class MiniGridEnvironmentTests
         Assert.True(allocated == 0, $"{id}: {allocated} bytes allocated in {actions.Length} steps");
     }
 
+    [Fact]
+    public void The_reused_view_always_equals_a_fresh_render_of_the_world()
+    {
+        // Step skips redrawing when neither the world nor the agent changed; check it against a full redraw.
+        var random = new Random(7);
+        var fresh = new byte[(7 * 7 * 3) + 1];
+        foreach (string id in MiniGridEnvironments.Ids)
+        {
+            using MiniGridEnvironment env = MiniGridEnvironments.Create(id, seed: 1);
+            env.Reset();
+            for (int t = 0; t < 3000; t++)
+            {
+                StepResult<MiniGridObservation> result = env.Step(random.Next(7));
+                env.World.RenderView(fresh, env.SeeThroughWalls);
+                Assert.True(fresh.AsSpan(0, 147).SequenceEqual(result.Observation.Image.Span), $"{id} step {t}");
+                if (result.Done)
+                {
+                    env.Reset();
+                }
+            }
+        }
+    }
+
     private static void RunSteps(MiniGridEnvironment env, int[] actions)
     {
         env.Reset();

@@ -16,6 +16,7 @@ namespace RLFramework.Benchmarks.MiniGrid;
 /// </summary>
 [Config(typeof(ShortInProcessConfig))]
 [MemoryDiagnoser]
+[MedianColumn]
 public class MiniGridStepBenchmarks
 {
     /// <summary>

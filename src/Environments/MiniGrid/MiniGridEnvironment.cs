@@ -25,6 +25,9 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     private readonly MissionTable _missions;
     private readonly Box _observationSpace;
     private readonly Discrete _actionSpace = new(ActionCount);
+    private int _renderedVersion = -1;
+    private int _renderedAgent = -1;
+    private int _renderedDirection = -1;
     private bool _started;
     private bool _done;
 
@@ -315,7 +318,17 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
 
     private void Render()
     {
-        World.RenderView(_observation.ImageBuffer, SeeThroughWalls);
+        // The view depends only on the world, the agent's cell and direction: skip redrawing it when
+        // none changed (blocked moves, pickups or drops that fail, done).
+        MiniGridWorld world = World;
+        if (world.Version != _renderedVersion || world.AgentIndex != _renderedAgent || world.AgentDirection != _renderedDirection)
+        {
+            world.RenderView(_observation.ImageBuffer, SeeThroughWalls);
+            _renderedVersion = world.Version;
+            _renderedAgent = world.AgentIndex;
+            _renderedDirection = world.AgentDirection;
+        }
+
         _observation.Direction = World.AgentDirection;
         _observation.MissionIndex = World.MissionIndex;
     }

@@ -76,6 +76,13 @@ internal sealed class MiniGridWorld
     /// <summary>The episode's step limit.</summary>
     public int MaxSteps { get; set; }
 
+    /// <summary>
+    /// Changes whenever a cell or the carried object may have changed (a successful pickup, drop or
+    /// toggle, or <see cref="Clear"/>): with the agent's cell and direction it tells whether the
+    /// last rendered view is still current.
+    /// </summary>
+    public int Version { get; private set; }
+
     /// <summary>The mission, as an index into the environment's mission table.</summary>
     public int MissionIndex { get; set; }
 
@@ -121,6 +128,7 @@ internal sealed class MiniGridWorld
         AgentDirection = 0;
         Carrying = WorldCell.Empty;
         StepCount = 0;
+        Version++;
     }
 
     /// <summary>The padded index of (x, y).</summary>
@@ -177,6 +185,7 @@ internal sealed class MiniGridWorld
                 {
                     Carrying = cell;
                     _cells[front] = WorldCell.Empty;
+                    Version++;
                 }
 
                 break;
@@ -185,11 +194,13 @@ internal sealed class MiniGridWorld
                 {
                     _cells[front] = Carrying;
                     Carrying = WorldCell.Empty;
+                    Version++;
                 }
 
                 break;
             case MiniGridAction.Toggle:
                 Toggle(front, cell);
+                Version++;
                 break;
             default:
                 break;
