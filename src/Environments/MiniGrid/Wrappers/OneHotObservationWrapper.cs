@@ -6,7 +6,8 @@ namespace RLFramework.Environments.MiniGrid;
 /// The neural baseline's input (MiniGrid's OneHotPartialObsWrapper, flattened, with direction and
 /// mission): per view cell a one-hot of the object (11), the colour (6) and the state (3), then a
 /// one-hot of the direction (4) and of the mission index. Numerical 0/1 features: 20 x 49 + 4 +
-/// missions for the 7x7 view.
+/// missions for the 7x7 view. On a <see cref="FullyObservableWrapper"/> the agent's cell holds its
+/// direction in the state channel; its state one-hot saturates at 2 (the direction one-hot carries it).
 /// </summary>
 public sealed class OneHotObservationWrapper : MiniGridFloatWrapper
 {
