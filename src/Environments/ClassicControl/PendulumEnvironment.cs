@@ -92,9 +92,9 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
 
     private protected override void WriteObservation()
     {
-        double theta = State[0];
-        Observation[0] = (float)Math.Cos(theta);
-        Observation[1] = (float)Math.Sin(theta);
+        (double sin, double cos) = Math.SinCos(State[0]);
+        Observation[0] = (float)cos;
+        Observation[1] = (float)sin;
         Observation[2] = (float)State[1];
     }
 }
