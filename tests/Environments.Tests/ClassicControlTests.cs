@@ -213,6 +213,20 @@ public class ClassicControlTests
     }
 
     [Fact]
+    public void SinCos_gives_the_same_bits_as_Sin_and_Cos_on_this_platform()
+    {
+        // The environments use Math.SinCos where the reference calls sin and cos of one angle.
+        var random = new Random(5);
+        for (int i = 0; i < 200_000; i++)
+        {
+            double x = i < 100_000 ? (random.NextDouble() - 0.5) * 20 : (random.NextDouble() - 0.5) * 1e6;
+            (double sin, double cos) = Math.SinCos(x);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Sin(x)), BitConverter.DoubleToInt64Bits(sin));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Cos(x)), BitConverter.DoubleToInt64Bits(cos));
+        }
+    }
+
+    [Fact]
     public void Observations_are_views_of_the_environment_buffer()
     {
         var env = new CartPoleEnvironment();

@@ -1,16 +1,22 @@
 using BenchmarkDotNet.Attributes;
 using RLFramework.Environments;
+using RLFramework.Environments.ClassicControl;
 using RLFramework.Environments.Vector;
+using RLFramework.Environments.Wrappers;
 
 namespace RLFramework.Benchmarks.Environments;
 
 /// <summary>
 /// Steps per second of the built-in environments, as made by the registry (TimeLimit and
-/// OrderEnforcing wrappers included), with pseudo-random actions and a reset whenever an episode ends.
+/// OrderEnforcing wrappers included, like Gymnasium's make), with pseudo-random actions and a reset
+/// whenever an episode ends; CartPole also with TimeLimit alone.
 /// Each reported time is per environment step (OperationsPerInvoke), so steps/s = 1e9 / ns.
-/// Run: dotnet run -c Release --project benchmarks/Benchmarks -- --filter '*EnvironmentStepBenchmarks*' --job short
+/// Run: dotnet run -c Release --project benchmarks/Benchmarks -- --filter '*EnvironmentStepBenchmarks*' --job short --inProcess
+/// (--inProcess: the project's assembly name differs from its file name, which BenchmarkDotNet's out-of-process toolchain needs).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class EnvironmentStepBenchmarks
 {
     private const int Steps = 100_000;
@@ -18,6 +24,7 @@ public class EnvironmentStepBenchmarks
     private const int VectorSteps = Steps / VectorSize;
 
     private IEnvironment<ReadOnlyMemory<float>, int> _cartPole = null!;
+    private IEnvironment<ReadOnlyMemory<float>, int> _cartPoleTimeLimit = null!;
     private IEnvironment<ReadOnlyMemory<float>, int> _acrobot = null!;
     private IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> _pendulum = null!;
     private IVectorEnvironment _cartPoleVector = null!;
@@ -32,7 +39,9 @@ public class EnvironmentStepBenchmarks
         _cartPole = RLFramework.Environments.Environments.Make<ReadOnlyMemory<float>, int>("CartPole-v1");
         _acrobot = RLFramework.Environments.Environments.Make<ReadOnlyMemory<float>, int>("Acrobot-v1");
         _pendulum = RLFramework.Environments.Environments.Make<ReadOnlyMemory<float>, ReadOnlyMemory<float>>("Pendulum-v1");
+        _cartPoleTimeLimit = new TimeLimit<ReadOnlyMemory<float>, int>(new CartPoleEnvironment(), 500);
         _cartPole.Reset(seed: 0);
+        _cartPoleTimeLimit.Reset(seed: 0);
         _acrobot.Reset(seed: 0);
         _pendulum.Reset(seed: 0);
         _cartPoleVector = VectorEnvironment.Make("CartPole-v1", VectorSize);
@@ -44,6 +53,7 @@ public class EnvironmentStepBenchmarks
     public void Cleanup()
     {
         _cartPole.Dispose();
+        _cartPoleTimeLimit.Dispose();
         _acrobot.Dispose();
         _pendulum.Dispose();
         _cartPoleVector.Dispose();
@@ -60,6 +70,23 @@ public class EnvironmentStepBenchmarks
             if (result.Done)
             {
                 _cartPole.Reset();
+            }
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = Steps)]
+    public double CartPole_v1_single_TimeLimit_only()
+    {
+        double total = 0;
+        for (int i = 0; i < Steps; i++)
+        {
+            StepResult<ReadOnlyMemory<float>> result = _cartPoleTimeLimit.Step((int)(NextRandom() & 1));
+            total += result.Reward;
+            if (result.Done)
+            {
+                _cartPoleTimeLimit.Reset();
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.ClassicControl;
@@ -101,6 +102,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     private protected abstract void WriteObservation();
 
     /// <summary>Throws unless an episode is running.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected void EnsureRunning()
     {
         if (_phase != Phase.Running)
@@ -110,6 +112,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     }
 
     /// <summary>Finishes a step: the observation is already written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected StepResult<ReadOnlyMemory<float>> Finish(double reward, bool terminated)
     {
         if (terminated)
@@ -138,6 +141,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     }
 
     /// <summary>Checks a discrete action against Discrete(<paramref name="n"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected void CheckDiscreteAction(int action, int n)
     {
         if ((uint)action >= (uint)n)
@@ -146,6 +150,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowNotRunning()
     {
         if (_phase == Phase.NotStarted)
