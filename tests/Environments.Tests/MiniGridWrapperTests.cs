@@ -19,9 +19,11 @@ public sealed class MiniGridWrapperTests
 
         Assert.Equal(4, cards[49]);
         Assert.Equal(324, cards[50]);
-        for (int seed = 0; seed < 20; seed++)
+        var random = new Random(3);
+        for (int t = 0; t < 400; t++)
         {
-            ReadOnlySpan<float> features = wrapper.Reset(seed).Observation.Span;
+            // Resets and random steps (many leave the view unchanged, so the wrapper keeps the encoded cells).
+            ReadOnlySpan<float> features = t % 20 == 0 ? wrapper.Reset(t).Observation.Span : Step(wrapper, random.Next(7));
             MiniGridObservation raw = env.Observation;
             for (int x = 0; x < 7; x++)
             {
@@ -35,6 +37,12 @@ public sealed class MiniGridWrapperTests
             Assert.Equal(raw.Direction, (int)features[49]);
             Assert.Equal(raw.Mission, env.Missions[(int)features[50]]);
         }
+    }
+
+    private static ReadOnlySpan<float> Step(CategoricalObservationWrapper wrapper, int action)
+    {
+        StepResult<ReadOnlyMemory<float>> result = wrapper.Step(action);
+        return result.Done ? wrapper.Reset().Observation.Span : result.Observation.Span;
     }
 
     [Fact]

@@ -323,7 +323,7 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         MiniGridWorld world = World;
         if (world.Version != _renderedVersion || world.AgentIndex != _renderedAgent || world.AgentDirection != _renderedDirection)
         {
-            world.RenderView(_observation.ImageBuffer, SeeThroughWalls);
+            world.RenderView(_observation.ImageForWriting(), SeeThroughWalls);
             _renderedVersion = world.Version;
             _renderedAgent = world.AgentIndex;
             _renderedDirection = world.AgentDirection;

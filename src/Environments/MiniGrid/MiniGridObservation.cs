@@ -62,5 +62,13 @@ public sealed class MiniGridObservation
         return copy;
     }
 
-    internal Span<byte> ImageBuffer => _image;
+    /// <summary>Counts the rewrites of the image, so that encoders can skip an unchanged one.</summary>
+    internal int ImageVersion { get; private set; }
+
+    /// <summary>The image buffer (with its slack byte) for a rewrite; counts the rewrite.</summary>
+    internal Span<byte> ImageForWriting()
+    {
+        ImageVersion++;
+        return _image;
+    }
 }

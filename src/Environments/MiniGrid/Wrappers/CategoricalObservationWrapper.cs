@@ -39,14 +39,17 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
     /// <inheritdoc/>
     public override Space ObservationSpace => _space;
 
-    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination)
+    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
     {
         int cells = Cells;
         destination = destination[..(cells + 2)];
-        image = image[..(cells * 3)];
-        for (int i = 0, o = 0; i < cells; i++, o += 3)
+        if (!imageCurrent)
         {
-            destination[i] = (image[o] * 18) + (image[o + 1] * 3) + image[o + 2];
+            image = image[..(cells * 3)];
+            for (int i = 0, o = 0; i < cells; i++, o += 3)
+            {
+                destination[i] = (image[o] * 18) + (image[o + 1] * 3) + image[o + 2];
+            }
         }
 
         destination[cells] = direction;

@@ -21,11 +21,14 @@ public sealed class FlatObservationWrapper : MiniGridFloatWrapper
     /// <inheritdoc/>
     public override Space ObservationSpace => _space;
 
-    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination)
+    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
     {
-        for (int i = 0; i < image.Length; i++)
+        if (!imageCurrent)
         {
-            destination[i] = image[i];
+            for (int i = 0; i < image.Length; i++)
+            {
+                destination[i] = image[i];
+            }
         }
 
         destination[image.Length] = direction;

@@ -75,7 +75,7 @@ public sealed class FullyObservableWrapper : IEnvironment<MiniGridObservation, i
             _observation = new MiniGridObservation(world.Width, world.Height, _inner.Missions);
         }
 
-        world.RenderFullGrid(_observation.ImageBuffer);
+        world.RenderFullGrid(_observation.ImageForWriting());
         _observation.Direction = world.AgentDirection;
         _observation.MissionIndex = world.MissionIndex;
         return _observation;

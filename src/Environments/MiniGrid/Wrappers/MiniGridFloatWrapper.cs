@@ -14,6 +14,8 @@ public abstract class MiniGridFloatWrapper : IEnvironment<ReadOnlyMemory<float>,
 {
     private readonly IEnvironment<MiniGridObservation, int> _inner;
     private float[] _buffer = [];
+    private MiniGridObservation? _encoded;
+    private int _encodedVersion;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     private protected MiniGridFloatWrapper(IEnvironment<MiniGridObservation, int> inner)
@@ -71,6 +73,7 @@ public abstract class MiniGridFloatWrapper : IEnvironment<ReadOnlyMemory<float>,
         if (_buffer.Length != size)
         {
             _buffer = new float[size];
+            _encoded = null;
         }
 
         ReadOnlySpan<byte> image = observation.Image.Span;
@@ -79,7 +82,11 @@ public abstract class MiniGridFloatWrapper : IEnvironment<ReadOnlyMemory<float>,
             throw new ArgumentException($"The observation image has {image.Length / 3} cells; this wrapper encodes {Cells}.", nameof(observation));
         }
 
-        Write(image, observation.Direction, observation.MissionIndex, _buffer);
+        // The image part is still current when this observation object's image was not rewritten since.
+        bool imageCurrent = ReferenceEquals(observation, _encoded) && observation.ImageVersion == _encodedVersion;
+        Write(image, observation.Direction, observation.MissionIndex, _buffer, imageCurrent);
+        _encoded = observation;
+        _encodedVersion = observation.ImageVersion;
         return _buffer;
     }
 
@@ -90,6 +97,9 @@ public abstract class MiniGridFloatWrapper : IEnvironment<ReadOnlyMemory<float>,
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Writes the encoding of one observation into <paramref name="destination"/> (<see cref="Space.FlatSize"/> floats).</summary>
-    private protected abstract void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination);
+    /// <summary>
+    /// Writes the encoding of one observation into <paramref name="destination"/> (<see cref="Space.FlatSize"/>
+    /// floats, holding the previous encoding); the image part may be kept when <paramref name="imageCurrent"/>.
+    /// </summary>
+    private protected abstract void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent);
 }

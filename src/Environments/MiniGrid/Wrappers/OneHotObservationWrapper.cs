@@ -26,20 +26,24 @@ public sealed class OneHotObservationWrapper : MiniGridFloatWrapper
     /// <inheritdoc/>
     public override Space ObservationSpace => _space;
 
-    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination)
+    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
     {
-        destination.Clear();
         int cells = Cells;
-        for (int i = 0; i < cells; i++)
+        int tail = cells * CellWidth;
+        if (!imageCurrent)
         {
-            int o = i * 3;
-            int d = i * CellWidth;
-            destination[d + image[o]] = 1f;
-            destination[d + 11 + image[o + 1]] = 1f;
-            destination[d + 17 + Math.Min((int)image[o + 2], 2)] = 1f;
+            destination[..tail].Clear();
+            for (int i = 0; i < cells; i++)
+            {
+                int o = i * 3;
+                int d = i * CellWidth;
+                destination[d + image[o]] = 1f;
+                destination[d + 11 + image[o + 1]] = 1f;
+                destination[d + 17 + Math.Min((int)image[o + 2], 2)] = 1f;
+            }
         }
 
-        int tail = cells * CellWidth;
+        destination[tail..].Clear();
         destination[tail + direction] = 1f;
         destination[tail + 4 + mission] = 1f;
     }
