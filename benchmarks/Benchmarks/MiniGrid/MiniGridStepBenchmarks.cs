@@ -20,12 +20,12 @@ namespace RLFramework.Benchmarks.MiniGrid;
 public class MiniGridStepBenchmarks
 {
     /// <summary>
-    /// BenchmarkDotNet's short run (3 warm-ups, 3 iterations, 1 launch), in process: the project file
+    /// BenchmarkDotNet's short run (3 iterations, 1 launch) with 10 warm-ups (lets tiered JIT settle), in process: the project file
     /// name differs from the assembly name, which BenchmarkDotNet's out-of-process build cannot find.
     /// </summary>
     private sealed class ShortInProcessConfig : ManualConfig
     {
-        public ShortInProcessConfig() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+        public ShortInProcessConfig() => AddJob(Job.ShortRun.WithWarmupCount(10).WithToolchain(InProcessEmitToolchain.Instance));
     }
 
     private const int Steps = 100_000;
