@@ -172,6 +172,41 @@ public sealed class MiniGridEnvironmentTests
         Assert.Contains("pixels", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_vector_of_registered_MiniGrid_environments_steps_with_categorical_codes_and_distinct_seeded_layouts()
+    {
+        using Vector.VectorEnvironmentBase vector = Vector.VectorEnvironment.Make("MiniGrid-Unlock-v0", 4, new Vector.VectorOptions { AutoresetMode = Vector.AutoresetMode.SameStep });
+        Assert.Equal(51, vector.ObservationSize);
+        var observations = new float[4 * 51];
+        vector.Reset(10, observations);
+        Assert.False(observations.AsSpan(0, 51).SequenceEqual(observations.AsSpan(51, 51)) && observations.AsSpan(51, 51).SequenceEqual(observations.AsSpan(102, 51)));
+        var buffers = Vector.VectorStepBuffers.For(vector);
+        var random = new Random(2);
+        var actions = new int[4];
+        IReadOnlyList<int> cardinalities = vector.SingleObservationSpace.Cardinalities;
+        int episodes = 0;
+        for (int t = 0; t < 1200; t++)
+        {
+            for (int e = 0; e < 4; e++)
+            {
+                actions[e] = random.Next(7);
+            }
+
+            vector.Step(actions, buffers);
+            for (int e = 0; e < 4; e++)
+            {
+                episodes += buffers.Terminated[e] || buffers.Truncated[e] ? 1 : 0;
+                ReadOnlySpan<float> x = buffers.Observation(e);
+                for (int i = 0; i < 51; i++)
+                {
+                    Assert.True(x[i] >= 0 && x[i] < cardinalities[i] && x[i] == MathF.Floor(x[i]));
+                }
+            }
+        }
+
+        Assert.True(episodes >= 4, $"{episodes} episodes ended"); // 288-step limit
+    }
+
     [Theory]
     [InlineData("MiniGrid-DoorKey-5x5-v0")]
     [InlineData("MiniGrid-FourRooms-v0")]
