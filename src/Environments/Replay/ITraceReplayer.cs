@@ -22,7 +22,7 @@ public interface ITraceReplayer
 public static class TraceReplayers
 {
     private static readonly object s_lock = new();
-    private static readonly List<ITraceReplayer> s_replayers = [new TraceReplayer()];
+    private static readonly List<ITraceReplayer> s_replayers = [new MiniGrid.MiniGridTraceReplayer(), new TraceReplayer()];
 
     /// <summary>The registered replayers, in the order they are tried.</summary>
     public static IReadOnlyList<ITraceReplayer> All

@@ -1,0 +1,58 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.MiniGrid;
+
+/// <summary>
+/// The categorical observation GBRL uses: each view cell is one categorical feature whose code
+/// combines object, colour and state (<see cref="WorldCell.CategoricalCode"/> = object * 18 +
+/// colour * 3 + state, cardinality 198), followed by the direction (cardinality 4) and the mission
+/// index (cardinality = the environment's number of missions). The space is a Box whose every
+/// element is marked categorical; values are the integer codes as floats. 51 features for the 7x7 view.
+/// </summary>
+public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
+{
+    private readonly Box _space;
+
+    /// <summary>Wraps <paramref name="inner"/> (a MiniGrid environment or a <see cref="FullyObservableWrapper"/>).</summary>
+    public CategoricalObservationWrapper(IEnvironment<MiniGridObservation, int> inner)
+        : base(inner)
+    {
+        int size = Cells + 2;
+        var low = new float[size];
+        var high = new float[size];
+        var cardinalities = new int[size];
+        for (int i = 0; i < Cells; i++)
+        {
+            cardinalities[i] = WorldCell.CategoricalCardinality;
+        }
+
+        cardinalities[Cells] = 4;
+        cardinalities[Cells + 1] = MissionCount;
+        for (int i = 0; i < size; i++)
+        {
+            high[i] = cardinalities[i] - 1;
+        }
+
+        _space = new Box(low, high, [size], cardinalities);
+    }
+
+    /// <inheritdoc/>
+    public override Space ObservationSpace => _space;
+
+    private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
+    {
+        int cells = Cells;
+        destination = destination[..(cells + 2)];
+        if (!imageCurrent)
+        {
+            image = image[..(cells * 3)];
+            for (int i = 0, o = 0; i < cells; i++, o += 3)
+            {
+                destination[i] = (image[o] * 18) + (image[o + 1] * 3) + image[o + 2];
+            }
+        }
+
+        destination[cells] = direction;
+        destination[cells + 1] = mission;
+    }
+}
