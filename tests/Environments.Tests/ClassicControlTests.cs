@@ -161,6 +161,10 @@ public class ClassicControlTests
         Assert.Contains("gravity", unknown.Message, StringComparison.Ordinal);
         var integrator = Assert.Throws<ArgumentException>(() => Environments.Make("CartPole-v1", EnvironmentOptions.FromPairs(("kinematics_integrator", "rk4"))));
         Assert.Contains("rk4", integrator.Message, StringComparison.Ordinal);
+        var weak = (PendulumEnvironment)Environments.Make("Pendulum-v1", EnvironmentOptions.FromPairs(("numpy_promotion", "weak"))).Unwrapped();
+        Assert.Equal(NumpyPromotion.Weak, weak.Options.NumpyPromotion);
+        Assert.Contains("numpy_promotion 'numpy3'", Assert.Throws<ArgumentException>(() => Environments.Make("MountainCarContinuous-v0", EnvironmentOptions.FromPairs(("numpy_promotion", "numpy3")))).Message, StringComparison.Ordinal);
+        Assert.Contains("numpy_promotion", Assert.Throws<ArgumentException>(() => Environments.Make("MountainCar-v0", EnvironmentOptions.FromPairs(("numpy_promotion", "weak")))).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new PendulumOptions { G = double.NaN }.Validate());
         Assert.Throws<ArgumentException>(() => new AcrobotOptions { TorqueNoiseMax = -1 }.Validate());
     }
