@@ -193,6 +193,8 @@ public class BoosterTests
         Assert.Equal("MaxBins", e3.ParamName);
         Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2) with { FeatureWeights = [1f] }, FeatureSchema.Numerical(3)));
         Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2), new FeatureSchema([300, 0])));
+        Assert.Contains("oblivious", Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2, depth: 12), FeatureSchema.Numerical(3))).Message, StringComparison.Ordinal);
+        using var deepGreedy = new GbrlBooster(TestData.Options(2, TreeShape.Greedy, depth: 12), FeatureSchema.Numerical(3));
     }
 
     [Fact]
@@ -206,5 +208,21 @@ public class BoosterTests
         Assert.True(float.IsNaN(encoder.Encode("blue")));
         encoder.GetOrAdd("blue");
         Assert.Throws<ArgumentException>(() => encoder.GetOrAdd("pink"));
+    }
+
+    [Fact]
+    public void Separate_actor_and_critic_ensembles_fit_their_own_gradients()
+    {
+        var schema = FeatureSchema.Numerical(2);
+        using var boosters = new ActorCriticBoosters(TestData.Options(2, lr: 1), TestData.Options(1, lr: 0.5), schema);
+        float[] x = [0f, 0f, 1f, 1f];
+        boosters.FitTrees(x, [1f, 2f, 1f, 2f], [4f, 4f], 2);
+        var actor = new float[4];
+        var critic = new float[2];
+        boosters.Predict(x, 2, actor, critic);
+        Assert.Equal([-1f, -2f, -1f, -2f], actor);
+        Assert.Equal([-2f, -2f], critic);
+        Assert.Equal(1, boosters.Actor.TreeCount);
+        Assert.Equal(1, boosters.Critic.TreeCount);
     }
 }
