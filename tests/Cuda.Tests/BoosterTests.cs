@@ -1,0 +1,166 @@
+using RLFramework.Boosting;
+
+namespace RLFramework.Cuda.Tests;
+
+/// <summary>
+/// The whole GPU booster against the CPU <see cref="GbrlBooster"/> on the same batches: the same trees (splits,
+/// thresholds and leaf values; leaf sums are in the CPU's order, so leaf values are bit-identical and the tree dumps
+/// equal as text), scores within 1e-9 relative, and bit-identical predictions (batch, tree ranges and the
+/// incremental device batch), for oblivious and greedy trees, cosine and L2, numerical and categorical features.
+/// </summary>
+[Collection(DeviceCollection.Name)]
+public class BoosterTests(TestDevice fixture)
+{
+    public static TheoryData<TreeShape, SplitScore, bool> Cases()
+    {
+        var data = new TheoryData<TreeShape, SplitScore, bool>();
+        foreach (var shape in new[] { TreeShape.Oblivious, TreeShape.Greedy })
+        {
+            foreach (var score in new[] { SplitScore.Cosine, SplitScore.L2 })
+            {
+                data.Add(shape, score, false);
+                data.Add(shape, score, true);
+            }
+        }
+        return data;
+    }
+
+    private static GbrlOptions Options(TreeShape shape, SplitScore score, int depth = 3, int minSamples = 2) => new()
+    {
+        Shape = shape,
+        Score = score,
+        MaxDepth = depth,
+        MaxBins = 16,
+        MinSamplesPerLeaf = minSamples,
+        Slices =
+        [
+            new OutputSlice("policy", 0, 2, LearningRateSchedule.Linear(0.5, 0.1, 4), MaxGradNorm: 3),
+            new OutputSlice("value", 2, 1, LearningRateSchedule.Constant(0.2)),
+        ],
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Same_trees_and_predictions_as_the_cpu_booster(TreeShape shape, SplitScore score, bool categorical)
+    {
+        int[] cards = categorical ? [0, 0, 4, 0] : [0, 0, 0, 0];
+        var schema = new FeatureSchema(cards);
+        var options = Options(shape, score);
+        using var cpu = new GbrlBooster(options, schema);
+        using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+        cpu.SetBias([0.1f, -0.2f, 0.3f]);
+        gpu.SetBias([0.1f, -0.2f, 0.3f]);
+        var (probe, _) = Synthetic.Batch(64, cards, 3, seed: 99);
+        using var incremental = gpu.CreatePredictionBatch(probe, 64);
+        for (var t = 0; t < 3; t++)
+        {
+            var n = 150 + 40 * t;
+            var (x, g) = Synthetic.Batch(n, cards, 3, seed: 100 + t);
+            var expected = cpu.FitTree(x, g, n);
+            var actual = gpu.FitTree(x, g, n);
+            Assert.Equal(expected.TreeIndex, actual.TreeIndex);
+            Assert.Equal(expected.LeafCount, actual.LeafCount);
+            Assert.Equal(expected.Score, actual.Score, 1e-9 * Math.Abs(expected.Score));
+            Assert.Equal(cpu.DumpTree(t), gpu.DumpTree(t));
+        }
+        Assert.True(cpu.DumpTree(0).Contains(" == ", StringComparison.Ordinal) || !categorical || shape == TreeShape.Oblivious,
+            "the categorical case should exercise an equality split");
+
+        var expectedOut = new float[64 * 3];
+        var actualOut = new float[64 * 3];
+        cpu.Predict(probe, 64, expectedOut);
+        gpu.Predict(probe, 64, actualOut);
+        Assert.Equal(expectedOut, actualOut);
+        incremental.Update();
+        incremental.CopyOutputs(actualOut);
+        Assert.Equal(expectedOut, actualOut);
+
+        var cpuImportance = cpu.GetFeatureImportance();
+        var gpuImportance = gpu.GetFeatureImportance();
+        Assert.Equal(cpuImportance.SplitCounts, gpuImportance.SplitCounts);
+    }
+
+    [Theory]
+    [InlineData(TreeShape.Oblivious)]
+    [InlineData(TreeShape.Greedy)]
+    public void Tree_ranges_and_incremental_batches_match_the_cpu(TreeShape shape)
+    {
+        var schema = FeatureSchema.Numerical(3);
+        var options = Options(shape, SplitScore.Cosine, depth: 2);
+        using var cpu = new GbrlBooster(options, schema);
+        using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+        var (probe, _) = Synthetic.Batch(33, [0, 0, 0], 3, seed: 5);
+        using var incremental = gpu.CreatePredictionBatch(probe, 33);
+        var expected = new float[33 * 3];
+        var actual = new float[33 * 3];
+        for (var t = 0; t < 5; t++)
+        {
+            var (x, g) = Synthetic.Batch(80, [0, 0, 0], 3, seed: 200 + t);
+            cpu.FitTree(x, g, 80);
+            gpu.FitTree(x, g, 80);
+            // The CPU's incremental contract: add the new tree to kept outputs.
+            cpu.AccumulateTrees(probe, 33, t, t + 1, expected);
+            incremental.Update();
+            incremental.CopyOutputs(actual);
+            Assert.Equal(expected, actual);
+            Assert.Equal(t + 1, incremental.TreeCount);
+        }
+        var cpuRange = new float[33 * 3];
+        var gpuRange = new float[33 * 3];
+        cpu.AccumulateTrees(probe, 33, 1, 4, cpuRange);
+        gpu.AccumulateTrees(probe, 33, 1, 4, gpuRange);
+        Assert.Equal(cpuRange, gpuRange);
+    }
+
+    [Fact]
+    public void Saved_model_loads_on_the_cpu_with_the_same_predictions()
+    {
+        var schema = new FeatureSchema([0, 3, 0]);
+        var options = Options(TreeShape.Greedy, SplitScore.L2);
+        using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+        for (var t = 0; t < 2; t++)
+        {
+            var (x, g) = Synthetic.Batch(120, [0, 3, 0], 3, seed: 300 + t);
+            gpu.FitTree(x, g, 120);
+        }
+        using var stream = new MemoryStream();
+        gpu.Save(stream);
+        stream.Position = 0;
+        using var loaded = GbrlBooster.Load(stream);
+        var (probe, _) = Synthetic.Batch(20, [0, 3, 0], 3, seed: 7);
+        var expected = new float[60];
+        var actual = new float[60];
+        loaded.Predict(probe, 20, expected);
+        gpu.Predict(probe, 20, actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(gpu.GetFeatureImportance().SplitCounts, loaded.GetFeatureImportance().SplitCounts);
+    }
+
+    [Fact]
+    public void Min_samples_and_depth_limits_match_the_cpu()
+    {
+        var schema = FeatureSchema.Numerical(4);
+        foreach (var shape in new[] { TreeShape.Oblivious, TreeShape.Greedy })
+        {
+            var options = Options(shape, SplitScore.Cosine, depth: 5, minSamples: 25);
+            using var cpu = new GbrlBooster(options, schema);
+            using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+            var (x, g) = Synthetic.Batch(130, [0, 0, 0, 0], 3, seed: 17);
+            Assert.Equal(cpu.FitTree(x, g, 130).LeafCount, gpu.FitTree(x, g, 130).LeafCount);
+            Assert.Equal(cpu.DumpTree(0), gpu.DumpTree(0));
+        }
+    }
+
+    [Fact]
+    public void Bad_input_is_refused_with_a_clear_message()
+    {
+        var schema = FeatureSchema.Numerical(2);
+        using var gpu = new GpuGbrlBooster(Options(TreeShape.Oblivious, SplitScore.Cosine), schema, fixture.Device);
+        var e = Assert.Throws<ArgumentException>(() => gpu.FitTree(new float[3], new float[3], 1));
+        Assert.Contains("features", e.Message, StringComparison.Ordinal);
+        var bad = Assert.Throws<ArgumentException>(() => gpu.FitTree([0f, 1f], [float.NaN, 0f, 0f], 1));
+        Assert.Contains("finite", bad.Message, StringComparison.Ordinal);
+        var deep = Assert.Throws<ArgumentException>(() => new GpuGbrlBooster(Options(TreeShape.Greedy, SplitScore.Cosine, depth: 13), schema, fixture.Device));
+        Assert.Contains("MaxDepth", deep.Message, StringComparison.Ordinal);
+    }
+}
