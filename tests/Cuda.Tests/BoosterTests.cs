@@ -136,6 +136,44 @@ public class BoosterTests(TestDevice fixture)
         Assert.Equal(gpu.GetFeatureImportance().SplitCounts, loaded.GetFeatureImportance().SplitCounts);
     }
 
+    [Theory]
+    [InlineData(TreeShape.Oblivious)]
+    [InlineData(TreeShape.Greedy)]
+    public void Cpu_model_loaded_on_the_device_predicts_and_keeps_fitting_like_the_cpu(TreeShape shape)
+    {
+        // Six outputs: two blocks of the prediction kernel (4 + 2 outputs per thread).
+        var options = new GbrlOptions
+        {
+            Shape = shape,
+            MaxDepth = 3,
+            MaxBins = 16,
+            Slices = [new OutputSlice("policy", 0, 5, LearningRateSchedule.Constant(0.3)), new OutputSlice("value", 5, 1, LearningRateSchedule.Constant(0.1))],
+        };
+        var schema = new FeatureSchema([0, 0, 3]);
+        using var cpu = new GbrlBooster(options, schema);
+        cpu.SetBias([1f, 2f, 3f, 4f, 5f, 6f]);
+        for (var t = 0; t < 3; t++)
+        {
+            var (x, g) = Synthetic.Batch(90, [0, 0, 3], 6, seed: 400 + t);
+            cpu.FitTree(x, g, 90);
+        }
+        using var stream = new MemoryStream();
+        cpu.Save(stream);
+        stream.Position = 0;
+        using var gpu = GpuGbrlBooster.Load(stream, fixture.Device);
+        Assert.Equal(3, gpu.TreeCount);
+        var (more, grads) = Synthetic.Batch(90, [0, 0, 3], 6, seed: 500);
+        cpu.FitTree(more, grads, 90);
+        gpu.FitTree(more, grads, 90);
+        Assert.Equal(cpu.DumpTree(3), gpu.DumpTree(3));
+        var (probe, _) = Synthetic.Batch(21, [0, 0, 3], 6, seed: 8);
+        var expected = new float[21 * 6];
+        var actual = new float[21 * 6];
+        cpu.Predict(probe, 21, expected);
+        gpu.Predict(probe, 21, actual);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Min_samples_and_depth_limits_match_the_cpu()
     {

@@ -78,7 +78,7 @@ internal sealed class DeviceObliviousTrees : IDeviceTreeStore
         if (firstTree >= endTree)
             return;
         var p = new PredictShape(sampleCount, featureCount, _outputs, firstTree, endTree, _maxDepth);
-        _device.Kernels.PredictOblivious(sampleCount * _outputs, features, _featureOnDevice.View, _loOnDevice.View, _hiOnDevice.View,
+        _device.Kernels.PredictOblivious(sampleCount * PredictionKernels.BlocksPerSample(_outputs), features, _featureOnDevice.View, _loOnDevice.View, _hiOnDevice.View,
             _leavesOnDevice.View, outputs, p);
     }
 
@@ -166,7 +166,7 @@ internal sealed class DeviceGreedyTrees : IDeviceTreeStore
         if (firstTree >= endTree)
             return;
         var p = new PredictShape(sampleCount, featureCount, _outputs, firstTree, endTree, 0);
-        _device.Kernels.PredictGreedy(sampleCount * _outputs, features, _nodeStart.View, _leafStart.View, _feature.View, _lo.View, _hi.View,
+        _device.Kernels.PredictGreedy(sampleCount * PredictionKernels.BlocksPerSample(_outputs), features, _nodeStart.View, _leafStart.View, _feature.View, _lo.View, _hi.View,
             _left.View, _right.View, _leaves.View, outputs, p);
     }
 

@@ -54,37 +54,74 @@ public sealed class GpuGbrlBooster : IGradientBooster
     }
 
     internal GpuGbrlBooster(GbrlOptions options, FeatureSchema schema, GpuDevice device, bool ownsDevice)
+        : this(new GbrlBooster(options, schema), device, ownsDevice)
+    {
+    }
+
+    /// <summary>Puts <paramref name="host"/> (its options, bias and trees) on the device; the booster takes it over.</summary>
+    private GpuGbrlBooster(GbrlBooster host, GpuDevice device, bool ownsDevice)
     {
         ArgumentNullException.ThrowIfNull(device);
-        ArgumentNullException.ThrowIfNull(options);
-        _host = new GbrlBooster(options, schema);
+        var options = host.Options;
         if (options.MaxDepth > MaxDepthLimit)
             throw new ArgumentException($"MaxDepth must be at most {MaxDepthLimit} on the GPU, got {options.MaxDepth}.", nameof(options));
+        _host = host;
         _device = device;
         _ownsDevice = ownsDevice;
         _options = options;
         OutputCount = options.OutputCount;
         _learningRates = new double[OutputCount];
         _weights = options.FeatureWeights is null ? [] : [.. options.FeatureWeights];
-        _splitCounts = new long[schema.FeatureCount];
-        _gains = new double[schema.FeatureCount];
+        var importance = host.GetFeatureImportance();
+        _splitCounts = [.. importance.SplitCounts];
+        _gains = [.. importance.TotalGain];
         _work = new GpuTreeWorkspace(device);
         if (options.Shape == TreeShape.Oblivious)
         {
             _obliviousLearner = new GpuObliviousTreeLearner(_work);
             _obliviousDraft = new ObliviousTreeDraft(options.MaxDepth, OutputCount);
             _obliviousTrees = new DeviceObliviousTrees(device, options.MaxDepth, OutputCount);
+            for (var t = 0; t < host.TreeCount; t++)
+            {
+                host.ObliviousTrees!.GetTree(t, _obliviousDraft);
+                _obliviousTrees.Add(_obliviousDraft);
+            }
         }
         else
         {
             _greedyLearner = new GpuGreedyTreeLearner(_work);
             _greedyDraft = new GreedyTreeDraft();
             _greedyTrees = new DeviceGreedyTrees(device, OutputCount);
+            for (var t = 0; t < host.TreeCount; t++)
+            {
+                host.GreedyTrees!.GetTree(t, _greedyDraft);
+                _greedyTrees.Add(_greedyDraft);
+            }
         }
         _features = new DeviceArray<float>(device.Accelerator);
         _outputs = new DeviceArray<float>(device.Accelerator);
         _bias = new DeviceArray<float>(device.Accelerator);
-        _bias.Upload(new float[OutputCount]);
+        _bias.Upload(host.Bias);
+    }
+
+    /// <summary>
+    /// Loads a model written by <see cref="Save"/> or <see cref="GbrlBooster.Save"/> onto <paramref name="device"/>
+    /// (which the booster does not dispose): trees are uploaded once, then fitting continues on the device.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt or of an unknown version.</exception>
+    public static GpuGbrlBooster Load(Stream stream, GpuDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var host = GbrlBooster.Load(stream);
+        try
+        {
+            return new GpuGbrlBooster(host, device, ownsDevice: false);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The device the booster runs on.</summary>
