@@ -104,7 +104,7 @@ internal static class SplitKernels
                 sl += l * l;
                 sr += r * r;
             }
-            var x = sl / nl + sr / nr;
+            var x = (sl * nr + sr * nl) / (nl * nr);
             score += p.Cosine != 0 ? Math.Sqrt(x) : x;
         }
         scores[index] = valid ? score * weights[f] : double.NegativeInfinity;
