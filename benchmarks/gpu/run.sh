@@ -11,6 +11,7 @@
 #       "verify" (GPU trees and predictions equal the CPU's on this GPU) and "bench" (fit, batch prediction,
 #       incremental workload). Results go to $OUT (or benchmarks/gpu/out)/gpu-results.md and gpu-run.log.
 #       With the device tool: run(command="bash benchmarks/gpu/run.sh", carry=["benchmarks/gpu/publish"]).
+#       RLF_GPU_USE_PUBLISHED=1 uses the published benchmark even where an SDK is installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -38,7 +39,7 @@ status=0
   echo "== CPU: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 } 2>&1 | tee -a "$log"
 
-if command -v dotnet >/dev/null 2>&1; then
+if [ -z "${RLF_GPU_USE_PUBLISHED:-}" ] && command -v dotnet >/dev/null 2>&1; then
   echo "== Cuda tests on the CUDA accelerator (RLF_TEST_DEVICE=cuda)" | tee -a "$log"
   dotnet build tests/Cuda.Tests -c Release 2>&1 | tail -3 | tee -a "$log"
   RLF_TEST_DEVICE=cuda dotnet test tests/Cuda.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=1

@@ -175,6 +175,27 @@ public class BoosterTests(TestDevice fixture)
     }
 
     [Fact]
+    public void Feature_weights_stop_greedy_nodes_like_the_cpu()
+    {
+        // With weights below 1 a split can score below its parent, so some greedy nodes stay leaves.
+        var schema = FeatureSchema.Numerical(4);
+        var options = Options(TreeShape.Greedy, SplitScore.Cosine, depth: 4) with { FeatureWeights = [0.9f, 0.97f, 0.6f, 0.8f] };
+        using var cpu = new GbrlBooster(options, schema);
+        using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+        var pruned = false;
+        for (var t = 0; t < 4; t++)
+        {
+            var (x, g) = Synthetic.Batch(160, [0, 0, 0, 0], 3, seed: 600 + t);
+            var leaves = cpu.FitTree(x, g, 160).LeafCount;
+            Assert.Equal(leaves, gpu.FitTree(x, g, 160).LeafCount);
+            Assert.Equal(cpu.DumpTree(t), gpu.DumpTree(t));
+            pruned |= leaves < 16;
+        }
+        Assert.True(pruned, "some node should have stopped on a negative gain");
+        Assert.Equal(cpu.GetFeatureImportance().SplitCounts, gpu.GetFeatureImportance().SplitCounts);
+    }
+
+    [Fact]
     public void Min_samples_and_depth_limits_match_the_cpu()
     {
         var schema = FeatureSchema.Numerical(4);

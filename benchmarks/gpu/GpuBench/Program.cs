@@ -18,7 +18,15 @@ Directory.CreateDirectory(outDir);
 var report = new StringBuilder();
 
 var opened = Stopwatch.StartNew();
-using var device = deviceName == "cpu-sim" ? GpuDevice.OpenCpuSimulator() : GpuDevice.OpenCuda();
+GpuDevice? found = null;
+if (deviceName == "cpu-sim")
+    found = GpuDevice.OpenCpuSimulator();
+else if (!GpuDevice.TryOpenCuda(0, out found, out var whyNot))
+{
+    Console.Error.WriteLine(whyNot);
+    return 2;
+}
+using var device = found;
 Line($"device: {device.Description}; opened and kernels compiled in {opened.Elapsed.TotalSeconds:F2} s");
 Line($"cpu: {Environment.ProcessorCount} logical cores; .NET {Environment.Version}; quick={quick}");
 

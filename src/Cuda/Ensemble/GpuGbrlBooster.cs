@@ -158,11 +158,11 @@ public sealed class GpuGbrlBooster : IGradientBooster
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (sampleCount < 1)
-            throw new ArgumentException($"sampleCount must be at least 1, got {sampleCount}.", nameof(sampleCount));
+            ThrowHelper.BadSampleCount(sampleCount);
         if (features.Length != sampleCount * FeatureCount)
-            throw new ArgumentException($"features has length {features.Length}, expected {sampleCount * FeatureCount} ({sampleCount} samples x {FeatureCount} features).", nameof(features));
+            ThrowHelper.BadLength(nameof(features), features.Length, sampleCount * FeatureCount, $"{sampleCount} samples x {FeatureCount} features");
         if (gradients.Length != sampleCount * OutputCount)
-            throw new ArgumentException($"gradients has length {gradients.Length}, expected {sampleCount * OutputCount} ({sampleCount} samples x {OutputCount} outputs).", nameof(gradients));
+            ThrowHelper.BadLength(nameof(gradients), gradients.Length, sampleCount * OutputCount, $"{sampleCount} samples x {OutputCount} outputs");
         var treeIndex = TreeCount;
         foreach (var slice in _options.Slices)
         {
@@ -215,7 +215,7 @@ public sealed class GpuGbrlBooster : IGradientBooster
     {
         CheckPredictArguments(features, sampleCount, outputs);
         if (firstTree < 0 || endTree > TreeCount || firstTree > endTree)
-            throw new ArgumentOutOfRangeException(nameof(firstTree), $"Tree range [{firstTree}, {endTree}) is not within [0, {TreeCount}].");
+            ThrowHelper.BadTreeRange(firstTree, endTree, TreeCount);
         _features.Upload(features);
         _outputs.Upload(outputs);
         DeviceTrees.Accumulate(_features.View, sampleCount, FeatureCount, firstTree, endTree, _outputs.View);
@@ -229,12 +229,12 @@ public sealed class GpuGbrlBooster : IGradientBooster
     /// </summary>
     public GpuPredictionBatch CreatePredictionBatch(ReadOnlySpan<float> features, int sampleCount)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (sampleCount < 1)
-            throw new ArgumentException($"sampleCount must be at least 1, got {sampleCount}.", nameof(sampleCount));
+            ThrowHelper.BadSampleCount(sampleCount);
         if (features.Length != sampleCount * FeatureCount)
-            throw new ArgumentException($"features has length {features.Length}, expected {sampleCount * FeatureCount} ({sampleCount} samples x {FeatureCount} features).", nameof(features));
-        var batch = new GpuPredictionBatch(this, features, sampleCount);
-        return batch;
+            ThrowHelper.BadLength(nameof(features), features.Length, sampleCount * FeatureCount, $"{sampleCount} samples x {FeatureCount} features");
+        return new GpuPredictionBatch(this, features, sampleCount);
     }
 
     internal void FillBias(DeviceArray<float> outputs, int sampleCount) =>
@@ -244,11 +244,11 @@ public sealed class GpuGbrlBooster : IGradientBooster
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (sampleCount < 1)
-            throw new ArgumentException($"sampleCount must be at least 1, got {sampleCount}.", nameof(sampleCount));
+            ThrowHelper.BadSampleCount(sampleCount);
         if (features.Length != sampleCount * FeatureCount)
-            throw new ArgumentException($"features has length {features.Length}, expected {sampleCount * FeatureCount} ({sampleCount} samples x {FeatureCount} features).", nameof(features));
+            ThrowHelper.BadLength(nameof(features), features.Length, sampleCount * FeatureCount, $"{sampleCount} samples x {FeatureCount} features");
         if (outputs.Length != sampleCount * OutputCount)
-            throw new ArgumentException($"outputs has length {outputs.Length}, expected {sampleCount * OutputCount} ({sampleCount} samples x {OutputCount} outputs).", nameof(outputs));
+            ThrowHelper.BadLength(nameof(outputs), outputs.Length, sampleCount * OutputCount, $"{sampleCount} samples x {OutputCount} outputs");
     }
 
     /// <summary>Split counts and total score gain per feature over all trees.</summary>

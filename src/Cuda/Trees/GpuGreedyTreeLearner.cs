@@ -107,7 +107,7 @@ internal sealed class GpuGreedyTreeLearner(GpuTreeWorkspace work)
             var id = _eligible[g];
             var node = _nodes[id];
             node.Bin = bin;
-            node.Split = GpuObliviousTreeLearner.Candidate(data, bin, _bestScore[g], work.Batch.FeatureOfBin(bin));
+            node.Split = GpuTreeWorkspace.CandidateOf(data, work.Batch, bin, _bestScore[g]);
             node.Test = SplitTest.From(data, node.Split);
             node.Gain = gain;
             node.Left = _nodes.Count;

@@ -51,7 +51,7 @@ internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
             work.Finder.FindBest(work.Batch, work.Histograms, _groupStart, _groupCount, used, maxDepth, minSamples, cosine, _bestIndex, _bestScore);
             if (_bestIndex[0] < 0)
                 break;
-            var best = Candidate(data, _bestIndex[0], _bestScore[0]);
+            var best = GpuTreeWorkspace.CandidateOf(data, work.Batch, _bestIndex[0], _bestScore[0]);
             draft.Levels[depth] = SplitTest.From(data, best);
             draft.LevelGain[depth] = best.Score - parentScore;
             draft.Score += best.Score;
@@ -90,10 +90,4 @@ internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
                 draft.Leaves[o * leaves + j] = (float)(_sums[j * k + o] * inv * learningRates[o]);
         }
     }
-
-    /// <summary>The candidate of global bin <paramref name="bin"/>.</summary>
-    internal static SplitCandidate Candidate(BinnedBatch data, int bin, double score, int feature) =>
-        new(feature, bin - data.BinOffset[feature], data.IsCategorical[feature], score);
-
-    private SplitCandidate Candidate(BinnedBatch data, int bin, double score) => Candidate(data, bin, score, work.Batch.FeatureOfBin(bin));
 }

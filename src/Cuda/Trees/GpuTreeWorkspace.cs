@@ -1,3 +1,5 @@
+using RLFramework.Boosting.Data;
+using RLFramework.Boosting.Splitting;
 using RLFramework.Cuda.Data;
 using RLFramework.Cuda.Histograms;
 using RLFramework.Cuda.Splitting;
@@ -34,6 +36,13 @@ internal sealed class GpuTreeWorkspace : IDisposable
     public GpuHistogramBuilder Histograms { get; }
 
     public GpuSplitFinder Finder { get; }
+
+    /// <summary>The split candidate of global bin <paramref name="bin"/> of the uploaded batch.</summary>
+    public static SplitCandidate CandidateOf(BinnedBatch data, DeviceBatch batch, int bin, double score)
+    {
+        var feature = batch.FeatureOfBin(bin);
+        return new SplitCandidate(feature, bin - data.BinOffset[feature], data.IsCategorical[feature], score);
+    }
 
     /// <summary>Moves the samples of every node with a split (<see cref="NodeSplit"/> table, one row per node id) to its children.</summary>
     public void Partition(ReadOnlySpan<int> nodeSplit)
