@@ -112,6 +112,34 @@ public class BoosterTests(TestDevice fixture)
         Assert.Equal(cpuRange, gpuRange);
     }
 
+    [Theory]
+    [InlineData(TreeShape.Oblivious)]
+    [InlineData(TreeShape.Greedy)]
+    public void Ensemble_growing_past_the_first_device_allocation_predicts_like_the_cpu(TreeShape shape)
+    {
+        // 70 trees: more than the 64 the device arrays first hold, so they grow (device-to-device copy).
+        var schema = FeatureSchema.Numerical(2);
+        var options = Options(shape, SplitScore.L2, depth: 1, minSamples: 1);
+        using var cpu = new GbrlBooster(options, schema);
+        using var gpu = new GpuGbrlBooster(options, schema, fixture.Device);
+        var (probe, _) = Synthetic.Batch(16, [0, 0], 3, seed: 9);
+        using var incremental = gpu.CreatePredictionBatch(probe, 16);
+        for (var t = 0; t < 70; t++)
+        {
+            var (x, g) = Synthetic.Batch(12, [0, 0], 3, seed: 700 + t);
+            cpu.FitTree(x, g, 12);
+            gpu.FitTree(x, g, 12);
+        }
+        var expected = new float[48];
+        var actual = new float[48];
+        cpu.Predict(probe, 16, expected);
+        gpu.Predict(probe, 16, actual);
+        Assert.Equal(expected, actual);
+        incremental.Update();
+        incremental.CopyOutputs(actual);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Saved_model_loads_on_the_cpu_with_the_same_predictions()
     {
