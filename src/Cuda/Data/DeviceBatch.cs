@@ -14,6 +14,9 @@ internal sealed class DeviceBatch : IDisposable
     private int[] _featureInfo = [];
     private int[] _binFeature = [];
     private float[] _weights = [];
+    private int[] _sentFeatureInfo = [];
+    private int[] _sentBinFeature = [];
+    private float[] _sentWeights = [];
 
     public DeviceBatch(GpuDevice device)
     {
@@ -76,9 +79,19 @@ internal sealed class DeviceBatch : IDisposable
             _binFeature.AsSpan(data.BinOffset[f], data.BinCount[f]).Fill(f);
             _weights[f] = weights.IsEmpty ? 1f : weights[f];
         }
-        FeatureInfo.Upload(_featureInfo);
-        BinFeature.Upload(_binFeature.AsSpan(0, data.TotalBins));
-        Weights.Upload(_weights);
+        // The metadata rarely changes from one batch to the next: upload it only when it does.
+        UploadIfChanged(FeatureInfo, _featureInfo, ref _sentFeatureInfo);
+        UploadIfChanged(BinFeature, _binFeature.AsSpan(0, data.TotalBins), ref _sentBinFeature);
+        UploadIfChanged(Weights, _weights, ref _sentWeights);
+    }
+
+    private static void UploadIfChanged<T>(DeviceArray<T> target, ReadOnlySpan<T> values, ref T[] sent)
+        where T : unmanaged, IEquatable<T>
+    {
+        if (target.Length == values.Length && values.SequenceEqual(sent))
+            return;
+        target.Upload(values);
+        sent = values.ToArray();
     }
 
     public void Dispose()

@@ -23,7 +23,7 @@ internal sealed class GpuKernels
         Best = accelerator.LoadStreamKernel<ArrayView<double>, ArrayView<int>, ArrayView<double>, int>(SplitKernels.Best);
         Partition = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, int>(TreeKernels.Partition);
         CountNodes = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>>(TreeKernels.CountNodes);
-        LeafSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<double>, int, int>(TreeKernels.LeafSums);
+        LeafSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<int>, int, int>(TreeKernels.LeafSums);
         PredictOblivious = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PredictShape>(PredictionKernels.Oblivious);
         PredictGreedy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, PredictShape>(PredictionKernels.Greedy);
         FillBias = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(PredictionKernels.FillBias);
@@ -70,7 +70,7 @@ internal sealed class GpuKernels
 
     public Action<Index1D, ArrayView<int>, ArrayView<int>> CountNodes { get; }
 
-    public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<double>, int, int> LeafSums { get; }
+    public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<int>, int, int> LeafSums { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PredictShape> PredictOblivious { get; }
 

@@ -78,6 +78,9 @@ internal static class SplitKernels
             var total = (long)slot * stride;
             var bin = (long)slot * shape.NodeLength + (long)c * stride;
             var n = totals[total + k];
+            // An empty node takes no part (the CPU leaves it out of the level's node list).
+            if (n == 0)
+                continue;
             // Numerical: left = bins 0..b (prefix sums); categorical: right = bin b.
             var side = categorical ? hist[bin + k] : cum[bin + k];
             var nl = categorical ? n - side : side;

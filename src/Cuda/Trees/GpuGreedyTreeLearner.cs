@@ -158,10 +158,11 @@ internal sealed class GpuGreedyTreeLearner(GpuTreeWorkspace work)
         Ensure(ref _slotOf, leaves);
         for (var j = 0; j < leaves; j++)
             _slotOf[j] = _leafOrder[j];
-        work.LeafSums(_slotOf.AsSpan(0, leaves), _sums.AsSpan(0, leaves * k));
+        Ensure(ref _counts, leaves);
+        work.LeafSums(_slotOf.AsSpan(0, leaves), _sums.AsSpan(0, leaves * k), _counts.AsSpan(0, leaves));
         for (var j = 0; j < leaves; j++)
         {
-            var count = _nodes[_leafOrder[j]].Count;
+            var count = _counts[j];
             var inv = count > 0 ? 1.0 / count : 0.0;
             for (var o = 0; o < k; o++)
                 draft.Leaves.Add((float)(_sums[j * k + o] * inv * learningRates[o]));

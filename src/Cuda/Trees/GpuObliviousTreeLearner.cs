@@ -5,11 +5,12 @@ using RLFramework.Boosting.Trees;
 namespace RLFramework.Cuda.Trees;
 
 /// <summary>
-/// The GPU twin of <c>Boosting.Trees.ObliviousTreeLearner</c>: per level, the histograms of all non-empty nodes
-/// (one pass over the samples), the candidate scores summed over those nodes, the best candidate (ties to the first,
-/// feature-major, threshold-ascending), and the partition of every node into left child j and right child
-/// j + 2^depth; the tree stops early when no valid candidate is left; leaf values = mean clipped raw gradient
-/// times the slice learning rate (empty leaves 0). The batch must already be uploaded to the workspace.
+/// The GPU twin of <c>Boosting.Trees.ObliviousTreeLearner</c>: per level, the histograms of all 2^depth nodes
+/// (one pass over the samples), the candidate scores summed over the non-empty nodes (empty ones take no part, as
+/// on the CPU), the best candidate (ties to the first, feature-major, threshold-ascending), and the partition of
+/// every node into left child j and right child j + 2^depth; the tree stops early when no valid candidate is left;
+/// leaf values = mean clipped raw gradient times the slice learning rate (empty leaves 0). Only the best candidate
+/// comes back to the host per level. The batch must already be uploaded to the workspace.
 /// </summary>
 internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
 {
@@ -36,18 +37,16 @@ internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
         }
         Span<int> used = stackalloc int[maxDepth];
         used.Fill(-1);
-        _counts[0] = data.SampleCount;
         var parentScore = 0.0;
         var depth = 0;
         draft.Score = 0;
         while (depth < maxDepth)
         {
             var nodes = 1 << depth;
-            var active = 0;
             for (var j = 0; j < nodes; j++)
-                _slotOf[j] = _counts[j] > 0 ? active++ : -1;
-            work.Histograms.Build(work.Batch, _slotOf.AsSpan(0, nodes), active);
-            _groupCount[0] = active;
+                _slotOf[j] = j;
+            work.Histograms.Build(work.Batch, _slotOf.AsSpan(0, nodes), nodes);
+            _groupCount[0] = nodes;
             work.Finder.FindBest(work.Batch, work.Histograms, _groupStart, _groupCount, used, maxDepth, minSamples, cosine, _bestIndex, _bestScore);
             if (_bestIndex[0] < 0)
                 break;
@@ -67,7 +66,6 @@ internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
                 _split[at + NodeSplit.Right] = j + nodes;
             }
             work.Partition(_split.AsSpan(0, nodes * NodeSplit.Size));
-            work.CountNodes(_counts.AsSpan(0, 2 * nodes));
             depth++;
         }
         for (var d = depth; d < maxDepth; d++)
@@ -82,7 +80,7 @@ internal sealed class GpuObliviousTreeLearner(GpuTreeWorkspace work)
             _sums = new double[leaves * k];
         for (var j = 0; j < leaves; j++)
             _leafNodes[j] = j;
-        work.LeafSums(_leafNodes.AsSpan(0, leaves), _sums.AsSpan(0, leaves * k));
+        work.LeafSums(_leafNodes.AsSpan(0, leaves), _sums.AsSpan(0, leaves * k), _counts.AsSpan(0, leaves));
         for (var j = 0; j < leaves; j++)
         {
             var inv = _counts[j] > 0 ? 1.0 / _counts[j] : 0.0;

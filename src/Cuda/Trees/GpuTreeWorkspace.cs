@@ -60,14 +60,19 @@ internal sealed class GpuTreeWorkspace : IDisposable
         _counts.Download(counts);
     }
 
-    /// <summary>Per leaf (node id <c>leafNodes[j]</c>) and output k, the double sum of raw gradients: <c>sums[j * K + k]</c>.</summary>
-    public void LeafSums(ReadOnlySpan<int> leafNodes, Span<double> sums)
+    /// <summary>
+    /// Per leaf (node id <c>leafNodes[j]</c>) and output k, the double sum of raw gradients, <c>sums[j * K + k]</c>, and
+    /// the leaf's sample count, <c>counts[j]</c>.
+    /// </summary>
+    public void LeafSums(ReadOnlySpan<int> leafNodes, Span<double> sums, Span<int> counts)
     {
         var shape = Batch.Shape;
         _leafNodes.Upload(leafNodes);
         _sums.EnsureCapacity(sums.Length);
-        _device.Kernels.LeafSums(sums.Length, Batch.Raw.View, Batch.NodeOf.View, _leafNodes.View, _sums.View, shape.SampleCount, shape.OutputCount);
+        _counts.EnsureCapacity(counts.Length);
+        _device.Kernels.LeafSums(sums.Length, Batch.Raw.View, Batch.NodeOf.View, _leafNodes.View, _sums.View, _counts.View, shape.SampleCount, shape.OutputCount);
         _sums.Download(sums);
+        _counts.Download(counts);
     }
 
     public void Dispose()

@@ -34,22 +34,29 @@ internal static class TreeKernels
 
     /// <summary>
     /// Thread (leaf, k) = index: sum of raw gradient k over the samples of node <c>leafNodes[leaf]</c>, in ascending
-    /// sample order in double (the CPU's order, so the sums are bit-identical); <c>sums[leaf * K + k]</c>.
+    /// sample order in double (the CPU's order, so the sums are bit-identical); <c>sums[leaf * K + k]</c>; the k = 0
+    /// thread also writes the leaf's sample count to <c>counts[leaf]</c>.
     /// </summary>
     public static void LeafSums(Index1D thread, ArrayView<float> raw, ArrayView<int> nodeOf, ArrayView<int> leafNodes, ArrayView<double> sums,
-        int sampleCount, int outputCount)
+        ArrayView<int> counts, int sampleCount, int outputCount)
     {
         var index = thread.X;
         var leaf = index / outputCount;
         var k = index - leaf * outputCount;
         var node = leafNodes[leaf];
         var sum = 0.0;
+        var count = 0;
         for (var i = 0; i < sampleCount; i++)
         {
             if (nodeOf[i] == node)
+            {
                 sum += raw[(long)i * outputCount + k];
+                count++;
+            }
         }
         sums[index] = sum;
+        if (k == 0)
+            counts[leaf] = count;
     }
 }
 
