@@ -207,4 +207,20 @@ public class BoosterTests
         encoder.GetOrAdd("blue");
         Assert.Throws<ArgumentException>(() => encoder.GetOrAdd("pink"));
     }
+
+    [Fact]
+    public void Separate_actor_and_critic_ensembles_fit_their_own_gradients()
+    {
+        var schema = FeatureSchema.Numerical(2);
+        using var boosters = new ActorCriticBoosters(TestData.Options(2, lr: 1), TestData.Options(1, lr: 0.5), schema);
+        float[] x = [0f, 0f, 1f, 1f];
+        boosters.FitTrees(x, [1f, 2f, 1f, 2f], [4f, 4f], 2);
+        var actor = new float[4];
+        var critic = new float[2];
+        boosters.Predict(x, 2, actor, critic);
+        Assert.Equal([-1f, -2f, -1f, -2f], actor);
+        Assert.Equal([-2f, -2f], critic);
+        Assert.Equal(1, boosters.Actor.TreeCount);
+        Assert.Equal(1, boosters.Critic.TreeCount);
+    }
 }

@@ -11,7 +11,8 @@ namespace RLFramework.Cli.Bench;
 /// <param name="Unit">Unit of <paramref name="Median"/>.</param>
 /// <param name="Reference">The reference (GBRL 1.1.6 CPU, 2 cores) figure in the same unit, when one exists.</param>
 /// <param name="Target">The issue's goal in the same unit, when one exists.</param>
-internal sealed record BenchResult(string Backend, string Name, string Settings, double Median, string Unit, double? Reference, double? Target)
+/// <param name="CpuMedian">Median CPU time of this process per repetition (all threads), same unit; NaN where not measured.</param>
+internal sealed record BenchResult(string Backend, string Name, string Settings, double Median, string Unit, double? Reference, double? Target, double CpuMedian = double.NaN)
 {
     /// <summary>Reference / ours (a speed-up factor; for bytes, the ratio to the target).</summary>
     public double? Ratio => Reference is { } r && Median > 0 ? r / Median : null;
@@ -22,7 +23,7 @@ internal sealed record BenchResult(string Backend, string Name, string Settings,
 
 /// <summary>
 /// The boosting workloads of issue 3, end to end through <see cref="IGradientBooster"/>. Timings are medians of
-/// Stopwatch repetitions after a warm-up; data come from fixed seeds. Gradients follow a smooth function of
+/// Stopwatch repetitions (wall clock) after a warm-up of at least 1.5 s per workload; data come from fixed seeds. Gradients follow a smooth function of
 /// the features (so that trees grow to full depth), like the gradients of a policy loss would.
 /// </summary>
 internal static class BoostingWorkloads
@@ -84,6 +85,33 @@ internal static class BoostingWorkloads
         return (x, g);
     }
 
+    /// <summary>Wall-clock and CPU-time samples of the repetitions of one workload.</summary>
+    private sealed class Samples
+    {
+        private readonly List<double> _wall = [];
+        private readonly List<double> _cpu = [];
+        private long _start;
+        private double _cpuStart;
+
+        public void Start()
+        {
+            _cpuStart = CpuClock.NowMs();
+            _start = Stopwatch.GetTimestamp();
+        }
+
+        /// <summary>Ends a repetition; <paramref name="scale"/> converts milliseconds to the reported unit.</summary>
+        public void Stop(double scale = 1)
+        {
+            var wall = Ms(Stopwatch.GetTimestamp() - _start);
+            _cpu.Add((CpuClock.NowMs() - _cpuStart) * scale);
+            _wall.Add(wall * scale);
+        }
+
+        public double Wall => Median(_wall);
+
+        public double Cpu => Median(_cpu);
+    }
+
     private static double Median(List<double> values)
     {
         values.Sort();
@@ -92,21 +120,32 @@ internal static class BoostingWorkloads
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
+    /// <summary>
+    /// Runs <paramref name="action"/> for at least 1.5 s (and 50 calls) so that the JIT has promoted the hot
+    /// methods to optimized code before anything is timed.
+    /// </summary>
+    private static void WarmUp(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var calls = 0; calls < 50 || (Ms(Stopwatch.GetTimestamp() - start) < 1500 && calls < 5000); calls++)
+            action();
+    }
+
     private static BenchResult Fit(BoosterFactory factory, string name, int features, TreeShape shape, SplitScore score, double? reference, int reps)
     {
         using var booster = factory.Create(Options(shape, score), FeatureSchema.Numerical(features));
         var (x, g) = Batch(1, 2048, features);
-        var times = new List<double>();
+        var times = new Samples();
         var leaves = 0;
-        for (var r = -5; r < reps; r++)
+        WarmUp(() => booster.FitTree(x, g, 2048));
+        for (var r = 0; r < reps; r++)
         {
-            var start = Stopwatch.GetTimestamp();
+            times.Start();
             leaves = booster.FitTree(x, g, 2048).LeafCount;
-            if (r >= 0)
-                times.Add(Ms(Stopwatch.GetTimestamp() - start));
+            times.Stop();
         }
         return new BenchResult(factory.Name, name, $"2048 samples x {features} features x 3 outputs, depth 4, {shape}, {score}; {leaves} leaves",
-            Median(times), "ms", reference, reference / 50);
+            times.Wall, "ms", reference, reference / 50, times.Cpu);
     }
 
     private static IEnumerable<BenchResult> Predict(BoosterFactory factory, int reps)
@@ -119,30 +158,30 @@ internal static class BoostingWorkloads
         }
         var (x, _) = Batch(7, 2048, 4);
         var outputs = new float[2048 * Outputs];
-        var times = new List<double>();
-        for (var r = -3; r < reps; r++)
+        var times = new Samples();
+        WarmUp(() => booster.Predict(x, 2048, outputs));
+        for (var r = 0; r < reps; r++)
         {
-            var start = Stopwatch.GetTimestamp();
+            times.Start();
             booster.Predict(x, 2048, outputs);
-            if (r >= 0)
-                times.Add(Ms(Stopwatch.GetTimestamp() - start));
+            times.Stop();
         }
         yield return new BenchResult(factory.Name, "predict_batch2048_1000trees_oblivious", "2048 samples x 4 features, 1,000 depth-4 oblivious trees, 3 outputs",
-            Median(times), "ms", 14, 1.4);
+            times.Wall, "ms", 14, 1.4, times.Cpu);
 
         const int calls = 200;
         var one = new float[Outputs];
-        times.Clear();
-        for (var r = -3; r < reps; r++)
+        var single = new Samples();
+        WarmUp(() => booster.Predict(x.AsSpan(0, 4), 1, one));
+        for (var r = 0; r < reps; r++)
         {
-            var start = Stopwatch.GetTimestamp();
+            single.Start();
             for (var c = 0; c < calls; c++)
                 booster.Predict(x.AsSpan((c % 2048) * 4, 4), 1, one);
-            if (r >= 0)
-                times.Add(Ms(Stopwatch.GetTimestamp() - start) * 1000 / calls);
+            single.Stop(1000.0 / calls);
         }
-        yield return new BenchResult(factory.Name, "predict_single_1000trees_oblivious", "1 sample x 4 features, 1,000 depth-4 oblivious trees, 3 outputs",
-            Median(times), "us", 14, 2);
+        yield return new BenchResult(factory.Name, "predict_single_1000trees_oblivious", $"1 sample x 4 features, 1,000 depth-4 oblivious trees, 3 outputs (mean of {calls} calls per repetition)",
+            single.Wall, "us", 14, 2, single.Cpu);
     }
 
     /// <summary>
@@ -160,20 +199,19 @@ internal static class BoostingWorkloads
         var predictions = new float[2048 * Outputs];
         booster.Predict(x, 2048, predictions);
         var gradients = new float[predictions.Length];
-        var times = new List<double>();
-        for (var r = -3; r < reps; r++)
+        var times = new Samples();
+        for (var r = -10; r < reps; r++)
         {
-            var start = Stopwatch.GetTimestamp();
+            times.Start();
             for (var i = 0; i < gradients.Length; i++)
                 gradients[i] = predictions[i] + target[i]; // target = -y, so F - y = F + target
             var fit = booster.FitTree(x, gradients, 2048);
             booster.AccumulateTrees(x, 2048, fit.TreeIndex, fit.TreeIndex + 1, predictions);
-            if (r >= 0)
-                times.Add(Ms(Stopwatch.GetTimestamp() - start));
+            times.Stop();
         }
         var bytes = booster is GbrlBooster gbrl ? gbrl.TreeBytes / (double)gbrl.TreeCount : SavedBytesPerTree(booster);
         return (new BenchResult(factory.Name, $"update_cost_at_{trees}_trees", $"fixed batch 2048 x 4 x 3, ensemble of {trees:N0} depth-4 oblivious trees: gradient + fit + accumulate",
-            Median(times), "ms", null, null), bytes);
+            times.Wall, "ms", null, null, times.Cpu), bytes);
     }
 
     private static double SavedBytesPerTree(IGradientBooster booster)
@@ -186,8 +224,9 @@ internal static class BoostingWorkloads
     /// <summary>The GBRL paper's incremental workload: 1,000 iterations, each a new random batch of 128 x 20 with 3 targets.</summary>
     private static BenchResult Incremental(BoosterFactory factory, int reps)
     {
-        var times = new List<double>();
-        for (var r = 0; r < reps; r++)
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        for (var r = -1; r < reps; r++) // the first run warms the JIT up and is not timed
         {
             using var booster = factory.Create(Options(TreeShape.Oblivious, SplitScore.Cosine) with
             {
@@ -199,6 +238,7 @@ internal static class BoostingWorkloads
             var predictions = new float[128 * Outputs];
             var gradients = new float[128 * Outputs];
             var start = Stopwatch.GetTimestamp();
+            var cpuStart = CpuClock.NowMs();
             for (var it = 0; it < 1000; it++)
             {
                 for (var i = 0; i < x.Length; i++)
@@ -210,9 +250,13 @@ internal static class BoostingWorkloads
                     gradients[i] = predictions[i] - y[i];
                 booster.FitTree(x, gradients, 128);
             }
-            times.Add(Ms(Stopwatch.GetTimestamp() - start) / 1000);
+            if (r >= 0)
+            {
+                wall.Add(Ms(Stopwatch.GetTimestamp() - start) / 1000);
+                cpu.Add((CpuClock.NowMs() - cpuStart) / 1000);
+            }
         }
         return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", "1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious)",
-            Median(times), "s", 5.47, 0.5);
+            Median(wall), "s", 5.47, 0.5, Median(cpu));
     }
 }
