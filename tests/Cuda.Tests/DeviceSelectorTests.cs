@@ -72,6 +72,23 @@ public class DeviceSelectorTests
         Assert.Contains(reason, chosen, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void One_resolved_device_serves_several_boosters()
+    {
+        Assert.Null(BoosterFactory.OpenDevice(DeviceKind.Cpu, Missing("unused"), out var cpuChosen));
+        Assert.StartsWith("CPU", cpuChosen, StringComparison.Ordinal);
+        Assert.Null(BoosterFactory.OpenDevice(DeviceKind.Auto, Missing("no CUDA device was found"), out var autoChosen));
+        Assert.Contains("no CUDA device was found", autoChosen, StringComparison.Ordinal);
+        Assert.Throws<GpuUnavailableException>(() => BoosterFactory.OpenDevice(DeviceKind.Cuda, Missing("the NVIDIA driver is not installed"), out _));
+        using var device = GpuDevice.OpenCpuSimulator();
+        using var actor = BoosterFactory.Create(Options, Schema, device);
+        using var critic = BoosterFactory.Create(Options, Schema, device);
+        Assert.IsType<GpuGbrlBooster>(actor);
+        Assert.IsType<GpuGbrlBooster>(critic);
+        using var cpu = BoosterFactory.Create(Options, Schema, (GpuDevice?)null);
+        Assert.IsType<GbrlBooster>(cpu);
+    }
+
     [Theory]
     [InlineData("auto", DeviceKind.Auto)]
     [InlineData("CPU", DeviceKind.Cpu)]

@@ -28,32 +28,60 @@ public static class BoosterFactory
         };
     }
 
+    /// <summary>
+    /// Resolves <paramref name="device"/> once, for several boosters sharing one GPU (e.g. separate actor and critic
+    /// ensembles): null means the CPU; otherwise an opened <see cref="GpuDevice"/> that the caller disposes after its
+    /// boosters. Pass the result to <see cref="Create(GbrlOptions, FeatureSchema, GpuDevice?)"/>.
+    /// </summary>
+    /// <exception cref="GpuUnavailableException"><paramref name="device"/> is Cuda and no CUDA device is usable.</exception>
+    public static GpuDevice? OpenDevice(DeviceKind device, out string chosenDescription) => OpenDevice(device, ProbeCuda, out chosenDescription);
+
+    /// <summary>A booster on an already resolved device: the CPU engine for null, else a <see cref="GpuGbrlBooster"/> on it.</summary>
+    public static IGradientBooster Create(GbrlOptions options, FeatureSchema schema, GpuDevice? device) =>
+        device is null ? new GbrlBooster(options, schema) : new GpuGbrlBooster(options, schema, device);
+
     /// <summary>The factory with a replaceable CUDA probe (tests simulate machines with and without a GPU).</summary>
     internal static IGradientBooster Create(GbrlOptions options, FeatureSchema schema, DeviceKind device, CudaProbe probe, out string chosenDescription)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schema);
+        var gpu = OpenDevice(device, probe, out chosenDescription);
+        if (gpu is null)
+            return new GbrlBooster(options, schema);
+        try
+        {
+            return new GpuGbrlBooster(options, schema, gpu, ownsDevice: true);
+        }
+        catch
+        {
+            gpu.Dispose();
+            throw;
+        }
+    }
+
+    internal static GpuDevice? OpenDevice(DeviceKind device, CudaProbe probe, out string chosenDescription)
+    {
         switch (device)
         {
             case DeviceKind.Cpu:
                 chosenDescription = CpuDescription;
-                return new GbrlBooster(options, schema);
+                return null;
             case DeviceKind.Cuda:
             {
                 if (!probe(out var gpu, out var reason))
                     throw new GpuUnavailableException(reason);
                 chosenDescription = gpu.Description;
-                return OnDevice(options, schema, gpu);
+                return gpu;
             }
             case DeviceKind.Auto:
             {
                 if (probe(out var gpu, out var reason))
                 {
                     chosenDescription = $"auto chose {gpu.Description}";
-                    return OnDevice(options, schema, gpu);
+                    return gpu;
                 }
                 chosenDescription = $"auto chose {CpuDescription}, because no CUDA device is usable: {reason}";
-                return new GbrlBooster(options, schema);
+                return null;
             }
             default:
                 throw new ArgumentException($"Unknown device kind {device}.", nameof(device));
@@ -67,17 +95,4 @@ public static class BoosterFactory
 
     private static bool ProbeCuda([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GpuDevice? device, out string reason) =>
         GpuDevice.TryOpenCuda(0, out device, out reason);
-
-    private static GpuGbrlBooster OnDevice(GbrlOptions options, FeatureSchema schema, GpuDevice gpu)
-    {
-        try
-        {
-            return new GpuGbrlBooster(options, schema, gpu, ownsDevice: true);
-        }
-        catch
-        {
-            gpu.Dispose();
-            throw;
-        }
-    }
 }
