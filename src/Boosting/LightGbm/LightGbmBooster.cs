@@ -1,0 +1,514 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics.Tensors;
+using RLFramework.Boosting.LightGbm;
+
+namespace RLFramework.Boosting;
+
+/// <summary>
+/// The LightGBM backend of <see cref="IGradientBooster"/>: each <see cref="FitTree"/> fits one boosting
+/// iteration of LightGBM (the native <c>lib_lightgbm</c> 4.6.0 shipped with Microsoft.ML.LightGbm) to the
+/// caller's gradients through <c>LGBM_BoosterUpdateOneIterCustom</c>, so users can compare engines and tests
+/// can cross-check ours.
+/// <para>
+/// Same model: hessians are 1 and regularization is off, so a LightGBM leaf is -sum(g)/sum(h) = -mean(g);
+/// the learning rate of each output slice is applied by scaling that output's gradients (LightGBM's own
+/// learning rate is 1), so a leaf holds -lr * mean gradient and prediction = bias + LightGBM raw score =
+/// bias - sum of lr * mean gradient, as in our engine. Per-slice gradient-norm clipping is applied first.
+/// </para>
+/// <para>
+/// Differences from our engine, by LightGBM's design:
+/// (1) LightGBM grows one tree per output (<c>num_class</c> = <see cref="OutputCount"/>, gradients passed
+/// output-major), not one tree shared by all outputs; a "tree" of this class is one LightGBM iteration,
+/// i.e. <see cref="OutputCount"/> LightGBM trees.
+/// (2) Trees are grown leaf-wise (best first) with <c>max_depth</c> = MaxDepth and
+/// <c>num_leaves</c> = 2^MaxDepth; the split gain is LightGBM's (sum over children of G^2/n, per output).
+/// <see cref="GbrlOptions.Shape"/>, <see cref="GbrlOptions.Score"/> and <see cref="GbrlOptions.Binning"/>
+/// are not used; <see cref="GbrlOptions.FeatureWeights"/> becomes LightGBM's <c>feature_contri</c>.
+/// (3) Bin boundaries are fitted once, on the first batch passed to <see cref="FitTree"/>; every later batch
+/// is a dataset created with the first one as <c>reference</c> (shared bin mappers) and swapped in with
+/// <c>LGBM_BoosterResetTrainingData</c>. Values outside the first batch's range fall in the edge bins, and a
+/// feature constant in the first batch can never be split on. After <see cref="Load(Stream)"/>, the next
+/// batch fits new bin mappers.
+/// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates the whole ensemble on each new batch, so the cost of
+/// <see cref="FitTree"/> grows with the number of trees.
+/// (5) When no output's tree can split (e.g. all gradients equal, or a learning rate of 0), LightGBM adds no
+/// iteration: the tree is recorded as empty (it contributes 0) so tree indices stay aligned with the caller's.
+/// (6) Categorical features split one category vs the rest (<c>max_cat_to_onehot</c> above every
+/// cardinality); a category unseen in training, or a negative code, goes with "the rest".
+/// </para>
+/// <para>
+/// Thread safety: an instance may be used by one thread at a time. Native handles are freed by
+/// <see cref="Dispose"/> (or their finalizers). LightGBM runs single-threaded (<c>num_threads=1</c>).
+/// Needs <c>libgomp.so.1</c> at run time (Debian: package libgomp1).
+/// </para>
+/// </summary>
+public sealed class LightGbmBooster : IGradientBooster
+{
+    private readonly GbrlOptions _options;
+    private readonly FeatureSchema _schema;
+    private readonly string _datasetParameters;
+    private readonly string _boosterParameters;
+    private readonly float[] _bias;
+
+    // _iterationsBefore[t] = number of LightGBM iterations among our trees [0, t); one entry more than trees.
+    private readonly List<int> _iterationsBefore = [0];
+
+    private BoosterHandle? _booster;
+    private DatasetHandle? _reference;
+    private DatasetHandle? _current;
+    private FastConfigHandle? _singleRow;
+    private int _singleRowStart = -1;
+    private int _singleRowCount = -1;
+
+    private float[] _gradients = [];
+    private float[] _hessians = [];
+    private double[] _raw = [];
+    private byte[] _dump = new byte[1 << 16];
+
+    /// <summary>Creates an empty ensemble (bias 0, no trees).</summary>
+    /// <param name="options">Tree options; validated.</param>
+    /// <param name="schema">Which features are categorical.</param>
+    public LightGbmBooster(GbrlOptions options, FeatureSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schema);
+        options.Validate();
+        if (schema.FeatureCount < 1)
+            throw new ArgumentException("The schema must have at least one feature.", nameof(schema));
+        if (options.FeatureWeights is { } weights && weights.Count != schema.FeatureCount)
+            throw new ArgumentException($"FeatureWeights has {weights.Count} entries but the schema has {schema.FeatureCount} features.", nameof(options));
+        _options = options;
+        _schema = schema;
+        _datasetParameters = LightGbmParameters.Dataset(options, schema);
+        _boosterParameters = LightGbmParameters.Booster(options, schema);
+        _bias = new float[options.OutputCount];
+    }
+
+    /// <summary>Creates an empty ensemble over <paramref name="featureCount"/> numerical features.</summary>
+    public LightGbmBooster(GbrlOptions options, int featureCount)
+        : this(options, FeatureSchema.Numerical(featureCount))
+    {
+    }
+
+    /// <summary>The options this ensemble was created with.</summary>
+    public GbrlOptions Options => _options;
+
+    /// <summary>Which features are categorical.</summary>
+    public FeatureSchema Schema => _schema;
+
+    /// <inheritdoc/>
+    public int FeatureCount => _schema.FeatureCount;
+
+    /// <inheritdoc/>
+    public int OutputCount => _bias.Length;
+
+    /// <inheritdoc/>
+    public int TreeCount => _iterationsBefore.Count - 1;
+
+    /// <summary>Number of LightGBM trees (one per output per non-empty iteration).</summary>
+    public int NativeTreeCount => _iterationsBefore[^1] * OutputCount;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Bias => _bias;
+
+    /// <summary>Entry t: number of LightGBM iterations among trees [0, t) (one entry more than trees).</summary>
+    internal IReadOnlyList<int> IterationsBefore => _iterationsBefore;
+
+    /// <inheritdoc/>
+    public void SetBias(ReadOnlySpan<float> bias)
+    {
+        ThrowIfDisposed();
+        if (bias.Length != _bias.Length)
+            throw new ArgumentException($"Bias has {bias.Length} values but the ensemble has {_bias.Length} outputs.", nameof(bias));
+        if (!float.IsFinite(TensorPrimitives.Sum(bias)))
+            throw new ArgumentException("Bias values must be finite.", nameof(bias));
+        bias.CopyTo(_bias);
+    }
+
+    /// <inheritdoc/>
+    public unsafe TreeFitResult FitTree(ReadOnlySpan<float> features, ReadOnlySpan<float> gradients, int sampleCount)
+    {
+        ThrowIfDisposed();
+        CheckFeatures(features, sampleCount);
+        CheckCategoricalCodes(features, sampleCount);
+        var outputs = OutputCount;
+        if (gradients.Length != (long)sampleCount * outputs)
+            throw new ArgumentException($"Gradients hold {gradients.Length} values but {sampleCount} samples x {outputs} outputs need {(long)sampleCount * outputs}.", nameof(gradients));
+        CheckFinite(gradients, outputs);
+
+        var treeIndex = TreeCount;
+        PrepareGradients(gradients, sampleCount, treeIndex);
+        LightGbmNative.SilenceThisThread();
+        SwapInBatch(features, sampleCount);
+
+        var before = _iterationsBefore[^1];
+        fixed (float* g = _gradients)
+        fixed (float* h = _hessians)
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterUpdateOneIterCustom(_booster!, g, h, out _));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_booster!, out var models));
+        var after = models / outputs;
+        _iterationsBefore.Add(after);
+        if (after == before)
+            return new TreeFitResult(treeIndex, 1, 0);
+        var (leaves, gain) = DescribeIteration(before);
+        return new TreeFitResult(treeIndex, leaves, gain);
+    }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> features, int sampleCount, Span<float> outputs)
+    {
+        ThrowIfDisposed();
+        CheckFeatures(features, sampleCount);
+        CheckOutputs(outputs, sampleCount);
+        for (var i = 0; i < sampleCount; i++)
+            _bias.CopyTo(outputs.Slice(i * _bias.Length, _bias.Length));
+        AddIterations(features, sampleCount, 0, _iterationsBefore[^1], outputs);
+    }
+
+    /// <inheritdoc/>
+    public void AccumulateTrees(ReadOnlySpan<float> features, int sampleCount, int firstTree, int endTree, Span<float> outputs)
+    {
+        ThrowIfDisposed();
+        if (firstTree < 0 || endTree < firstTree || endTree > TreeCount)
+            throw new ArgumentOutOfRangeException(nameof(firstTree), $"The tree range [{firstTree}, {endTree}) is not within [0, {TreeCount}].");
+        CheckFeatures(features, sampleCount);
+        CheckOutputs(outputs, sampleCount);
+        var start = _iterationsBefore[firstTree];
+        AddIterations(features, sampleCount, start, _iterationsBefore[endTree] - start, outputs);
+    }
+
+    /// <inheritdoc/>
+    public void Save(Stream stream)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(stream);
+        LightGbmModelFile.Write(stream, this, ModelString());
+    }
+
+    /// <summary>Saves to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename).</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var temp = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                Save(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    /// <summary>Loads a model written by <see cref="Save(Stream)"/>; a truncated or corrupt file is an <see cref="InvalidDataException"/>.</summary>
+    public static LightGbmBooster Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var model = LightGbmModelFile.Read(stream);
+        var booster = new LightGbmBooster(model.Options, model.Schema);
+        try
+        {
+            model.Bias.CopyTo(booster._bias);
+            booster._iterationsBefore.Clear();
+            booster._iterationsBefore.AddRange(model.IterationsBefore);
+            if (model.ModelString.Length > 0)
+                booster.LoadNative(model.ModelString);
+            return booster;
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a model file written by <see cref="Save(string)"/>.</summary>
+    public static LightGbmBooster Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.OpenRead(path);
+        return Load(file);
+    }
+
+    /// <summary>LightGBM's own text model (all trees), as <c>LGBM_BoosterSaveModelToString</c> writes it; empty before the first tree.</summary>
+    public string NativeModelText()
+    {
+        ThrowIfDisposed();
+        var bytes = ModelString();
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>Frees the native booster and datasets.</summary>
+    public void Dispose()
+    {
+        _singleRow?.Dispose();
+        _singleRow = null;
+        _booster?.Dispose();
+        _booster = null;
+        _current?.Dispose();
+        _current = null;
+        _reference?.Dispose();
+        _reference = null;
+        _disposed = true;
+    }
+
+    private bool _disposed;
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Creates the dataset of a new batch and makes it the booster's training data.</summary>
+    private unsafe void SwapInBatch(ReadOnlySpan<float> features, int sampleCount)
+    {
+        DatasetHandle dataset;
+        fixed (float* x = features)
+        {
+            var reference = _reference is null ? 0 : _reference.DangerousGetHandle();
+            LightGbmNative.Check(LightGbmNative.LGBM_DatasetCreateFromMat(
+                x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, _datasetParameters, reference, out dataset));
+            GC.KeepAlive(_reference);
+        }
+        try
+        {
+            if (_reference is null)
+            {
+                // First batch (or first after Load): it fits the bin mappers every later batch shares.
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(dataset, _boosterParameters, out var created));
+                if (_booster is not null)
+                {
+                    // A loaded model: its trees go first, then training continues on the new booster.
+                    using var loaded = _booster;
+                    LightGbmNative.Check(LightGbmNative.LGBM_BoosterMerge(created, loaded));
+                    ResetSingleRow();
+                }
+                _booster = created;
+                _reference = dataset;
+            }
+            else
+            {
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterResetTrainingData(_booster!, dataset));
+                _current?.Dispose();
+                _current = dataset;
+            }
+        }
+        catch
+        {
+            if (!ReferenceEquals(dataset, _reference) && !ReferenceEquals(dataset, _current))
+                dataset.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the gradients output-major (LightGBM's layout for <c>num_class</c> &gt; 1), each slice's rows
+    /// clipped to its MaxGradNorm and scaled by its learning rate at <paramref name="treeIndex"/>; hessians 1.
+    /// </summary>
+    private void PrepareGradients(ReadOnlySpan<float> gradients, int sampleCount, int treeIndex)
+    {
+        var outputs = OutputCount;
+        var total = sampleCount * outputs;
+        if (_gradients.Length < total)
+        {
+            _gradients = new float[total];
+            _hessians = new float[total];
+            _hessians.AsSpan().Fill(1f);
+        }
+        foreach (var slice in _options.Slices)
+        {
+            var rate = slice.LearningRate.At(treeIndex);
+            var clip = slice.MaxGradNorm;
+            for (var i = 0; i < sampleCount; i++)
+            {
+                var row = gradients.Slice(i * outputs + slice.Start, slice.Length);
+                var scale = rate;
+                if (clip > 0)
+                {
+                    var norm = Math.Sqrt(TensorPrimitives.Dot(row, row));
+                    if (norm > clip)
+                        scale *= clip / norm;
+                }
+                var factor = (float)scale;
+                for (var j = 0; j < row.Length; j++)
+                    _gradients[(slice.Start + j) * sampleCount + i] = row[j] * factor;
+            }
+        }
+    }
+
+    /// <summary>Adds LightGBM's raw score of iterations [start, start + count) to <paramref name="outputs"/>.</summary>
+    private unsafe void AddIterations(ReadOnlySpan<float> features, int sampleCount, int start, int count, Span<float> outputs)
+    {
+        if (count == 0 || sampleCount == 0)
+            return;
+        LightGbmNative.SilenceThisThread();
+        var total = sampleCount * OutputCount;
+        if (_raw.Length < total)
+            _raw = new double[total];
+        long written;
+        fixed (float* x = features)
+        fixed (double* raw = _raw)
+        {
+            if (sampleCount == 1)
+            {
+                var fast = SingleRow(start, count);
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFast(fast, x, out written, raw));
+            }
+            else
+            {
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
+                    _booster!, x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, LightGbmNative.PredictRawScore,
+                    start, count, LightGbmParameters.Predict, out written, raw));
+            }
+        }
+        if (written != total)
+            throw new InvalidOperationException($"LightGBM returned {written} raw scores for {sampleCount} samples x {OutputCount} outputs.");
+        for (var k = 0; k < total; k++)
+            outputs[k] += (float)_raw[k];
+    }
+
+    private FastConfigHandle SingleRow(int start, int count)
+    {
+        if (_singleRow is not null && _singleRowStart == start && _singleRowCount == count)
+            return _singleRow;
+        ResetSingleRow();
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFastInit(
+            _booster!, LightGbmNative.PredictRawScore, start, count, LightGbmNative.DTypeFloat32, FeatureCount, LightGbmParameters.Predict,
+            out var fast));
+        _singleRow = fast;
+        _singleRowStart = start;
+        _singleRowCount = count;
+        return fast;
+    }
+
+    private void ResetSingleRow()
+    {
+        _singleRow?.Dispose();
+        _singleRow = null;
+        _singleRowStart = _singleRowCount = -1;
+    }
+
+    /// <summary>Leaf count and total split gain of LightGBM iteration <paramref name="iteration"/> (all its per-output trees), from its JSON dump.</summary>
+    private unsafe (int Leaves, double Gain) DescribeIteration(int iteration)
+    {
+        long length;
+        while (true)
+        {
+            fixed (byte* buffer = _dump)
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterDumpModel(_booster!, iteration, 1, 0, _dump.Length, out length, buffer));
+            if (length <= _dump.Length)
+                break;
+            _dump = new byte[checked((int)length)];
+        }
+        var json = _dump.AsSpan(0, (int)length);
+        var leaves = 0;
+        foreach (var value in NumbersAfter(json, "\"num_leaves\":"u8))
+            leaves += (int)value;
+        var gain = 0.0;
+        foreach (var value in NumbersAfter(json, "\"split_gain\":"u8))
+            gain += value;
+        return (leaves, gain);
+    }
+
+    private static List<double> NumbersAfter(ReadOnlySpan<byte> json, ReadOnlySpan<byte> key)
+    {
+        var values = new List<double>();
+        while (true)
+        {
+            var at = json.IndexOf(key);
+            if (at < 0)
+                return values;
+            json = json[(at + key.Length)..];
+            if (Utf8Parser.TryParse(json, out double value, out var consumed))
+            {
+                values.Add(value);
+                json = json[consumed..];
+            }
+        }
+    }
+
+    private unsafe byte[] ModelString()
+    {
+        if (_booster is null)
+            return [];
+        LightGbmNative.SilenceThisThread();
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_booster, 0, -1, 0, 0, out var length, null));
+        var bytes = new byte[length];
+        fixed (byte* buffer = bytes)
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_booster, 0, -1, 0, length, out length, buffer));
+        // The length counts the terminating NUL.
+        return bytes.AsSpan(0, (int)Math.Max(0, length - 1)).ToArray();
+    }
+
+    private unsafe void LoadNative(byte[] modelString)
+    {
+        LightGbmNative.SilenceThisThread();
+        var terminated = new byte[modelString.Length + 1];
+        modelString.CopyTo(terminated, 0);
+        BoosterHandle loaded;
+        fixed (byte* text = terminated)
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterLoadModelFromString(text, out _, out loaded));
+        _booster = loaded;
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(loaded, out var models));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterGetNumClasses(loaded, out var classes));
+        if (classes != OutputCount || models != _iterationsBefore[^1] * OutputCount)
+            throw new InvalidDataException($"The LightGBM model holds {models} trees for {classes} outputs; the file's header expects {_iterationsBefore[^1] * OutputCount} trees for {OutputCount} outputs.");
+    }
+
+    private void CheckFeatures(ReadOnlySpan<float> features, int sampleCount)
+    {
+        if (sampleCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(sampleCount), $"The sample count must be at least 1, got {sampleCount}.");
+        if (features.Length != (long)sampleCount * FeatureCount)
+            throw new ArgumentException($"Features hold {features.Length} values but {sampleCount} samples x {FeatureCount} features need {(long)sampleCount * FeatureCount}.", nameof(features));
+    }
+
+    private void CheckOutputs(Span<float> outputs, int sampleCount)
+    {
+        if (outputs.Length != (long)sampleCount * OutputCount)
+            throw new ArgumentException($"Outputs hold {outputs.Length} values but {sampleCount} samples x {OutputCount} outputs need {(long)sampleCount * OutputCount}.", nameof(outputs));
+    }
+
+    private void CheckCategoricalCodes(ReadOnlySpan<float> features, int sampleCount)
+    {
+        var featureCount = FeatureCount;
+        for (var f = 0; f < featureCount; f++)
+        {
+            var cardinality = _schema.Cardinalities[f];
+            if (cardinality <= 0)
+                continue;
+            for (var i = 0; i < sampleCount; i++)
+            {
+                var code = features[i * featureCount + f];
+                if (float.IsNaN(code))
+                    continue;
+                if (code < 0 || code >= cardinality || code != MathF.Floor(code))
+                    ThrowBadCategory(i, f, code, cardinality);
+            }
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> gradients, int outputs)
+    {
+        if (float.IsFinite(TensorPrimitives.Sum(gradients)))
+            return;
+        for (var k = 0; k < gradients.Length; k++)
+        {
+            if (!float.IsFinite(gradients[k]))
+                ThrowNonFinite(k / outputs, k % outputs, gradients[k]);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNonFinite(int row, int column, float value) =>
+        throw new ArgumentException($"Gradient of sample {row}, output {column} is {value}; gradients must be finite.", "gradients");
+
+    [DoesNotReturn]
+    private static void ThrowBadCategory(int row, int feature, float code, int cardinality) =>
+        throw new ArgumentException($"Feature {feature} of sample {row} is {code}, not a category code in [0, {cardinality}).", "features");
+}
