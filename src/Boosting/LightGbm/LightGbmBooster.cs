@@ -31,7 +31,8 @@ namespace RLFramework.Boosting;
 /// feature constant in the first batch can never be split on. After <see cref="Load(Stream)"/>, the next
 /// batch fits new bin mappers.
 /// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates the whole ensemble on each new batch, so the cost of
-/// <see cref="FitTree"/> grows with the number of trees.
+/// <see cref="FitTree"/> on new rows grows with the number of trees; a batch equal to the previous one is
+/// detected and refitted without a new dataset or a reset.
 /// (5) When no output's tree can split (e.g. all gradients equal, or a learning rate of 0), LightGBM adds no
 /// iteration: the tree is recorded as empty (it contributes 0) so tree indices stay aligned with the caller's.
 /// (6) Categorical features split one category vs the rest (<c>max_cat_to_onehot</c> above every
@@ -61,6 +62,8 @@ public sealed class LightGbmBooster : IGradientBooster
     private int _singleRowStart = -1;
     private int _singleRowCount = -1;
 
+    private float[] _batch = [];
+    private int _batchLength;
     private float[] _gradients = [];
     private float[] _hessians = [];
     private double[] _raw = [];
@@ -264,9 +267,15 @@ public sealed class LightGbmBooster : IGradientBooster
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Creates the dataset of a new batch and makes it the booster's training data.</summary>
+    /// <summary>
+    /// Creates the dataset of a new batch and makes it the booster's training data. A batch equal to the
+    /// current training data (a fixed batch refitted every update) is kept as it is: no new dataset, and no
+    /// re-evaluation of the ensemble by <c>LGBM_BoosterResetTrainingData</c>.
+    /// </summary>
     private unsafe void SwapInBatch(ReadOnlySpan<float> features, int sampleCount)
     {
+        if (_reference is not null && _batchLength == features.Length && features.SequenceEqual(_batch.AsSpan(0, _batchLength)))
+            return;
         DatasetHandle dataset;
         fixed (float* x = features)
         {
@@ -297,6 +306,10 @@ public sealed class LightGbmBooster : IGradientBooster
                 _current?.Dispose();
                 _current = dataset;
             }
+            if (_batch.Length < features.Length)
+                _batch = new float[features.Length];
+            features.CopyTo(_batch);
+            _batchLength = features.Length;
         }
         catch
         {

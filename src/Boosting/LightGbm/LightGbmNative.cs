@@ -113,7 +113,16 @@ internal static unsafe partial class LightGbmNative
     {
         if (t_quiet)
             return;
-        Check(LGBM_RegisterLogCallback(&DropMessage));
+        try
+        {
+            Check(LGBM_RegisterLogCallback(&DropMessage));
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new DllNotFoundException(
+                "The LightGBM native library lib_lightgbm could not be loaded. It comes with the LightGBM NuGet package " +
+                "(runtimes/<rid>/native) and needs OpenMP's libgomp.so.1 (Debian/Ubuntu: apt-get install libgomp1). " + e.Message, e);
+        }
         t_quiet = true;
     }
 
