@@ -191,8 +191,8 @@ public class LightGbmBoosterTests
         var path = Path.Combine(Path.GetTempPath(), $"lgbm-{Guid.NewGuid():N}.bin");
         try
         {
-            booster.Save(path);
-            using var loaded = LightGbmBooster.Load(path);
+            booster.SaveToFile(path);
+            using var loaded = LightGbmBooster.LoadFromFile(path);
             var probe = RandomMatrix(random, 40, 3);
             var expected = new float[80];
             var actual = new float[80];

@@ -28,7 +28,7 @@ namespace RLFramework.Boosting;
 /// (3) Bin boundaries are fitted once, on the first batch passed to <see cref="FitTree"/>; every later batch
 /// is a dataset created with the first one as <c>reference</c> (shared bin mappers) and swapped in with
 /// <c>LGBM_BoosterResetTrainingData</c>. Values outside the first batch's range fall in the edge bins, and a
-/// feature constant in the first batch can never be split on. After <see cref="Load(Stream)"/>, the next
+/// feature constant in the first batch can never be split on. After <see cref="Load"/>, the next
 /// batch fits new bin mappers.
 /// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates the whole ensemble on each new batch, so the cost of
 /// <see cref="FitTree"/> on new rows grows with the number of trees; a batch equal to the previous one is
@@ -190,14 +190,14 @@ public sealed class LightGbmBooster : IGradientBooster
     }
 
     /// <summary>Saves to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename).</summary>
-    public void Save(string path)
+    public void SaveToFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
-        var temp = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 Save(file);
                 file.Flush(flushToDisk: true);
@@ -233,8 +233,8 @@ public sealed class LightGbmBooster : IGradientBooster
         }
     }
 
-    /// <summary>Loads a model file written by <see cref="Save(string)"/>.</summary>
-    public static LightGbmBooster Load(string path)
+    /// <summary>Loads a model file written by <see cref="SaveToFile"/>.</summary>
+    public static LightGbmBooster LoadFromFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = File.OpenRead(path);

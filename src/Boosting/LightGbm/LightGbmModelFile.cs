@@ -78,7 +78,7 @@ internal static class LightGbmModelFile
         output.Write(Version);
         output.Write((long)bytes.Length);
         output.Write(bytes);
-        output.Write(Crc32(bytes));
+        output.Write(Ensemble.Crc32.Compute(bytes));
     }
 
     internal static Contents Read(Stream stream)
@@ -95,7 +95,7 @@ internal static class LightGbmModelFile
             throw new InvalidDataException($"LightGBM booster file has an invalid payload length {length}.");
         var payload = ReadExactly(input, (int)length, "the payload");
         var crc = ReadOrThrow(input.ReadUInt32, "the checksum");
-        if (crc != Crc32(payload))
+        if (crc != Ensemble.Crc32.Compute(payload))
             throw new InvalidDataException("LightGBM booster file is corrupt: the checksum does not match.");
         try
         {
@@ -190,29 +190,5 @@ internal static class LightGbmModelFile
         {
             throw new InvalidDataException($"LightGBM booster file is truncated: it ends inside {what}.");
         }
-    }
-
-    private static readonly uint[] s_crcTable = BuildCrcTable();
-
-    private static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            var c = n;
-            for (var k = 0; k < 8; k++)
-                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
-    }
-
-    /// <summary>CRC-32 (IEEE 802.3, reflected, as zlib's crc32).</summary>
-    internal static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-            crc = s_crcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
     }
 }
