@@ -241,6 +241,23 @@ public class LightGbmBoosterTests
     }
 
     [Fact]
+    public void A_native_failure_carries_LightGbm_last_error()
+    {
+        // A file whose header and checksum are right but whose LightGBM model text is not a model.
+        var random = new Random(4);
+        using var booster = new LightGbmBooster(Options(2, 0.1), 2);
+        booster.FitTree(RandomMatrix(random, 50, 2), RandomMatrix(random, 50, 1), 50);
+        using var stream = new MemoryStream();
+        RLFramework.Boosting.LightGbm.LightGbmModelFile.Write(stream, booster, "version=v4\nnum_class=x\n"u8.ToArray());
+        stream.Position = 0;
+
+        var error = Assert.Throws<InvalidOperationException>(() => LightGbmBooster.Load(stream));
+
+        Assert.StartsWith("LightGBM call LGBM_BoosterLoadModelFromString failed: ", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length > "LightGBM call LGBM_BoosterLoadModelFromString failed: ".Length + 5, error.Message);
+    }
+
+    [Fact]
     public void Bad_input_is_a_clear_error()
     {
         using var booster = new LightGbmBooster(Options(2, 0.1, 0.1), new FeatureSchema([0, 3]));

@@ -97,6 +97,7 @@ internal static unsafe partial class LightGbmNative
         var paren = name.IndexOf('(');
         if (paren > 0)
             name = name[..paren];
+        name = name[(name.LastIndexOf('.') + 1)..];
         throw new InvalidOperationException($"LightGBM call {name.ToString()} failed: {message}");
     }
 
@@ -107,7 +108,8 @@ internal static unsafe partial class LightGbmNative
     /// LightGBM keeps its log level and log callback per thread and prints warnings with printf unless a
     /// callback is registered; libraries must not write to the console, so every thread that calls into
     /// LightGBM first installs a callback that drops the messages. Errors still reach us through the return
-    /// codes and <c>LGBM_GetLastError</c>.
+    /// codes and <c>LGBM_GetLastError</c> (LightGBM also writes a fatal error to stderr itself, bypassing the
+    /// callback; the booster validates its inputs so that this happens only for a corrupt model text).
     /// </summary>
     internal static void SilenceThisThread()
     {
