@@ -123,11 +123,20 @@ public class LightGbmBoosterTests
         for (var j = 0; j < predicted.Length; j++)
             Assert.Equal(recomputed[j], predicted[j], 5);
 
-        // A single row goes through LightGBM's fast single-row path; it agrees with the batch path.
+        // One row at a time, tree by tree (ranges at both ends of LightGBM's newest-first order), agrees with the batch.
         var single = new float[outputs];
         booster.Predict(probe.AsSpan(0, features), 1, single);
         Assert.Equal(predicted[0], single[0], 5);
         Assert.Equal(predicted[1], single[1], 5);
+        for (var t = 0; t < trees; t++)
+        {
+            var batch = new float[50 * outputs];
+            booster.AccumulateTrees(probe, 50, t, t + 1, batch);
+            var row = new float[outputs];
+            booster.AccumulateTrees(probe.AsSpan(0, features), 1, t, t + 1, row);
+            Assert.Equal(batch[0], row[0], 6);
+            Assert.Equal(batch[1], row[1], 6);
+        }
     }
 
     [Fact]

@@ -30,9 +30,11 @@ namespace RLFramework.Boosting;
 /// <c>LGBM_BoosterResetTrainingData</c>. Values outside the first batch's range fall in the edge bins, and a
 /// feature constant in the first batch can never be split on. After <see cref="Load"/>, the next
 /// batch fits new bin mappers.
-/// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates the whole ensemble on each new batch, so the cost of
-/// <see cref="FitTree"/> on new rows grows with the number of trees; a batch equal to the previous one is
-/// detected and refitted without a new dataset or a reset.
+/// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates a booster's trees on each new batch. To keep the cost
+/// of <see cref="FitTree"/> flat, a "trainer" booster fits each iteration, which then moves into a "model"
+/// booster (<c>LGBM_BoosterMerge</c>, then <c>LGBM_BoosterRollbackOneIter</c> on the trainer), so the trainer
+/// never holds trees; LightGBM's merge puts the newest iteration first, which this class maps back to tree
+/// indices. A batch equal to the previous one is refitted without a new dataset.
 /// (5) When no output's tree can split (e.g. all gradients equal, or a learning rate of 0), LightGBM adds no
 /// iteration: the tree is recorded as empty (it contributes 0) so tree indices stay aligned with the caller's.
 /// (6) Categorical features split one category vs the rest (<c>max_cat_to_onehot</c> above every
@@ -55,12 +57,13 @@ public sealed class LightGbmBooster : IGradientBooster
     // _iterationsBefore[t] = number of LightGBM iterations among our trees [0, t); one entry more than trees.
     private readonly List<int> _iterationsBefore = [0];
 
-    private BoosterHandle? _booster;
+    // _model holds every tree (LightGBM's merge puts the newest iteration first); _trainer fits one iteration
+    // on the current batch, which then moves into _model, so the trainer never holds trees for
+    // LGBM_BoosterResetTrainingData to re-evaluate on the next batch.
+    private BoosterHandle? _model;
+    private BoosterHandle? _trainer;
     private DatasetHandle? _reference;
     private DatasetHandle? _current;
-    private FastConfigHandle? _singleRow;
-    private int _singleRowStart = -1;
-    private int _singleRowCount = -1;
 
     private float[] _batch = [];
     private int _batchLength;
@@ -146,15 +149,28 @@ public sealed class LightGbmBooster : IGradientBooster
         SwapInBatch(features, sampleCount);
 
         var before = _iterationsBefore[^1];
+        int finished;
         fixed (float* g = _gradients)
         fixed (float* h = _hessians)
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterUpdateOneIterCustom(_booster!, g, h, out _));
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_booster!, out var models));
-        var after = models / outputs;
-        _iterationsBefore.Add(after);
-        if (after == before)
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterUpdateOneIterCustom(_trainer!, g, h, out finished));
+        if (finished != 0)
+        {
+            // No output's tree could split: LightGBM added no iteration, except on a booster's very first one,
+            // where it keeps constant trees; a fresh trainer drops them.
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_trainer!, out var kept));
+            if (kept != 0)
+                RecreateTrainer();
+            _iterationsBefore.Add(before);
             return new TreeFitResult(treeIndex, 1, 0);
-        var (leaves, gain) = DescribeIteration(before);
+        }
+        var (leaves, gain) = DescribeTrainerIteration();
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterMerge(_model!, _trainer!));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterRollbackOneIter(_trainer!));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_trainer!, out var left));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_model!, out var models));
+        if (left != 0 || models != (before + 1) * outputs)
+            throw new InvalidOperationException($"LightGBM holds {models} trees in the model and {left} in the trainer after iteration {before}; expected {(before + 1) * outputs} and 0.");
+        _iterationsBefore.Add(before + 1);
         return new TreeFitResult(treeIndex, leaves, gain);
     }
 
@@ -252,10 +268,10 @@ public sealed class LightGbmBooster : IGradientBooster
     /// <summary>Frees the native booster and datasets.</summary>
     public void Dispose()
     {
-        _singleRow?.Dispose();
-        _singleRow = null;
-        _booster?.Dispose();
-        _booster = null;
+        _trainer?.Dispose();
+        _trainer = null;
+        _model?.Dispose();
+        _model = null;
         _current?.Dispose();
         _current = null;
         _reference?.Dispose();
@@ -268,13 +284,13 @@ public sealed class LightGbmBooster : IGradientBooster
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <summary>
-    /// Creates the dataset of a new batch and makes it the booster's training data. A batch equal to the
-    /// current training data (a fixed batch refitted every update) is kept as it is: no new dataset, and no
-    /// re-evaluation of the ensemble by <c>LGBM_BoosterResetTrainingData</c>.
+    /// Creates the dataset of a new batch (the first batch's dataset as <c>reference</c>, so bin mappers are
+    /// shared) and makes it the trainer's training data with <c>LGBM_BoosterResetTrainingData</c>. A batch equal
+    /// to the current one (a fixed batch refitted every update) is kept as it is.
     /// </summary>
     private unsafe void SwapInBatch(ReadOnlySpan<float> features, int sampleCount)
     {
-        if (_reference is not null && _batchLength == features.Length && features.SequenceEqual(_batch.AsSpan(0, _batchLength)))
+        if (_trainer is not null && _batchLength == features.Length && features.SequenceEqual(_batch.AsSpan(0, _batchLength)))
             return;
         DatasetHandle dataset;
         fixed (float* x = features)
@@ -286,23 +302,25 @@ public sealed class LightGbmBooster : IGradientBooster
         }
         try
         {
-            if (_reference is null)
+            // The first batch (also the first after Load) fits the bin mappers that every later batch shares.
+            _reference ??= dataset;
+            if (_model is null)
             {
-                // First batch (or first after Load): it fits the bin mappers every later batch shares.
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(dataset, _boosterParameters, out var created));
-                if (_booster is not null)
-                {
-                    // A loaded model: its trees go first, then training continues on the new booster.
-                    using var loaded = _booster;
-                    LightGbmNative.Check(LightGbmNative.LGBM_BoosterMerge(created, loaded));
-                    ResetSingleRow();
-                }
-                _booster = created;
-                _reference = dataset;
+                // A booster that is never trained: it only collects the trainer's iterations.
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(_reference, _boosterParameters, out var model));
+                _model = model;
+            }
+            if (_trainer is null)
+            {
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(dataset, _boosterParameters, out var trainer));
+                _trainer = trainer;
             }
             else
             {
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterResetTrainingData(_booster!, dataset));
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterResetTrainingData(_trainer, dataset));
+            }
+            if (!ReferenceEquals(dataset, _reference))
+            {
                 _current?.Dispose();
                 _current = dataset;
             }
@@ -317,6 +335,15 @@ public sealed class LightGbmBooster : IGradientBooster
                 dataset.Dispose();
             throw;
         }
+    }
+
+    private void RecreateTrainer()
+    {
+        var data = _current ?? _reference!;
+        _trainer!.Dispose();
+        _trainer = null;
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(data, _boosterParameters, out var trainer));
+        _trainer = trainer;
     }
 
     /// <summary>
@@ -354,30 +381,28 @@ public sealed class LightGbmBooster : IGradientBooster
         }
     }
 
-    /// <summary>Adds LightGBM's raw score of iterations [start, start + count) to <paramref name="outputs"/>.</summary>
+    /// <summary>
+    /// Adds the raw score of our iterations [start, start + count) to <paramref name="outputs"/>. The model
+    /// holds the newest iteration first, so they are LightGBM's iterations [total - start - count, total - start).
+    /// Every call goes through <c>LGBM_BoosterPredictForMat</c>, even for one row: LightGBM's single-row
+    /// predictor keeps the iteration range of the last batch prediction, so it cannot serve several ranges.
+    /// </summary>
     private unsafe void AddIterations(ReadOnlySpan<float> features, int sampleCount, int start, int count, Span<float> outputs)
     {
-        if (count == 0 || sampleCount == 0)
+        if (count == 0)
             return;
         LightGbmNative.SilenceThisThread();
         var total = sampleCount * OutputCount;
         if (_raw.Length < total)
             _raw = new double[total];
+        var nativeStart = _iterationsBefore[^1] - start - count;
         long written;
         fixed (float* x = features)
         fixed (double* raw = _raw)
         {
-            if (sampleCount == 1)
-            {
-                var fast = SingleRow(start, count);
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFast(fast, x, out written, raw));
-            }
-            else
-            {
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
-                    _booster!, x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, LightGbmNative.PredictRawScore,
-                    start, count, LightGbmParameters.Predict, out written, raw));
-            }
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
+                _model!, x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, LightGbmNative.PredictRawScore,
+                nativeStart, count, LightGbmParameters.Predict, out written, raw));
         }
         if (written != total)
             throw new InvalidOperationException($"LightGBM returned {written} raw scores for {sampleCount} samples x {OutputCount} outputs.");
@@ -385,35 +410,14 @@ public sealed class LightGbmBooster : IGradientBooster
             outputs[k] += (float)_raw[k];
     }
 
-    private FastConfigHandle SingleRow(int start, int count)
-    {
-        if (_singleRow is not null && _singleRowStart == start && _singleRowCount == count)
-            return _singleRow;
-        ResetSingleRow();
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMatSingleRowFastInit(
-            _booster!, LightGbmNative.PredictRawScore, start, count, LightGbmNative.DTypeFloat32, FeatureCount, LightGbmParameters.Predict,
-            out var fast));
-        _singleRow = fast;
-        _singleRowStart = start;
-        _singleRowCount = count;
-        return fast;
-    }
-
-    private void ResetSingleRow()
-    {
-        _singleRow?.Dispose();
-        _singleRow = null;
-        _singleRowStart = _singleRowCount = -1;
-    }
-
-    /// <summary>Leaf count and total split gain of LightGBM iteration <paramref name="iteration"/> (all its per-output trees), from its JSON dump.</summary>
-    private unsafe (int Leaves, double Gain) DescribeIteration(int iteration)
+    /// <summary>Leaf count and total split gain of the trainer's iteration (all its per-output trees), from its JSON dump.</summary>
+    private unsafe (int Leaves, double Gain) DescribeTrainerIteration()
     {
         long length;
         while (true)
         {
             fixed (byte* buffer = _dump)
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterDumpModel(_booster!, iteration, 1, 0, _dump.Length, out length, buffer));
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterDumpModel(_trainer!, 0, 1, 0, _dump.Length, out length, buffer));
             if (length <= _dump.Length)
                 break;
             _dump = new byte[checked((int)length)];
@@ -447,13 +451,13 @@ public sealed class LightGbmBooster : IGradientBooster
 
     private unsafe byte[] ModelString()
     {
-        if (_booster is null)
+        if (_model is null)
             return [];
         LightGbmNative.SilenceThisThread();
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_booster, 0, -1, 0, 0, out var length, null));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_model, 0, -1, 0, 0, out var length, null));
         var bytes = new byte[length];
         fixed (byte* buffer = bytes)
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_booster, 0, -1, 0, length, out length, buffer));
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_model, 0, -1, 0, length, out length, buffer));
         // The length counts the terminating NUL.
         return bytes.AsSpan(0, (int)Math.Max(0, length - 1)).ToArray();
     }
@@ -466,7 +470,7 @@ public sealed class LightGbmBooster : IGradientBooster
         BoosterHandle loaded;
         fixed (byte* text = terminated)
             LightGbmNative.Check(LightGbmNative.LGBM_BoosterLoadModelFromString(text, out _, out loaded));
-        _booster = loaded;
+        _model = loaded;
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(loaded, out var models));
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterGetNumClasses(loaded, out var classes));
         if (classes != OutputCount || models != _iterationsBefore[^1] * OutputCount)

@@ -16,7 +16,8 @@ namespace RLFramework.Boosting.LightGbm;
 ///           learning rate initial float64, final float64, horizon int32, MaxGradNorm float64
 ///   bias: int32 count, then float32 each
 ///   trees: int32 count, then one byte per tree (1 = a LightGBM iteration, 0 = an empty tree)
-///   model: int64 length, then LightGBM's model text (LGBM_BoosterSaveModelToString, UTF-8)
+///   model: int64 length, then LightGBM's model text (LGBM_BoosterSaveModelToString, UTF-8), which lists
+///          the newest iteration first
 /// crc32    uint32   CRC-32 (IEEE) of the payload
 /// </code>
 /// All numbers little-endian.

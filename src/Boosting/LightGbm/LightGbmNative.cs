@@ -18,7 +18,6 @@ internal static unsafe partial class LightGbmNative
 
     internal const int DTypeFloat32 = 0;
     internal const int PredictRawScore = 1;
-    internal const int PredictLeafIndex = 2;
 
     [LibraryImport(Library)]
     private static partial nint LGBM_GetLastError();
@@ -46,6 +45,9 @@ internal static unsafe partial class LightGbmNative
     internal static partial int LGBM_BoosterMerge(BoosterHandle booster, BoosterHandle other);
 
     [LibraryImport(Library)]
+    internal static partial int LGBM_BoosterRollbackOneIter(BoosterHandle booster);
+
+    [LibraryImport(Library)]
     internal static partial int LGBM_BoosterResetTrainingData(BoosterHandle booster, DatasetHandle trainData);
 
     [LibraryImport(Library)]
@@ -61,17 +63,6 @@ internal static unsafe partial class LightGbmNative
     internal static partial int LGBM_BoosterPredictForMat(
         BoosterHandle booster, float* data, int dataType, int nrow, int ncol, int isRowMajor, int predictType,
         int startIteration, int numIteration, string parameters, out long outLength, double* result);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int LGBM_BoosterPredictForMatSingleRowFastInit(
-        BoosterHandle booster, int predictType, int startIteration, int numIteration, int dataType, int ncol, string parameters,
-        out FastConfigHandle fastConfig);
-
-    [LibraryImport(Library)]
-    internal static partial int LGBM_BoosterPredictForMatSingleRowFast(FastConfigHandle fastConfig, float* row, out long outLength, double* result);
-
-    [LibraryImport(Library)]
-    internal static partial int LGBM_FastConfigFree(nint fastConfig);
 
     [LibraryImport(Library)]
     internal static partial int LGBM_BoosterSaveModelToString(
@@ -156,16 +147,4 @@ internal sealed class BoosterHandle : SafeHandle
     public override bool IsInvalid => handle == 0;
 
     protected override bool ReleaseHandle() => LightGbmNative.LGBM_BoosterFree(handle) == 0;
-}
-
-/// <summary>Owns a LightGBM <c>FastConfigHandle</c> (single-row prediction setup).</summary>
-internal sealed class FastConfigHandle : SafeHandle
-{
-    public FastConfigHandle() : base(0, ownsHandle: true)
-    {
-    }
-
-    public override bool IsInvalid => handle == 0;
-
-    protected override bool ReleaseHandle() => LightGbmNative.LGBM_FastConfigFree(handle) == 0;
 }
