@@ -35,7 +35,7 @@ public class LightGbmBoosterTests
         Assert.Equal(3, booster.NativeTreeCount);
         Assert.InRange(result.LeafCount, 3 * 2, 3 * 8);
         Assert.True(result.Score > 0);
-        Assert.Contains("num_class=3", booster.NativeModelText(), StringComparison.Ordinal);
+        Assert.Contains("num_class=3", booster.NativeModelText(0), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,6 +228,38 @@ public class LightGbmBoosterTests
     }
 
     [Fact]
+    public void Ranges_across_model_chunks_add_up_and_survive_save_and_load()
+    {
+        var random = new Random(13);
+        var trees = LightGbmBooster.ChunkIterations + 12;
+        using var booster = new LightGbmBooster(Options(2, 0.1, 0.2), 2);
+        for (var t = 0; t < trees; t++)
+            booster.FitTree(RandomMatrix(random, 32, 2), RandomMatrix(random, 32, 2), 32);
+        var probe = RandomMatrix(random, 20, 2);
+        var byTree = new float[40];
+        for (var t = 0; t < trees; t++)
+            booster.AccumulateTrees(probe, 20, t, t + 1, byTree);
+        var whole = new float[40];
+        booster.Predict(probe, 20, whole);
+        for (var j = 0; j < 40; j++)
+            Assert.Equal(byTree[j], whole[j], 4);
+
+        var split = new float[40];
+        booster.AccumulateTrees(probe, 20, 0, 100, split);
+        booster.AccumulateTrees(probe, 20, 100, trees, split);
+        for (var j = 0; j < 40; j++)
+            Assert.Equal(whole[j], split[j], 4);
+
+        using var stream = new MemoryStream();
+        booster.Save(stream);
+        stream.Position = 0;
+        using var loaded = LightGbmBooster.Load(stream);
+        var reloaded = new float[40];
+        loaded.Predict(probe, 20, reloaded);
+        Assert.Equal(whole, reloaded);
+    }
+
+    [Fact]
     public void Corrupt_or_truncated_file_is_refused_with_a_clear_message()
     {
         var random = new Random(2);
@@ -257,7 +289,7 @@ public class LightGbmBoosterTests
         using var booster = new LightGbmBooster(Options(2, 0.1), 2);
         booster.FitTree(RandomMatrix(random, 50, 2), RandomMatrix(random, 50, 1), 50);
         using var stream = new MemoryStream();
-        RLFramework.Boosting.LightGbm.LightGbmModelFile.Write(stream, booster, "version=v4\nnum_class=x\n"u8.ToArray());
+        RLFramework.Boosting.LightGbm.LightGbmModelFile.Write(stream, booster, ["version=v4\nnum_class=x\n"u8.ToArray()]);
         stream.Position = 0;
 
         var error = Assert.Throws<InvalidOperationException>(() => LightGbmBooster.Load(stream));

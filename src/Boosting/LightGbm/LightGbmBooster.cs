@@ -31,10 +31,11 @@ namespace RLFramework.Boosting;
 /// feature constant in the first batch can never be split on. After <see cref="Load"/>, the next
 /// batch fits new bin mappers.
 /// (4) <c>LGBM_BoosterResetTrainingData</c> re-evaluates a booster's trees on each new batch. To keep the cost
-/// of <see cref="FitTree"/> flat, a "trainer" booster fits each iteration, which then moves into a "model"
-/// booster (<c>LGBM_BoosterMerge</c>, then <c>LGBM_BoosterRollbackOneIter</c> on the trainer), so the trainer
-/// never holds trees; LightGBM's merge puts the newest iteration first, which this class maps back to tree
-/// indices. A batch equal to the previous one is refitted without a new dataset.
+/// of <see cref="FitTree"/> flat, a "trainer" booster fits each iteration, which then moves into the model
+/// (<c>LGBM_BoosterMerge</c>, then <c>LGBM_BoosterRollbackOneIter</c> on the trainer), so the trainer never
+/// holds trees. The model is a list of boosters of up to 128 iterations each, because a merge copies the
+/// whole target booster and puts the new iteration first; this class maps tree indices to chunks.
+/// A batch equal to the previous one is refitted without a new dataset.
 /// (5) When no output's tree can split (e.g. all gradients equal, or a learning rate of 0), LightGBM adds no
 /// iteration: the tree is recorded as empty (it contributes 0) so tree indices stay aligned with the caller's.
 /// (6) Categorical features split one category vs the rest (<c>max_cat_to_onehot</c> above every
@@ -57,10 +58,12 @@ public sealed class LightGbmBooster : IGradientBooster
     // _iterationsBefore[t] = number of LightGBM iterations among our trees [0, t); one entry more than trees.
     private readonly List<int> _iterationsBefore = [0];
 
-    // _model holds every tree (LightGBM's merge puts the newest iteration first); _trainer fits one iteration
-    // on the current batch, which then moves into _model, so the trainer never holds trees for
-    // LGBM_BoosterResetTrainingData to re-evaluate on the next batch.
-    private BoosterHandle? _model;
+    // _trainer fits one iteration on the current batch, which then moves into the last chunk of the model, so
+    // the trainer never holds trees for LGBM_BoosterResetTrainingData to re-evaluate. Chunk j holds iterations
+    // [j * ChunkIterations, (j + 1) * ChunkIterations), newest first (LightGBM's merge inserts at the front and
+    // copies the whole target booster, hence chunks: a merge costs O(ChunkIterations), not O(trees)).
+    internal const int ChunkIterations = 128;
+    private readonly List<BoosterHandle> _chunks = [];
     private BoosterHandle? _trainer;
     private DatasetHandle? _reference;
     private DatasetHandle? _current;
@@ -164,12 +167,16 @@ public sealed class LightGbmBooster : IGradientBooster
             return new TreeFitResult(treeIndex, 1, 0);
         }
         var (leaves, gain) = DescribeTrainerIteration();
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterMerge(_model!, _trainer!));
+        if (before % ChunkIterations == 0)
+            _chunks.Add(LoadNative(ModelString(_trainer!)));
+        else
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterMerge(_chunks[^1], _trainer!));
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterRollbackOneIter(_trainer!));
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_trainer!, out var left));
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_model!, out var models));
-        if (left != 0 || models != (before + 1) * outputs)
-            throw new InvalidOperationException($"LightGBM holds {models} trees in the model and {left} in the trainer after iteration {before}; expected {(before + 1) * outputs} and 0.");
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(_chunks[^1], out var models));
+        var expected = (before % ChunkIterations + 1) * outputs;
+        if (left != 0 || models != expected)
+            throw new InvalidOperationException($"LightGBM holds {models} trees in the last chunk and {left} in the trainer after iteration {before}; expected {expected} and 0.");
         _iterationsBefore.Add(before + 1);
         return new TreeFitResult(treeIndex, leaves, gain);
     }
@@ -202,7 +209,10 @@ public sealed class LightGbmBooster : IGradientBooster
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(stream);
-        LightGbmModelFile.Write(stream, this, ModelString());
+        var texts = new byte[_chunks.Count][];
+        for (var j = 0; j < texts.Length; j++)
+            texts[j] = ModelString(_chunks[j]);
+        LightGbmModelFile.Write(stream, this, texts);
     }
 
     /// <summary>Saves to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename).</summary>
@@ -238,8 +248,18 @@ public sealed class LightGbmBooster : IGradientBooster
             model.Bias.CopyTo(booster._bias);
             booster._iterationsBefore.Clear();
             booster._iterationsBefore.AddRange(model.IterationsBefore);
-            if (model.ModelString.Length > 0)
-                booster.LoadNative(model.ModelString);
+            var total = booster._iterationsBefore[^1];
+            var chunks = (total + ChunkIterations - 1) / ChunkIterations;
+            if (model.ModelStrings.Length != chunks)
+                throw new InvalidDataException($"LightGBM booster file holds {model.ModelStrings.Length} model texts; {total} iterations need {chunks}.");
+            for (var j = 0; j < chunks; j++)
+            {
+                booster._chunks.Add(booster.LoadNative(model.ModelStrings[j]));
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(booster._chunks[j], out var models));
+                var expected = Math.Min(ChunkIterations, total - j * ChunkIterations) * booster.OutputCount;
+                if (models != expected)
+                    throw new InvalidDataException($"LightGBM model text {j} holds {models} trees; the file's header expects {expected}.");
+            }
             return booster;
         }
         catch
@@ -257,21 +277,17 @@ public sealed class LightGbmBooster : IGradientBooster
         return Load(file);
     }
 
-    /// <summary>LightGBM's own text model (all trees), as <c>LGBM_BoosterSaveModelToString</c> writes it; empty before the first tree.</summary>
-    public string NativeModelText()
-    {
-        ThrowIfDisposed();
-        var bytes = ModelString();
-        return System.Text.Encoding.UTF8.GetString(bytes);
-    }
+    /// <summary>LightGBM's own text model of chunk <paramref name="chunk"/> (up to <see cref="ChunkIterations"/> iterations, newest first).</summary>
+    internal string NativeModelText(int chunk) => System.Text.Encoding.UTF8.GetString(ModelString(_chunks[chunk]));
 
     /// <summary>Frees the native booster and datasets.</summary>
     public void Dispose()
     {
         _trainer?.Dispose();
         _trainer = null;
-        _model?.Dispose();
-        _model = null;
+        foreach (var chunk in _chunks)
+            chunk.Dispose();
+        _chunks.Clear();
         _current?.Dispose();
         _current = null;
         _reference?.Dispose();
@@ -304,12 +320,6 @@ public sealed class LightGbmBooster : IGradientBooster
         {
             // The first batch (also the first after Load) fits the bin mappers that every later batch shares.
             _reference ??= dataset;
-            if (_model is null)
-            {
-                // A booster that is never trained: it only collects the trainer's iterations.
-                LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(_reference, _boosterParameters, out var model));
-                _model = model;
-            }
             if (_trainer is null)
             {
                 LightGbmNative.Check(LightGbmNative.LGBM_BoosterCreate(dataset, _boosterParameters, out var trainer));
@@ -382,8 +392,8 @@ public sealed class LightGbmBooster : IGradientBooster
     }
 
     /// <summary>
-    /// Adds the raw score of our iterations [start, start + count) to <paramref name="outputs"/>. The model
-    /// holds the newest iteration first, so they are LightGBM's iterations [total - start - count, total - start).
+    /// Adds the raw score of our iterations [start, start + count) to <paramref name="outputs"/>, chunk by chunk;
+    /// a chunk of size s holds its newest iteration first, so its local iterations [lo, hi) are LightGBM's [s - hi, s - lo).
     /// Every call goes through <c>LGBM_BoosterPredictForMat</c>, even for one row: LightGBM's single-row
     /// predictor keeps the iteration range of the last batch prediction, so it cannot serve several ranges.
     /// </summary>
@@ -395,19 +405,27 @@ public sealed class LightGbmBooster : IGradientBooster
         var total = sampleCount * OutputCount;
         if (_raw.Length < total)
             _raw = new double[total];
-        var nativeStart = _iterationsBefore[^1] - start - count;
-        long written;
-        fixed (float* x = features)
-        fixed (double* raw = _raw)
+        var iterations = _iterationsBefore[^1];
+        var end = start + count;
+        for (var j = start / ChunkIterations; j * ChunkIterations < end; j++)
         {
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
-                _model!, x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, LightGbmNative.PredictRawScore,
-                nativeStart, count, LightGbmParameters.Predict, out written, raw));
+            var first = j * ChunkIterations;
+            var size = Math.Min(ChunkIterations, iterations - first);
+            var lo = Math.Max(start, first) - first;
+            var hi = Math.Min(end, first + size) - first;
+            long written;
+            fixed (float* x = features)
+            fixed (double* raw = _raw)
+            {
+                LightGbmNative.Check(LightGbmNative.LGBM_BoosterPredictForMat(
+                    _chunks[j], x, LightGbmNative.DTypeFloat32, sampleCount, FeatureCount, 1, LightGbmNative.PredictRawScore,
+                    size - hi, hi - lo, LightGbmParameters.Predict, out written, raw));
+            }
+            if (written != total)
+                throw new InvalidOperationException($"LightGBM returned {written} raw scores for {sampleCount} samples x {OutputCount} outputs.");
+            for (var k = 0; k < total; k++)
+                outputs[k] += (float)_raw[k];
         }
-        if (written != total)
-            throw new InvalidOperationException($"LightGBM returned {written} raw scores for {sampleCount} samples x {OutputCount} outputs.");
-        for (var k = 0; k < total; k++)
-            outputs[k] += (float)_raw[k];
     }
 
     /// <summary>Leaf count and total split gain of the trainer's iteration (all its per-output trees), from its JSON dump.</summary>
@@ -449,20 +467,18 @@ public sealed class LightGbmBooster : IGradientBooster
         }
     }
 
-    private unsafe byte[] ModelString()
+    private static unsafe byte[] ModelString(BoosterHandle booster)
     {
-        if (_model is null)
-            return [];
         LightGbmNative.SilenceThisThread();
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_model, 0, -1, 0, 0, out var length, null));
+        LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(booster, 0, -1, 0, 0, out var length, null));
         var bytes = new byte[length];
         fixed (byte* buffer = bytes)
-            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(_model, 0, -1, 0, length, out length, buffer));
+            LightGbmNative.Check(LightGbmNative.LGBM_BoosterSaveModelToString(booster, 0, -1, 0, length, out length, buffer));
         // The length counts the terminating NUL.
         return bytes.AsSpan(0, (int)Math.Max(0, length - 1)).ToArray();
     }
 
-    private unsafe void LoadNative(byte[] modelString)
+    private unsafe BoosterHandle LoadNative(byte[] modelString)
     {
         LightGbmNative.SilenceThisThread();
         var terminated = new byte[modelString.Length + 1];
@@ -470,11 +486,13 @@ public sealed class LightGbmBooster : IGradientBooster
         BoosterHandle loaded;
         fixed (byte* text = terminated)
             LightGbmNative.Check(LightGbmNative.LGBM_BoosterLoadModelFromString(text, out _, out loaded));
-        _model = loaded;
-        LightGbmNative.Check(LightGbmNative.LGBM_BoosterNumberOfTotalModel(loaded, out var models));
         LightGbmNative.Check(LightGbmNative.LGBM_BoosterGetNumClasses(loaded, out var classes));
-        if (classes != OutputCount || models != _iterationsBefore[^1] * OutputCount)
-            throw new InvalidDataException($"The LightGBM model holds {models} trees for {classes} outputs; the file's header expects {_iterationsBefore[^1] * OutputCount} trees for {OutputCount} outputs.");
+        if (classes != OutputCount)
+        {
+            loaded.Dispose();
+            throw new InvalidDataException($"The LightGBM model text has {classes} outputs; the booster has {OutputCount}.");
+        }
+        return loaded;
     }
 
     private void CheckFeatures(ReadOnlySpan<float> features, int sampleCount)

@@ -16,8 +16,9 @@ namespace RLFramework.Boosting.LightGbm;
 ///           learning rate initial float64, final float64, horizon int32, MaxGradNorm float64
 ///   bias: int32 count, then float32 each
 ///   trees: int32 count, then one byte per tree (1 = a LightGBM iteration, 0 = an empty tree)
-///   model: int64 length, then LightGBM's model text (LGBM_BoosterSaveModelToString, UTF-8), which lists
-///          the newest iteration first
+///   chunk iterations: int32 (128), then int32 count of model texts, then per text: int64 length and
+///          LightGBM's model text (LGBM_BoosterSaveModelToString, UTF-8) of one chunk of up to that many
+///          iterations, newest first
 /// crc32    uint32   CRC-32 (IEEE) of the payload
 /// </code>
 /// All numbers little-endian.
@@ -28,9 +29,9 @@ internal static class LightGbmModelFile
     private const int Version = 1;
 
     /// <summary>What a model file holds.</summary>
-    internal sealed record Contents(GbrlOptions Options, FeatureSchema Schema, float[] Bias, int[] IterationsBefore, byte[] ModelString);
+    internal sealed record Contents(GbrlOptions Options, FeatureSchema Schema, float[] Bias, int[] IterationsBefore, byte[][] ModelStrings);
 
-    internal static void Write(Stream stream, LightGbmBooster booster, byte[] modelString)
+    internal static void Write(Stream stream, LightGbmBooster booster, byte[][] modelStrings)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
@@ -70,8 +71,13 @@ internal static class LightGbmModelFile
             var iterations = booster.IterationsBefore;
             for (var t = 0; t < booster.TreeCount; t++)
                 writer.Write((byte)(iterations[t + 1] - iterations[t]));
-            writer.Write((long)modelString.Length);
-            writer.Write(modelString);
+            writer.Write(LightGbmBooster.ChunkIterations);
+            writer.Write(modelStrings.Length);
+            foreach (var text in modelStrings)
+            {
+                writer.Write((long)text.Length);
+                writer.Write(text);
+            }
         }
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
         using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -158,11 +164,20 @@ internal static class LightGbmModelFile
         var iterationsBefore = new int[trees + 1];
         for (var t = 0; t < trees; t++)
             iterationsBefore[t + 1] = iterationsBefore[t] + reader.ReadByte();
-        var modelLength = reader.ReadInt64();
-        if (modelLength < 0 || modelLength != payload.Length - reader.BaseStream.Position)
-            throw new InvalidDataException($"LightGBM booster file has a model text of {modelLength} bytes where {payload.Length - reader.BaseStream.Position} remain.");
-        var model = reader.ReadBytes((int)modelLength);
-        return new Contents(options, new FeatureSchema(cardinalities), bias, iterationsBefore, model);
+        var chunkIterations = reader.ReadInt32();
+        if (chunkIterations != LightGbmBooster.ChunkIterations)
+            throw new InvalidDataException($"LightGBM booster file has chunks of {chunkIterations} iterations; this build uses {LightGbmBooster.ChunkIterations}.");
+        var texts = new byte[ReadCount(reader, "model text count")][];
+        for (var j = 0; j < texts.Length; j++)
+        {
+            var length = reader.ReadInt64();
+            if (length < 0 || length > payload.Length - reader.BaseStream.Position)
+                throw new InvalidDataException($"LightGBM booster file has a model text of {length} bytes where {payload.Length - reader.BaseStream.Position} remain.");
+            texts[j] = reader.ReadBytes((int)length);
+        }
+        if (reader.BaseStream.Position != payload.Length)
+            throw new InvalidDataException($"LightGBM booster file has {payload.Length - reader.BaseStream.Position} unread bytes after the model texts.");
+        return new Contents(options, new FeatureSchema(cardinalities), bias, iterationsBefore, texts);
     }
 
     private static int ReadCount(BinaryReader reader, string what)
