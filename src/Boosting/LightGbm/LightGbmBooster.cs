@@ -36,15 +36,19 @@ namespace RLFramework.Boosting;
 /// holds trees. The model is a list of boosters of up to 128 iterations each, because a merge copies the
 /// whole target booster and puts the new iteration first; this class maps tree indices to chunks.
 /// A batch equal to the previous one is refitted without a new dataset.
-/// (5) When no output's tree can split (e.g. all gradients equal, or a learning rate of 0), LightGBM adds no
+/// (5) When no output's tree can split (e.g. all gradients 0, or every learning rate 0), LightGBM adds no
 /// iteration: the tree is recorded as empty (it contributes 0) so tree indices stay aligned with the caller's.
+/// An output whose tree cannot split while another's can gets LightGBM's one-leaf tree of value 0 (our
+/// engine's shared tree would give it its mean gradient).
 /// (6) Categorical features split one category vs the rest (<c>max_cat_to_onehot</c> above every
 /// cardinality); a category unseen in training, or a negative code, goes with "the rest".
 /// </para>
 /// <para>
 /// Thread safety: an instance may be used by one thread at a time. Native handles are freed by
 /// <see cref="Dispose"/> (or their finalizers). LightGBM runs single-threaded (<c>num_threads=1</c>).
-/// Needs <c>libgomp.so.1</c> at run time (Debian: package libgomp1).
+/// Needs OpenMP's <c>libgomp.so.1</c> at run time: present wherever gcc is installed, but not in Debian's
+/// minimal base image (package libgomp1, priority optional); a missing library is a clear
+/// <see cref="DllNotFoundException"/> on first use.
 /// </para>
 /// </summary>
 public sealed class LightGbmBooster : IGradientBooster
