@@ -14,5 +14,6 @@ internal static class BoosterFactories
     public static IReadOnlyList<BoosterFactory> All { get; } =
     [
         new("gbrl-cpu", (options, schema) => new GbrlBooster(options, schema)),
+        new("lightgbm", (options, schema) => new LightGbmBooster(options, schema), MaxEnsembleTrees: 10_000),
     ];
 }
