@@ -6,8 +6,9 @@ namespace RLFramework.Environments.Vector;
 public enum AutoresetMode
 {
     /// <summary>
-    /// The step that ends an episode returns its last observation; the next call to Step ignores that
-    /// environment's action and resets it (Gymnasium's default).
+    /// The step that ends an episode returns its last observation (also copied to
+    /// <see cref="VectorStepBuffers.FinalObservation"/>); the next call to Step ignores that
+    /// environment's action, resets it and returns reward 0, not terminated, not truncated (Gymnasium's default).
     /// </summary>
     NextStep,
 
@@ -103,10 +104,10 @@ public sealed class VectorStepBuffers
     /// <summary>Truncated flags of the step.</summary>
     public Span<bool> Truncated => _truncated;
 
-    /// <summary>Whether environment <paramref name="env"/> has a final observation from this step (SameStep mode, episode ended).</summary>
+    /// <summary>Per environment: whether its episode ended in this step, so that <see cref="FinalObservation"/> holds its last observation (both autoreset modes).</summary>
     public Span<bool> HasFinalObservation => _hasFinalObservation;
 
-    /// <summary>The last observation of the episode that environment <paramref name="env"/> ended in this step (SameStep mode).</summary>
+    /// <summary>The last observation of the episode that environment <paramref name="env"/> ended in this step (valid where <see cref="HasFinalObservation"/>; in NextStep mode it equals the step's observation).</summary>
     public ReadOnlySpan<float> FinalObservation(int env) => _finalObservations.AsSpan(env * ObservationSize, ObservationSize);
 
     /// <summary>Writable final-observation slot of environment <paramref name="env"/> (for implementations).</summary>

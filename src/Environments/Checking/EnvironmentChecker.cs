@@ -1,0 +1,386 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.Checking;
+
+/// <summary>The problems <see cref="EnvironmentChecker"/> found; empty when the environment passed every check.</summary>
+public sealed class EnvironmentCheckReport
+{
+    internal EnvironmentCheckReport(string environmentName, IReadOnlyList<string> problems)
+    {
+        EnvironmentName = environmentName;
+        Problems = problems;
+    }
+
+    /// <summary>The checked environment (its spec id or type name).</summary>
+    public string EnvironmentName { get; }
+
+    /// <summary>Every problem found, in plain words.</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>Whether no problem was found.</summary>
+    public bool IsValid => Problems.Count == 0;
+
+    /// <summary>Throws an <see cref="InvalidOperationException"/> listing every problem when there is one.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            throw new InvalidOperationException(ToString());
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => IsValid
+        ? $"{EnvironmentName}: all checks passed."
+        : $"{EnvironmentName}: {Problems.Count} problem{(Problems.Count > 1 ? "s" : "")}:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", Problems)}";
+}
+
+/// <summary>
+/// Checks a user's environment against the API contract (Gymnasium's check_env): spaces present and
+/// consistent with the value types, reset and step results inside the observation space, no NaN or
+/// infinity in observations or rewards, identical trajectories after two resets with the same seed and
+/// the same actions, and Step throwing before Reset and after the end of an episode. Pass a freshly
+/// constructed environment (the first check steps it before any reset).
+/// </summary>
+public static class EnvironmentChecker
+{
+    private static readonly MethodInfo s_checkTyped = typeof(EnvironmentChecker).GetMethod(
+        nameof(CheckTyped), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Checks <paramref name="environment"/>, stepping at most <paramref name="steps"/> steps per pass with actions sampled under <paramref name="seed"/>.</summary>
+    public static EnvironmentCheckReport Check(IEnvironment environment, int seed = 0, int steps = 200)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        string name = environment.Spec?.Id ?? environment.GetType().Name;
+        var typed = Array.Find(environment.GetType().GetInterfaces(),
+            t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnvironment<,>));
+        if (typed is null)
+        {
+            return new EnvironmentCheckReport(name, [$"{environment.GetType().Name} does not implement IEnvironment<TObservation, TAction>."]);
+        }
+
+        var method = s_checkTyped.MakeGenericMethod(typed.GetGenericArguments());
+        try
+        {
+            return (EnvironmentCheckReport)method.Invoke(null, [environment, seed, steps, name])!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>Checks <paramref name="environment"/> (typed overload).</summary>
+    public static EnvironmentCheckReport Check<TObservation, TAction>(IEnvironment<TObservation, TAction> environment, int seed = 0, int steps = 200)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        return CheckTyped(environment, seed, steps, environment.Spec?.Id ?? environment.GetType().Name);
+    }
+
+    private static EnvironmentCheckReport CheckTyped<TObservation, TAction>(
+        IEnvironment<TObservation, TAction> env, int seed, int steps, string name)
+    {
+        var problems = new List<string>();
+        Space? observationSpace = Try(problems, "reading ObservationSpace", () => env.ObservationSpace);
+        Space? actionSpace = Try(problems, "reading ActionSpace", () => env.ActionSpace);
+        if (observationSpace is null || actionSpace is null)
+        {
+            if (problems.Count == 0)
+            {
+                problems.Add(observationSpace is null ? "ObservationSpace is null." : "ActionSpace is null.");
+            }
+
+            return new EnvironmentCheckReport(name, problems);
+        }
+
+        CheckSpace(problems, "ObservationSpace", observationSpace);
+        CheckSpace(problems, "ActionSpace", actionSpace);
+        if (!SpaceValues.Fits<TObservation>(observationSpace))
+        {
+            problems.Add($"Observations are {typeof(TObservation).Name} but the observation space is {observationSpace}; supported pairs: {SpaceValues.SupportedTypes}.");
+        }
+
+        if (!SpaceValues.Fits<TAction>(actionSpace))
+        {
+            problems.Add($"Actions are {typeof(TAction).Name} but the action space is {actionSpace}; supported pairs: {SpaceValues.SupportedTypes}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            return new EnvironmentCheckReport(name, problems);
+        }
+
+        actionSpace.Seed(seed);
+        var firstAction = SpaceValues.Sample<TAction>(actionSpace);
+
+        // Contract: Step before Reset.
+        ExpectThrow(problems, () => env.Step(firstAction), "Step before the first Reset");
+
+        // First pass: record a trajectory.
+        var actions = new List<TAction>();
+        var first = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: false);
+        if (first is null)
+        {
+            return new EnvironmentCheckReport(name, problems);
+        }
+
+        // Determinism: same seed, same actions -> same trajectory.
+        var second = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: true);
+        if (second is not null)
+        {
+            CompareTrajectories(problems, first, second, seed);
+        }
+
+        // Contract: Step after the episode ended, without Reset.
+        if (first.EndedAt is int end)
+        {
+            var replayed = TryRun(problems, "replaying to the end of the first episode", () =>
+            {
+                env.Reset(seed);
+                for (int t = 0; t <= end; t++)
+                {
+                    env.Step(actions[t]);
+                }
+            });
+            if (replayed)
+            {
+                ExpectThrow(problems, () => env.Step(actions[0]), "Step after the episode ended (without Reset)");
+            }
+        }
+
+        TryRun(problems, "a final Reset", () => env.Reset(seed));
+        return new EnvironmentCheckReport(name, problems);
+    }
+
+    private static Trajectory? Record<TObservation, TAction>(
+        List<string> problems, IEnvironment<TObservation, TAction> env, Space observationSpace, Space actionSpace,
+        int seed, int steps, List<TAction> actions, bool replay)
+    {
+        string pass = replay ? "second pass" : "first pass";
+        var trajectory = new Trajectory();
+        ResetResult<TObservation> reset = default;
+        if (!TryRun(problems, $"Reset(seed: {seed}) ({pass})", () => reset = env.Reset(seed)))
+        {
+            return null;
+        }
+
+        var flat = new float[observationSpace.FlatSize];
+        if (!CheckObservation(problems, observationSpace, reset.Observation, flat, "Reset", replay))
+        {
+            return null;
+        }
+
+        trajectory.Observations.Add((float[])flat.Clone());
+        for (int t = 0; t < steps; t++)
+        {
+            if (!replay)
+            {
+                actions.Add(SpaceValues.Sample<TAction>(actionSpace));
+            }
+            else if (t >= actions.Count)
+            {
+                break;
+            }
+
+            StepResult<TObservation> result = default;
+            var action = actions[t];
+            if (!TryRun(problems, $"Step {t} after Reset(seed: {seed}) ({pass})", () => result = env.Step(action)))
+            {
+                return null;
+            }
+
+            if (!CheckObservation(problems, observationSpace, result.Observation, flat, $"Step {t}", replay))
+            {
+                return null;
+            }
+
+            if (!double.IsFinite(result.Reward) && !replay)
+            {
+                problems.Add($"Step {t} returned the reward {result.Reward}; rewards must be finite numbers.");
+            }
+
+            trajectory.Observations.Add((float[])flat.Clone());
+            trajectory.Rewards.Add(result.Reward);
+            trajectory.Flags.Add((result.Terminated, result.Truncated));
+            if (result.Terminated || result.Truncated)
+            {
+                trajectory.EndedAt = t;
+                break;
+            }
+        }
+
+        if (!replay && actions.Count > trajectory.Rewards.Count)
+        {
+            actions.RemoveRange(trajectory.Rewards.Count, actions.Count - trajectory.Rewards.Count);
+        }
+
+        return trajectory;
+    }
+
+    private static bool CheckObservation<TObservation>(
+        List<string> problems, Space space, TObservation observation, float[] flat, string where, bool quiet)
+    {
+        try
+        {
+            SpaceValues.WriteFlat(space, observation, flat);
+        }
+#pragma warning disable CA1031 // Every failure becomes a reported problem.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            problems.Add($"{where} returned an observation that cannot be read: {e.Message}");
+            return false;
+        }
+
+        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>))
+        {
+            int length = Unsafe.As<TObservation, ReadOnlyMemory<float>>(ref observation).Length;
+            if (length != space.FlatSize)
+            {
+                problems.Add($"{where} returned an observation of {length} floats; the observation space {space} has {space.FlatSize}.");
+                return false;
+            }
+        }
+
+        if (quiet)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < flat.Length; i++)
+        {
+            if (!float.IsFinite(flat[i]))
+            {
+                problems.Add($"{where} returned an observation whose element {i} is {flat[i]}; observations must be finite.");
+                return true;
+            }
+        }
+
+        if (!SpaceValues.Contains(space, observation))
+        {
+            problems.Add($"{where} returned the observation [{string.Join(", ", flat)}], which is outside the observation space {space}.");
+        }
+
+        return true;
+    }
+
+    private static void CompareTrajectories(List<string> problems, Trajectory a, Trajectory b, int seed)
+    {
+        int n = Math.Min(a.Observations.Count, b.Observations.Count);
+        for (int t = 0; t < n; t++)
+        {
+            if (!a.Observations[t].AsSpan().SequenceEqual(b.Observations[t]))
+            {
+                problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the observations differ at {(t == 0 ? "the reset" : $"step {t - 1}")} " +
+                    $"([{string.Join(", ", a.Observations[t])}] then [{string.Join(", ", b.Observations[t])}]).");
+                return;
+            }
+
+            if (t < a.Rewards.Count && t < b.Rewards.Count)
+            {
+                if (a.Rewards[t].CompareTo(b.Rewards[t]) != 0)
+                {
+                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the rewards differ at step {t} ({a.Rewards[t]} then {b.Rewards[t]}).");
+                    return;
+                }
+
+                if (a.Flags[t] != b.Flags[t])
+                {
+                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, terminated/truncated differ at step {t} ({a.Flags[t]} then {b.Flags[t]}).");
+                    return;
+                }
+            }
+        }
+
+        if (a.Observations.Count != b.Observations.Count)
+        {
+            problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the episodes have different lengths.");
+        }
+    }
+
+    private static void CheckSpace(List<string> problems, string name, Space space)
+    {
+        int product = 1;
+        foreach (int d in space.Shape)
+        {
+            product *= d;
+        }
+
+        if (space is Box && product != space.FlatSize)
+        {
+            problems.Add($"{name} {space}: the shape's product {product} differs from FlatSize {space.FlatSize}.");
+        }
+
+        if (space.Cardinalities.Count != space.FlatSize)
+        {
+            problems.Add($"{name} {space}: {space.Cardinalities.Count} cardinalities for {space.FlatSize} flat features.");
+        }
+    }
+
+    private static void ExpectThrow(List<string> problems, Action action, string what)
+    {
+        try
+        {
+            action();
+            problems.Add($"{what} did not throw; it must throw an InvalidOperationException (wrap the environment in OrderEnforcing or check the order in Step).");
+        }
+        catch (InvalidOperationException)
+        {
+        }
+#pragma warning disable CA1031 // Every failure becomes a reported problem.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            problems.Add($"{what} threw {e.GetType().Name} (\"{e.Message}\"); it should throw an InvalidOperationException.");
+        }
+    }
+
+    private static T? Try<T>(List<string> problems, string what, Func<T> func)
+        where T : class
+    {
+        try
+        {
+            return func();
+        }
+#pragma warning disable CA1031 // Every failure becomes a reported problem.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            problems.Add($"{what} threw {e.GetType().Name}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static bool TryRun(List<string> problems, string what, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+#pragma warning disable CA1031 // Every failure becomes a reported problem.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            problems.Add($"{what} threw {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+    }
+
+    private sealed class Trajectory
+    {
+        public List<float[]> Observations { get; } = [];
+
+        public List<double> Rewards { get; } = [];
+
+        public List<(bool Terminated, bool Truncated)> Flags { get; } = [];
+
+        public int? EndedAt { get; set; }
+    }
+}

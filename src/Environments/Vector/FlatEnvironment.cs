@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.Vector;
+
+/// <summary>
+/// One sub-environment seen through the flat float encoding: the typed environment is called
+/// directly (no boxing); observations are written with <see cref="SpaceValues.WriteFlat{T}"/>.
+/// </summary>
+internal abstract class FlatEnvironment : IDisposable
+{
+    public abstract IEnvironment Environment { get; }
+
+    public abstract bool HasDiscreteActions { get; }
+
+    public abstract void Reset(int? seed, Span<float> observation);
+
+    public abstract void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
+
+    public abstract void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
+
+    public void Dispose() => Environment.Dispose();
+
+    /// <summary>Adapts <paramref name="env"/>; throws naming its types when the flat encoding does not cover them.</summary>
+    public static FlatEnvironment Create(IEnvironment env) => env switch
+    {
+        IEnvironment<ReadOnlyMemory<float>, int> e => new Typed<ReadOnlyMemory<float>, int>(e),
+        IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> e => new Typed<ReadOnlyMemory<float>, ReadOnlyMemory<float>>(e),
+        IEnvironment<int, int> e => new Typed<int, int>(e),
+        IEnvironment<int, ReadOnlyMemory<float>> e => new Typed<int, ReadOnlyMemory<float>>(e),
+        IEnvironment<ReadOnlyMemory<int>, int> e => new Typed<ReadOnlyMemory<int>, int>(e),
+        IEnvironment<ReadOnlyMemory<int>, ReadOnlyMemory<float>> e => new Typed<ReadOnlyMemory<int>, ReadOnlyMemory<float>>(e),
+        null => throw new ArgumentNullException(nameof(env)),
+        _ => throw new ArgumentException(
+            $"{env.GetType().Name} cannot be vectorized: observations must be {SpaceValues.SupportedTypes} and actions int (Discrete) or ReadOnlyMemory<float> (Box).",
+            nameof(env)),
+    };
+
+    private sealed class Typed<TObservation, TAction> : FlatEnvironment
+    {
+        private readonly IEnvironment<TObservation, TAction> _env;
+        private readonly Space _observationSpace;
+        private readonly float[] _action;
+
+        public Typed(IEnvironment<TObservation, TAction> env)
+        {
+            _env = env;
+            _observationSpace = env.ObservationSpace;
+            if (!SpaceValues.Fits<TObservation>(_observationSpace))
+            {
+                throw new ArgumentException($"The observation space {_observationSpace} does not hold {typeof(TObservation).Name} values.", nameof(env));
+            }
+
+            _action = typeof(TAction) == typeof(int) ? [] : new float[env.ActionSpace.FlatSize];
+        }
+
+        public override IEnvironment Environment => _env;
+
+        public override bool HasDiscreteActions => typeof(TAction) == typeof(int);
+
+        public override void Reset(int? seed, Span<float> observation) =>
+            SpaceValues.WriteFlat(_observationSpace, _env.Reset(seed).Observation, observation);
+
+        public override void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        {
+            if (typeof(TAction) != typeof(int))
+            {
+                throw new InvalidOperationException($"The sub-environments take continuous actions ({_env.ActionSpace}); pass float actions.");
+            }
+
+            Finish(_env.Step(Unsafe.As<int, TAction>(ref action)), observation, out reward, out terminated, out truncated);
+        }
+
+        public override void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        {
+            if (typeof(TAction) != typeof(ReadOnlyMemory<float>))
+            {
+                throw new InvalidOperationException($"The sub-environments take discrete actions ({_env.ActionSpace}); pass int actions.");
+            }
+
+            action.CopyTo(_action);
+            ReadOnlyMemory<float> memory = _action;
+            Finish(_env.Step(Unsafe.As<ReadOnlyMemory<float>, TAction>(ref memory)), observation, out reward, out terminated, out truncated);
+        }
+
+        private void Finish(in StepResult<TObservation> result, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        {
+            SpaceValues.WriteFlat(_observationSpace, result.Observation, observation);
+            reward = result.Reward;
+            terminated = result.Terminated;
+            truncated = result.Truncated;
+        }
+    }
+}
