@@ -1,0 +1,130 @@
+using RLFramework.Boosting.Data;
+
+namespace RLFramework.Boosting.Binning;
+
+/// <summary>
+/// Chooses the candidate thresholds of every feature from one batch and writes the batch's bin codes
+/// (the reference's <c>SplitCandidateGenerator</c>, done once per batch instead of per candidate).
+/// <para>Quantile rule (m non-NaN values sorted, B = MaxBins): threshold i (i = 0..B-2) is the value of the
+/// last sample of the i-th of B near-equal bins, sorted[floor((i+1)·m/B) - 1]; duplicates and values equal
+/// to the maximum (which would send nothing right) are skipped.</para>
+/// <para>Uniform rule: thresholds min + i·(max-min)/B for i = 1..B-1 (B equal-width bins), duplicates skipped.</para>
+/// <para>Categorical features: one candidate per category (x == category goes right).</para>
+/// <para>NaN is missing: it gets code 0 and always goes left (the comparison x &gt; t and the test x == c are false
+/// for NaN, so prediction needs no special case). Infinite values are refused.</para>
+/// </summary>
+internal sealed class FeatureBinner
+{
+    private readonly RadixSort _sort = new();
+
+    /// <summary>Bins <paramref name="features"/> (row-major, sampleCount x schema.FeatureCount) into <paramref name="batch"/>.</summary>
+    public void Bin(ReadOnlySpan<float> features, int sampleCount, FeatureSchema schema, BinningRule rule, int maxBins, BinnedBatch batch)
+    {
+        var featureCount = schema.FeatureCount;
+        batch.Reset(sampleCount, featureCount);
+        var offset = 0;
+        for (var f = 0; f < featureCount; f++)
+        {
+            var cardinality = schema.Cardinalities[f];
+            var codes = batch.Codes.AsSpan(f * sampleCount, sampleCount);
+            int bins;
+            if (cardinality > 0)
+            {
+                BinCategorical(features, sampleCount, featureCount, f, cardinality, codes);
+                bins = cardinality + 1;
+            }
+            else
+            {
+                var thresholds = batch.Thresholds.AsSpan(f * BinnedBatch.MaxBinsPerFeature, BinnedBatch.MaxBinsPerFeature);
+                bins = BinNumerical(features, sampleCount, featureCount, f, rule, maxBins, thresholds, codes) + 1;
+            }
+            batch.IsCategorical[f] = cardinality > 0;
+            batch.BinCount[f] = bins;
+            batch.BinOffset[f] = offset;
+            offset += bins;
+        }
+        batch.TotalBins = offset;
+    }
+
+    private static void BinCategorical(ReadOnlySpan<float> features, int n, int featureCount, int f, int cardinality, Span<byte> codes)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            var x = features[i * featureCount + f];
+            if (float.IsNaN(x))
+            {
+                codes[i] = 0;
+                continue;
+            }
+            if (!(x >= 0) || x >= cardinality || x != MathF.Floor(x))
+                ThrowHelper.BadCategory(i, f, x, cardinality);
+            codes[i] = (byte)((int)x + 1);
+        }
+    }
+
+    /// <summary>Returns the number of thresholds written.</summary>
+    private int BinNumerical(ReadOnlySpan<float> features, int n, int featureCount, int f, BinningRule rule, int maxBins, Span<float> thresholds, Span<byte> codes)
+    {
+        _sort.Prepare(n, out var keys, out var index);
+        var m = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var x = features[i * featureCount + f];
+            if (float.IsNaN(x))
+            {
+                codes[i] = 0;
+                continue;
+            }
+            if (float.IsInfinity(x))
+                ThrowHelper.InfiniteFeature(i, f, x);
+            keys[m] = RadixSort.FloatToKey(x);
+            index[m] = i;
+            m++;
+        }
+        if (m == 0)
+            return 0;
+        _sort.Sort(m);
+        var sorted = _sort.Keys;
+        var max = RadixSort.KeyToFloat(sorted[m - 1]);
+        var count = 0;
+        if (rule == BinningRule.Quantile)
+        {
+            for (var i = 0; i < maxBins - 1; i++)
+            {
+                var pos = (int)((long)(i + 1) * m / maxBins) - 1;
+                if (pos < 0)
+                    continue;
+                var t = RadixSort.KeyToFloat(sorted[pos]);
+                if (t >= max)
+                    break;
+                if (count > 0 && t == thresholds[count - 1])
+                    continue;
+                thresholds[count++] = t;
+            }
+        }
+        else
+        {
+            double min = RadixSort.KeyToFloat(sorted[0]);
+            for (var i = 1; i < maxBins; i++)
+            {
+                var t = (float)(min + i * ((max - min) / maxBins));
+                if (t >= max)
+                    break;
+                if (t < min || (count > 0 && t == thresholds[count - 1]))
+                    continue;
+                thresholds[count++] = t;
+            }
+        }
+        // Codes by one walk over the sorted values: code = number of thresholds strictly below x.
+        var sortedIndex = _sort.Index;
+        var p = 0;
+        for (var j = 0; j < m; j++)
+        {
+            var x = RadixSort.KeyToFloat(sorted[j]);
+            while (p < count && x > thresholds[p])
+                p++;
+            codes[sortedIndex[j]] = (byte)p;
+        }
+        return count;
+    }
+}

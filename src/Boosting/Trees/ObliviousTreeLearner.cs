@@ -1,0 +1,177 @@
+using RLFramework.Boosting.Data;
+using RLFramework.Boosting.Histograms;
+using RLFramework.Boosting.Splitting;
+
+namespace RLFramework.Boosting.Trees;
+
+/// <summary>
+/// Grows one oblivious tree level by level. Per level: the best (feature, bin) over the summed node scores
+/// (<see cref="SplitFinder"/>), then every node's sample range is partitioned (stable) into its left child j
+/// and right child j + 2^d, then the next level's histograms: the smaller child of each node built from its
+/// samples, the larger one = parent - smaller, in the parent's buffer. The tree stops early when no valid
+/// candidate is left. Empty nodes take no part in scoring (their leaves get zeros).
+/// </summary>
+internal sealed class ObliviousTreeLearner
+{
+    private readonly SplitFinder _finder = new();
+    private readonly HistogramPool _pool = new();
+    private int[] _order = [];
+    private int[] _next = [];
+    private int[] _start = [];
+    private int[] _count = [];
+    private int[] _childStart = [];
+    private int[] _childCount = [];
+    private double[]?[] _hist = [];
+    private double[]?[] _childHist = [];
+    private double[][] _active = [];
+    private double[] _totals = [];
+
+    /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
+    public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, ReadOnlySpan<float> weights,
+        ReadOnlySpan<double> learningRates, ObliviousTreeDraft draft)
+        where TScore : struct, ISplitScore
+    {
+        var n = data.SampleCount;
+        var k = grads.OutputCount;
+        var stride = grads.Stride;
+        EnsureBuffers(n, maxDepth, stride);
+        for (var i = 0; i < n; i++)
+            _order[i] = i;
+        _start[0] = 0;
+        _count[0] = n;
+        var histLength = HistogramBuilder.Length(data, stride);
+        _pool.Reset(histLength);
+        _hist[0] = _pool.Rent();
+        HistogramBuilder.Build(data, grads.Rows, stride, _order.AsSpan(0, n), _hist[0]);
+
+        Span<(int, int)> used = stackalloc (int, int)[maxDepth];
+        var parentScore = 0.0;
+        var depth = 0;
+        draft.Score = 0;
+        while (depth < maxDepth)
+        {
+            var nodes = 1 << depth;
+            var active = 0;
+            for (var j = 0; j < nodes; j++)
+            {
+                if (_count[j] == 0)
+                    continue;
+                var hist = _hist[j]!;
+                HistogramBuilder.NodeTotals(data, stride, hist, _totals.AsSpan(active * stride, stride));
+                _active[active++] = hist;
+            }
+            var best = _finder.FindBest<TScore>(data, k, stride, _active.AsSpan(0, active), _totals.AsSpan(0, active * stride),
+                minSamples, weights, used[..depth]);
+            if (!best.IsValid)
+                break;
+            var test = SplitTest.From(data, best);
+            draft.Levels[depth] = test;
+            draft.LevelGain[depth] = best.Score - parentScore;
+            draft.Score += best.Score;
+            parentScore = best.Score;
+            used[depth] = (best.Feature, best.Bin);
+
+            Partition(data.Column(best.Feature), best, nodes);
+            Array.Clear(_childHist, 0, 2 * nodes);
+            var lastLevel = depth + 1 == maxDepth;
+            for (var j = 0; j < nodes; j++)
+            {
+                var parent = _hist[j];
+                _hist[j] = null;
+                if (parent is null)
+                    continue;
+                if (lastLevel)
+                {
+                    _pool.Return(parent);
+                    continue;
+                }
+                int small = j, large = j + nodes;
+                if (_childCount[small] > _childCount[large])
+                    (small, large) = (large, small);
+                if (_childCount[small] > 0)
+                {
+                    var smallHist = _pool.Rent();
+                    HistogramBuilder.Build(data, grads.Rows, stride, _next.AsSpan(_childStart[small], _childCount[small]), smallHist);
+                    HistogramBuilder.SubtractInPlace(parent.AsSpan(0, histLength), smallHist);
+                    _childHist[small] = smallHist;
+                }
+                _childHist[large] = parent;
+            }
+            depth++;
+            (_order, _next) = (_next, _order);
+            (_start, _childStart) = (_childStart, _start);
+            (_count, _childCount) = (_childCount, _count);
+            (_hist, _childHist) = (_childHist, _hist);
+        }
+        for (var j = 0; j < (1 << depth); j++)
+        {
+            if (_hist[j] is { } h)
+                _pool.Return(h);
+            _hist[j] = null;
+        }
+        for (var d = depth; d < maxDepth; d++)
+        {
+            draft.Levels[d] = SplitTest.Never;
+            draft.LevelGain[d] = 0;
+        }
+        draft.Depth = depth;
+        var leaves = 1 << depth;
+        for (var j = 0; j < leaves; j++)
+            LeafValues.Mean(grads, _order.AsSpan(_start[j], _count[j]), learningRates, draft.Leaves.AsSpan(j), leaves);
+    }
+
+    /// <summary>Stable partition of each node's range of _order into _next: left child j, right child j + nodes.</summary>
+    private void Partition(ReadOnlySpan<byte> codes, SplitCandidate split, int nodes)
+    {
+        var bin = (byte)split.Bin;
+        for (var j = 0; j < nodes; j++)
+        {
+            var start = _start[j];
+            var count = _count[j];
+            var range = _order.AsSpan(start, count);
+            var right = 0;
+            foreach (var i in range)
+            {
+                if (split.IsCategorical ? codes[i] == bin : codes[i] > bin)
+                    right++;
+            }
+            var left = count - right;
+            int l = start, r = start + left;
+            foreach (var i in range)
+            {
+                if (split.IsCategorical ? codes[i] == bin : codes[i] > bin)
+                    _next[r++] = i;
+                else
+                    _next[l++] = i;
+            }
+            _childStart[j] = start;
+            _childCount[j] = left;
+            _childStart[j + nodes] = start + left;
+            _childCount[j + nodes] = right;
+        }
+    }
+
+    private void EnsureBuffers(int n, int maxDepth, int stride)
+    {
+        if (_order.Length < n)
+        {
+            _order = new int[n];
+            _next = new int[n];
+        }
+        var leaves = 1 << maxDepth;
+        if (_start.Length < leaves)
+        {
+            _start = new int[leaves];
+            _count = new int[leaves];
+            _childStart = new int[leaves];
+            _childCount = new int[leaves];
+            _hist = new double[]?[leaves];
+            _childHist = new double[]?[leaves];
+            _active = new double[leaves][];
+        }
+        Array.Clear(_count);
+        Array.Clear(_childCount);
+        if (_totals.Length < leaves * stride)
+            _totals = new double[leaves * stride];
+    }
+}

@@ -1,0 +1,121 @@
+using RLFramework.Boosting.Data;
+
+namespace RLFramework.Boosting.Tests;
+
+public class BinningTests
+{
+    /// <summary>The reference rule, written out: B near-equal bins by sorted value; threshold = last value of bin i.</summary>
+    private static List<float> QuantileOracle(float[] values, int maxBins)
+    {
+        var sorted = values.Where(v => !float.IsNaN(v)).OrderBy(v => v).ToArray();
+        var m = sorted.Length;
+        var result = new List<float>();
+        for (var i = 0; i < maxBins - 1; i++)
+        {
+            var pos = (int)((long)(i + 1) * m / maxBins) - 1;
+            if (pos < 0)
+                continue;
+            var t = sorted[pos];
+            if (t >= sorted[^1])
+                break;
+            if (result.Count > 0 && result[^1] == t)
+                continue;
+            result.Add(t);
+        }
+        return result;
+    }
+
+    [Theory]
+    [InlineData(2048, 256, 1)] // radix sort path
+    [InlineData(100, 256, 2)] // fewer samples than bins, introsort path
+    [InlineData(1000, 16, 3)]
+    [InlineData(300, 2, 4)]
+    public void Quantile_thresholds_follow_the_reference_rule(int n, int maxBins, int seed)
+    {
+        var values = TestData.Uniform(seed, n, -5f, 5f);
+        var batch = TestData.Bin(values, n, FeatureSchema.Numerical(1), BinningRule.Quantile, maxBins);
+        Assert.Equal(QuantileOracle(values, maxBins), batch.FeatureThresholds(0).ToArray());
+    }
+
+    [Fact]
+    public void Quantile_thresholds_skip_duplicates()
+    {
+        var rng = new Random(5);
+        var values = Enumerable.Range(0, 1000).Select(_ => (float)rng.Next(0, 7)).ToArray();
+        var batch = TestData.Bin(values, values.Length, FeatureSchema.Numerical(1));
+        var thresholds = batch.FeatureThresholds(0).ToArray();
+        Assert.Equal(QuantileOracle(values, 256), thresholds);
+        Assert.Equal(thresholds.Distinct().Count(), thresholds.Length);
+        Assert.True(thresholds.Length <= 6);
+    }
+
+    [Fact]
+    public void Uniform_thresholds_are_equally_spaced_inside_the_range()
+    {
+        float[] values = [0f, 10f, 3f, 7f];
+        var batch = TestData.Bin(values, 4, FeatureSchema.Numerical(1), BinningRule.Uniform, maxBins: 5);
+        Assert.Equal([2f, 4f, 6f, 8f], batch.FeatureThresholds(0).ToArray());
+    }
+
+    [Theory]
+    [InlineData(BinningRule.Quantile)]
+    [InlineData(BinningRule.Uniform)]
+    public void Code_counts_the_thresholds_below_the_value_and_NaN_gets_zero(BinningRule rule)
+    {
+        const int n = 700;
+        var values = TestData.Uniform(11, n * 2, -3f, 3f);
+        values[5] = float.NaN;
+        values[100] = float.NaN;
+        var batch = TestData.Bin(values, n, FeatureSchema.Numerical(2), rule, 64);
+        for (var f = 0; f < 2; f++)
+        {
+            var thresholds = batch.FeatureThresholds(f).ToArray();
+            Assert.True(thresholds.Length is > 10 and <= 63);
+            var codes = batch.Column(f);
+            for (var i = 0; i < n; i++)
+            {
+                var x = values[i * 2 + f];
+                Assert.Equal(thresholds.Count(t => x > t), codes[i]);
+            }
+        }
+        Assert.Equal(0, batch.Column(1)[2]); // values[5] = sample 2, feature 1
+    }
+
+    [Fact]
+    public void Categorical_codes_are_category_plus_one_and_missing_is_zero()
+    {
+        float[] values = [2f, 0f, float.NaN, 1f];
+        var batch = TestData.Bin(values, 4, new FeatureSchema([3]));
+        Assert.True(batch.IsCategorical[0]);
+        Assert.Equal(4, batch.BinCount[0]);
+        Assert.Equal([3, 1, 0, 2], batch.Column(0).ToArray());
+    }
+
+    [Theory]
+    [InlineData(3f)]
+    [InlineData(-1f)]
+    [InlineData(1.5f)]
+    public void Invalid_category_code_is_refused_naming_the_feature(float bad)
+    {
+        float[] values = [0f, 1f, 2f, 0f, 1f, bad];
+        var e = Assert.Throws<ArgumentException>(() => TestData.Bin(values, 3, new FeatureSchema([0, 3])));
+        Assert.Contains("Feature 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Infinite_numerical_feature_is_refused()
+    {
+        float[] values = [0f, float.PositiveInfinity];
+        var e = Assert.Throws<ArgumentException>(() => TestData.Bin(values, 2, FeatureSchema.Numerical(1)));
+        Assert.Contains("finite", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constant_feature_has_no_candidate()
+    {
+        var values = Enumerable.Repeat(3f, 50).ToArray();
+        var batch = TestData.Bin(values, 50, FeatureSchema.Numerical(1));
+        Assert.Equal(1, batch.BinCount[0]);
+        Assert.True(batch.FeatureThresholds(0).IsEmpty);
+    }
+}

@@ -1,0 +1,183 @@
+using RLFramework.Boosting.Data;
+using RLFramework.Boosting.Trees;
+
+namespace RLFramework.Boosting.Tests;
+
+public class PredictionTests
+{
+    private static GbrlBooster Grow(TreeShape shape, int depth, int features, int outputs, int trees, bool categorical, int seed)
+    {
+        var schema = new FeatureSchema([.. Enumerable.Range(0, features).Select(f => categorical && f == 0 ? 4 : 0)]);
+        var options = TestData.Options(outputs, shape, SplitScore.Cosine, depth, 0.3);
+        var booster = new GbrlBooster(options, schema);
+        const int n = 64;
+        for (var t = 0; t < trees; t++)
+        {
+            var x = TestData.Uniform(seed + t, n * features, -2f, 2f);
+            if (categorical)
+            {
+                for (var i = 0; i < n; i++)
+                    x[i * features] = (i + t) % 4;
+            }
+            var g = TestData.Uniform(seed + 1000 + t, n * outputs);
+            booster.FitTree(x, g, n);
+        }
+        booster.SetBias([.. Enumerable.Range(0, outputs).Select(k => 0.5f * k)]);
+        return booster;
+    }
+
+    /// <summary>The oracle: walk every tree from its stored tests, in double.</summary>
+    private static double[] ManualWalk(GbrlBooster booster, float[] x, int n)
+    {
+        var k = booster.OutputCount;
+        var f = booster.FeatureCount;
+        var result = new double[n * k];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < k; j++)
+                result[i * k + j] = booster.Bias[j];
+        }
+        for (var t = 0; t < booster.TreeCount; t++)
+        {
+            if (booster.ObliviousTrees is { } oblivious)
+            {
+                var tree = new ObliviousTreeDraft(booster.Options.MaxDepth, k);
+                oblivious.GetTree(t, tree);
+                for (var i = 0; i < n; i++)
+                {
+                    var leaf = 0;
+                    for (var d = 0; d < tree.Depth; d++)
+                    {
+                        var level = tree.Levels[d];
+                        var v = x[i * f + level.Feature];
+                        var right = level.IsCategorical ? v == level.Hi : v > level.Lo;
+                        leaf += right ? 1 << d : 0;
+                    }
+                    for (var j = 0; j < k; j++)
+                        result[i * k + j] -= tree.Leaves[j * tree.LeafCount + leaf];
+                }
+            }
+            else
+            {
+                var tree = new GreedyTreeDraft();
+                booster.GreedyTrees!.GetTree(t, tree);
+                for (var i = 0; i < n; i++)
+                {
+                    var node = tree.NodeCount > 0 ? 0 : ~0;
+                    while (node >= 0)
+                    {
+                        var test = tree.Tests[node];
+                        var v = x[i * f + test.Feature];
+                        var right = test.IsCategorical ? v == test.Hi : v > test.Lo;
+                        node = right ? tree.Right[node] : tree.Left[node];
+                    }
+                    for (var j = 0; j < k; j++)
+                        result[i * k + j] -= tree.Leaves[~node * k + j];
+                }
+            }
+        }
+        return result;
+    }
+
+    private static float[] Inputs(int n, int features, int seed, bool categorical)
+    {
+        var x = TestData.Uniform(seed, n * features, -2.5f, 2.5f);
+        x[3] = float.NaN;
+        if (categorical)
+        {
+            for (var i = 0; i < n; i++)
+                x[i * features] = i % 6 == 5 ? float.NaN : i % 6; // 4 and 5 are unseen categories
+        }
+        return x;
+    }
+
+    [Theory]
+    [InlineData(TreeShape.Oblivious, 4, 4, 3, false)]
+    [InlineData(TreeShape.Oblivious, 4, 5, 3, true)]
+    [InlineData(TreeShape.Oblivious, 3, 12, 2, false)]
+    [InlineData(TreeShape.Oblivious, 2, 3, 1, true)]
+    [InlineData(TreeShape.Oblivious, 6, 4, 3, true)] // scalar kernel
+    [InlineData(TreeShape.Greedy, 4, 4, 3, true)]
+    [InlineData(TreeShape.Greedy, 7, 3, 2, false)]
+    public void Prediction_equals_a_manual_tree_walk(TreeShape shape, int depth, int features, int outputs, bool categorical)
+    {
+        using var booster = Grow(shape, depth, features, outputs, 40, categorical, depth * 10 + features);
+        const int n = 67;
+        var x = Inputs(n, features, 5, categorical);
+        var predicted = new float[n * outputs];
+        booster.Predict(x, n, predicted);
+        var expected = ManualWalk(booster, x, n);
+        for (var i = 0; i < predicted.Length; i++)
+            Assert.Equal(expected[i], predicted[i], 1e-4);
+        // One sample at a time (the single-sample kernel) gives the same floats.
+        var one = new float[outputs];
+        for (var i = 0; i < n; i++)
+        {
+            booster.Predict(x.AsSpan(i * features, features), 1, one);
+            Assert.Equal(predicted.AsSpan(i * outputs, outputs).ToArray(), one);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Simd_kernels_equal_the_scalar_kernel_bit_for_bit(bool categorical)
+    {
+        using var booster = Grow(TreeShape.Oblivious, 4, 6, 3, 60, categorical, 77);
+        const int n = 301;
+        var x = Inputs(n, 6, 8, categorical);
+        var fast = new float[n * 3];
+        var scalar = new float[n * 3];
+        booster.ObliviousTrees!.Accumulate(x, n, 6, 0, booster.TreeCount, fast);
+        booster.ObliviousTrees!.AccumulateScalar(x, n, 6, 0, booster.TreeCount, scalar);
+        Assert.Equal(scalar, fast);
+    }
+
+    [Fact]
+    public void Large_batches_split_over_cores_give_the_same_result()
+    {
+        using var booster = Grow(TreeShape.Oblivious, 4, 4, 3, 520, false, 3);
+        const int n = 2048; // 2048 x 520 trees is above the parallel threshold
+        var x = Inputs(n, 4, 9, false);
+        var fast = new float[n * 3];
+        var scalar = new float[n * 3];
+        booster.ObliviousTrees!.Accumulate(x, n, 4, 0, booster.TreeCount, fast);
+        booster.ObliviousTrees!.AccumulateScalar(x, n, 4, 0, booster.TreeCount, scalar);
+        Assert.Equal(scalar, fast);
+    }
+
+    [Fact]
+    public void Accumulating_new_trees_keeps_batch_predictions_current()
+    {
+        var options = TestData.Options(3);
+        using var booster = new GbrlBooster(options, FeatureSchema.Numerical(4));
+        booster.SetBias([1f, 2f, 3f]);
+        const int n = 128;
+        var x = TestData.Uniform(1, n * 4);
+        var running = new float[n * 3];
+        booster.Predict(x, n, running);
+        for (var t = 0; t < 30; t++)
+        {
+            booster.FitTree(x, TestData.Uniform(100 + t, n * 3), n);
+            booster.AccumulateTrees(x, n, booster.TreeCount - 1, booster.TreeCount, running);
+        }
+        var full = new float[n * 3];
+        booster.Predict(x, n, full);
+        for (var i = 0; i < full.Length; i++)
+            Assert.Equal(full[i], running[i], 1e-5f);
+    }
+
+    [Fact]
+    public void Unseen_category_and_NaN_take_the_not_equal_branch()
+    {
+        var options = TestData.Options(1, depth: 1, lr: 1);
+        using var booster = new GbrlBooster(options, new FeatureSchema([3]));
+        float[] x = [0, 1, 2, 0, 1, 2];
+        float[] g = [0, 0, 6, 0, 0, 6]; // category 2 differs: split "x == 2"
+        booster.FitTree(x, g, 6);
+        var outputs = new float[4];
+        booster.Predict([2f, 0f, 7f, float.NaN], 4, outputs);
+        Assert.Equal(-6f, outputs[0]);
+        Assert.Equal([0f, 0f, 0f], outputs[1..]);
+    }
+}

@@ -1,0 +1,112 @@
+using RLFramework.Boosting.Data;
+using RLFramework.Boosting.Histograms;
+using RLFramework.Boosting.Splitting;
+
+namespace RLFramework.Boosting.Tests;
+
+public class SplitFinderTests
+{
+    private const int K = 3;
+
+    private static SplitCandidate Find(SplitScore score, BinnedBatch batch, GradientBatch grads, List<List<int>> nodes, int minSamples,
+        float[] weights, (int, int)[] excluded)
+    {
+        var hists = new List<double[]>();
+        var totals = new List<double>();
+        foreach (var node in nodes.Where(n => n.Count > 0))
+        {
+            var hist = new double[HistogramBuilder.Length(batch, grads.Stride)];
+            HistogramBuilder.Build(batch, grads.Rows, grads.Stride, node.ToArray(), hist);
+            var total = new double[grads.Stride];
+            HistogramBuilder.NodeTotals(batch, grads.Stride, hist, total);
+            hists.Add(hist);
+            totals.AddRange(total);
+        }
+        var finder = new SplitFinder();
+        return score == SplitScore.Cosine
+            ? finder.FindBest<CosineScore>(batch, K, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded)
+            : finder.FindBest<L2Score>(batch, K, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded);
+    }
+
+    [Theory]
+    [InlineData(SplitScore.Cosine, 1, 1)] // one node: the greedy case
+    [InlineData(SplitScore.L2, 1, 1)]
+    [InlineData(SplitScore.Cosine, 4, 5)] // four nodes of a level: the oblivious case
+    [InlineData(SplitScore.L2, 4, 5)]
+    [InlineData(SplitScore.Cosine, 8, 30)] // min samples per leaf binding
+    [InlineData(SplitScore.L2, 3, 60)]
+    public void Best_split_equals_a_brute_force_scan_over_all_candidates(SplitScore score, int nodeCount, int minSamples)
+    {
+        const int n = 600, features = 4;
+        var x = TestData.Uniform(21 + nodeCount, n * features, -2f, 2f);
+        for (var i = 0; i < n; i++)
+            x[i * features + 3] = (i * 7) % 6; // categorical, 6 categories
+        var g = TestData.Uniform(99 + minSamples, n * K, -1f, 1f);
+        for (var i = 0; i < n; i++)
+            g[i * K] += x[i * features] > 0.3f ? 1.5f : 0f; // some structure
+        var schema = new FeatureSchema([0, 0, 0, 6]);
+        var batch = TestData.Bin(x, n, schema, BinningRule.Quantile, 64);
+        var grads = new GradientBatch();
+        grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: score == SplitScore.L2);
+        var split = TestData.SplitGradients(g, n, K, score);
+        var nodes = Enumerable.Range(0, nodeCount).Select(j => Enumerable.Range(0, n).Where(i => i % nodeCount == j).ToList()).ToList();
+        float[] weights = [1f, 0.5f, 2f, 1.5f];
+        (int, int)[] excluded = [(2, 10)];
+
+        var best = Find(score, batch, grads, nodes, minSamples, weights, excluded);
+
+        var bestScore = double.NegativeInfinity;
+        TestData.Candidate? bestCandidate = null;
+        foreach (var c in TestData.Candidates(batch))
+        {
+            if (c.Feature == 2 && c.Bin == 10)
+                continue;
+            var s = TestData.BruteScore(c, nodes, x, features, split, K, score, minSamples);
+            if (double.IsNegativeInfinity(s))
+                continue;
+            s *= weights[c.Feature];
+            if (s > bestScore)
+            {
+                bestScore = s;
+                bestCandidate = c;
+            }
+        }
+        Assert.NotNull(bestCandidate);
+        Assert.Equal(bestCandidate.Value.Feature, best.Feature);
+        Assert.Equal(bestCandidate.Value.Bin, best.Bin);
+        Assert.Equal(bestScore, best.Score, 1e-9 * Math.Abs(bestScore));
+    }
+
+    [Fact]
+    public void No_candidate_when_min_samples_cannot_be_met()
+    {
+        const int n = 10;
+        var x = TestData.Uniform(1, n);
+        var g = TestData.Uniform(2, n * K);
+        var batch = TestData.Bin(x, n, FeatureSchema.Numerical(1));
+        var grads = new GradientBatch();
+        grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: false);
+        var best = Find(SplitScore.Cosine, batch, grads, [Enumerable.Range(0, n).ToList()], 6, [], []);
+        Assert.False(best.IsValid);
+    }
+
+    [Fact]
+    public void Ties_go_to_the_first_candidate_feature_major_threshold_ascending()
+    {
+        // Two identical features: every candidate of feature 1 ties with feature 0's; feature 0 must win.
+        const int n = 64;
+        var x = new float[n * 2];
+        var g = new float[n * K];
+        for (var i = 0; i < n; i++)
+        {
+            x[i * 2] = x[i * 2 + 1] = i;
+            g[i * K] = i < 20 ? 1f : -1f;
+        }
+        var batch = TestData.Bin(x, n, FeatureSchema.Numerical(2));
+        var grads = new GradientBatch();
+        grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: false);
+        var best = Find(SplitScore.L2, batch, grads, [Enumerable.Range(0, n).ToList()], 1, [], []);
+        Assert.Equal(0, best.Feature);
+        Assert.Equal(19f, batch.FeatureThresholds(0)[best.Bin]);
+    }
+}
