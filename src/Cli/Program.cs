@@ -4,4 +4,5 @@ using RLFramework.Cli.Commands;
 var root = new RootCommand("rl: reinforcement learning with gradient-boosted tree policies (GBRL).");
 // One file per command under Commands/; each exposes static Command Create().
 root.Subcommands.Add(EnvsCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 return root.Parse(args).Invoke();

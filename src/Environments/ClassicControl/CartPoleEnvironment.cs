@@ -1,0 +1,122 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.ClassicControl;
+
+/// <summary>
+/// CartPole-v1, a port of Gymnasium's <c>CartPoleEnv</c> that reproduces it bit for bit: a pole on a
+/// cart, action 0 pushes left and 1 pushes right. State [x, x_dot, theta, theta_dot] in float64,
+/// observation its float32 cast. Reward 1 per step (including the terminating one) unless
+/// <see cref="CartPoleOptions.SuttonBartoReward"/>. No time limit here: the registry adds TimeLimit(500).
+/// </summary>
+public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
+{
+    private const double Gravity = 9.8;
+    private const double MassCart = 1.0;
+    private const double MassPole = 0.1;
+    private const double TotalMass = MassPole + MassCart;
+    private const double Length = 0.5; // half the pole's length
+    private const double PoleMassLength = MassPole * Length;
+    private const double ForceMag = 10.0;
+    private const double Tau = 0.02;
+    private const double XThreshold = 2.4;
+    private static readonly double s_thetaThresholdRadians = 12 * 2 * Math.PI / 360;
+
+    private readonly bool _suttonBartoReward;
+    private readonly bool _euler;
+
+    /// <summary>Creates the environment with default options.</summary>
+    public CartPoleEnvironment()
+        : this(new CartPoleOptions())
+    {
+    }
+
+    /// <summary>Creates the environment.</summary>
+    public CartPoleEnvironment(CartPoleOptions options)
+        : base("CartPole", 4, CreateObservationSpace(), new Discrete(2))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _suttonBartoReward = options.SuttonBartoReward;
+        _euler = options.KinematicsIntegrator == CartPoleIntegrator.Euler;
+    }
+
+    /// <summary>The options this environment was built with.</summary>
+    public CartPoleOptions Options { get; }
+
+    /// <summary>Pushes the cart: 0 left, 1 right.</summary>
+    public StepResult<ReadOnlyMemory<float>> Step(int action)
+    {
+        CheckDiscreteAction(action, 2);
+        EnsureRunning();
+        Span<double> state = State;
+        double x = state[0];
+        double xDot = state[1];
+        double theta = state[2];
+        double thetaDot = state[3];
+
+        double force = action == 1 ? ForceMag : -ForceMag;
+        double cosTheta = Math.Cos(theta);
+        double sinTheta = Math.Sin(theta);
+        // Reference order of operations; np.square(v) is v * v.
+        double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
+        double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
+            / (Length * ((4.0 / 3.0) - (MassPole * (cosTheta * cosTheta) / TotalMass)));
+        double xAcc = temp - (PoleMassLength * thetaAcc * cosTheta / TotalMass);
+
+        if (_euler)
+        {
+            x += Tau * xDot;
+            xDot += Tau * xAcc;
+            theta += Tau * thetaDot;
+            thetaDot += Tau * thetaAcc;
+        }
+        else
+        {
+            xDot += Tau * xAcc;
+            x += Tau * xDot;
+            thetaDot += Tau * thetaAcc;
+            theta += Tau * thetaDot;
+        }
+
+        state[0] = x;
+        state[1] = xDot;
+        state[2] = theta;
+        state[3] = thetaDot;
+        WriteObservation();
+
+        bool terminated = x < -XThreshold || x > XThreshold
+            || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;
+        double reward = terminated
+            ? (_suttonBartoReward ? -1.0 : 1.0)
+            : (_suttonBartoReward ? 0.0 : 1.0);
+        return Finish(reward, terminated);
+    }
+
+    private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            state[i] = random.Uniform(-0.05, 0.05);
+        }
+    }
+
+    private protected override void WriteObservation()
+    {
+        ReadOnlySpan<double> state = State;
+        Span<float> observation = Observation;
+        observation[0] = (float)state[0];
+        observation[1] = (float)state[1];
+        observation[2] = (float)state[2];
+        observation[3] = (float)state[3];
+    }
+
+    private static Box CreateObservationSpace()
+    {
+        float xLimit = (float)(XThreshold * 2);
+        float thetaLimit = (float)(12 * 2 * Math.PI / 360 * 2);
+        return new Box(
+            [-xLimit, float.NegativeInfinity, -thetaLimit, float.NegativeInfinity],
+            [xLimit, float.PositiveInfinity, thetaLimit, float.PositiveInfinity]);
+    }
+}

@@ -1,0 +1,158 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.ClassicControl;
+
+/// <summary>
+/// What the classic-control environments share: a float64 state vector (as in the reference
+/// <c>env.unwrapped.state</c>), a float32 observation buffer that every step overwrites, the seeded
+/// generator and the reset/step contract. Observations are <see cref="ReadOnlyMemory{T}"/> views of
+/// that buffer: no allocation per step; copy one with <c>ToArray()</c> to keep it.
+/// </summary>
+public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
+{
+    private readonly double[] _state;
+    private readonly float[] _observation;
+    private readonly ReadOnlyMemory<float> _observationView;
+    private EnvironmentRandom _random = EnvironmentRandom.Unseeded();
+    private Phase _phase;
+
+    private protected ClassicControlEnvironment(string name, int stateSize, Space observationSpace, Space actionSpace)
+    {
+        Name = name;
+        _state = new double[stateSize];
+        _observation = new float[observationSpace.FlatSize];
+        _observationView = _observation;
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+    }
+
+    private enum Phase
+    {
+        NotStarted,
+        Running,
+        Ended,
+    }
+
+    /// <summary>The environment's id-like name used in error messages, e.g. "CartPole".</summary>
+    public string Name { get; }
+
+    /// <inheritdoc cref="IEnvironment.ObservationSpace"/>
+    public Space ObservationSpace { get; }
+
+    /// <inheritdoc cref="IEnvironment.ActionSpace"/>
+    public Space ActionSpace { get; }
+
+    /// <inheritdoc cref="IEnvironment.Spec"/>
+    public EnvironmentSpec? Spec { get; init; }
+
+    /// <summary>The internal state (float64 as in the reference); a view for subclasses.</summary>
+    private protected Span<double> State => _state;
+
+    /// <summary>The observation buffer that <see cref="WriteObservation"/> fills.</summary>
+    private protected Span<float> Observation => _observation;
+
+    /// <summary>The environment's seeded generator.</summary>
+    private protected EnvironmentRandom Random => _random;
+
+    /// <summary>
+    /// Starts a new episode: draws the initial state from the seeded generator (a seed restarts it).
+    /// The draws do not reproduce NumPy's PCG64 stream.
+    /// </summary>
+    public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+    {
+        if (seed is int s)
+        {
+            _random = new EnvironmentRandom(s);
+        }
+
+        SampleInitialState(_random, _state);
+        WriteObservation();
+        _phase = Phase.Running;
+        return new ResetResult<ReadOnlyMemory<float>>(_observationView, StepInfo.Empty);
+    }
+
+    /// <summary>A copy of the internal float64 state vector.</summary>
+    public double[] GetState() => (double[])_state.Clone();
+
+    /// <summary>Overwrites the internal state (the reference's <c>env.unwrapped.state = ...</c>); the episode counts as started.</summary>
+    public void SetState(double[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Length != _state.Length)
+        {
+            StepErrors.StateWrongLength(Name, state.Length, _state.Length);
+        }
+
+        state.CopyTo(_state, 0);
+        WriteObservation();
+        _phase = Phase.Running;
+    }
+
+    /// <summary>The observation derived from the current state, as a fresh array.</summary>
+    public float[] CurrentObservation() => (float[])_observation.Clone();
+
+    /// <summary>Nothing to release.</summary>
+    public void Dispose() => GC.SuppressFinalize(this);
+
+    /// <summary>Writes the initial state of an episode.</summary>
+    private protected abstract void SampleInitialState(EnvironmentRandom random, Span<double> state);
+
+    /// <summary>Writes the float32 observation of the current state into <see cref="Observation"/>.</summary>
+    private protected abstract void WriteObservation();
+
+    /// <summary>Throws unless an episode is running.</summary>
+    private protected void EnsureRunning()
+    {
+        if (_phase != Phase.Running)
+        {
+            ThrowNotRunning();
+        }
+    }
+
+    /// <summary>Finishes a step: the observation is already written.</summary>
+    private protected StepResult<ReadOnlyMemory<float>> Finish(double reward, bool terminated)
+    {
+        if (terminated)
+        {
+            _phase = Phase.Ended;
+        }
+
+        return new StepResult<ReadOnlyMemory<float>>(_observationView, reward, terminated, false, StepInfo.Empty);
+    }
+
+    /// <summary>Checks a continuous action of <paramref name="size"/> finite values.</summary>
+    private protected void CheckContinuousAction(ReadOnlySpan<float> action, int size)
+    {
+        if (action.Length != size)
+        {
+            StepErrors.ActionWrongLength(Name, action.Length, size);
+        }
+
+        for (int i = 0; i < action.Length; i++)
+        {
+            if (!float.IsFinite(action[i]))
+            {
+                StepErrors.ActionNotFinite(Name, i, action[i]);
+            }
+        }
+    }
+
+    /// <summary>Checks a discrete action against Discrete(<paramref name="n"/>).</summary>
+    private protected void CheckDiscreteAction(int action, int n)
+    {
+        if ((uint)action >= (uint)n)
+        {
+            StepErrors.DiscreteActionOutOfRange(Name, action, n);
+        }
+    }
+
+    private void ThrowNotRunning()
+    {
+        if (_phase == Phase.NotStarted)
+        {
+            StepErrors.NotReset(Name);
+        }
+
+        StepErrors.EpisodeEnded(Name);
+    }
+}

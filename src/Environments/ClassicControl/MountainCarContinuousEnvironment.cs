@@ -1,0 +1,104 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.ClassicControl;
+
+/// <summary>
+/// MountainCarContinuous-v0, a bit-exact port of Gymnasium's <c>Continuous_MountainCarEnv</c> (NumPy 1.x
+/// promotion): the force is the action clipped to [-1, 1]; the reward is 100 on reaching the goal
+/// minus 0.1 * action^2 of the UNCLIPPED action. As in the reference, the state is stored as float32
+/// after every step (the arithmetic inside a step is float64), and actions outside [-1, 1] are accepted
+/// and clipped. No time limit here: the registry adds TimeLimit(999).
+/// </summary>
+public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>>
+{
+    private const double MinAction = -1.0;
+    private const double MaxAction = 1.0;
+    private const double MinPosition = -1.2;
+    private const double MaxPosition = 0.6;
+    private const double MaxSpeed = 0.07;
+    private const double GoalPosition = 0.45;
+    private const double Power = 0.0015;
+
+    private readonly double _goalVelocity;
+
+    /// <summary>Creates the environment with default options.</summary>
+    public MountainCarContinuousEnvironment()
+        : this(new MountainCarOptions())
+    {
+    }
+
+    /// <summary>Creates the environment.</summary>
+    public MountainCarContinuousEnvironment(MountainCarOptions options)
+        : base("MountainCarContinuous", 2, MountainCarEnvironment.CreateObservationSpace(), new Box([(float)MinAction], [(float)MaxAction]))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _goalVelocity = options.GoalVelocity;
+    }
+
+    /// <summary>The options this environment was built with.</summary>
+    public MountainCarOptions Options { get; }
+
+    /// <summary>Pushes with force action[0] (clipped to [-1, 1]; the penalty uses the unclipped value).</summary>
+    public StepResult<ReadOnlyMemory<float>> Step(ReadOnlyMemory<float> action)
+    {
+        ReadOnlySpan<float> values = action.Span;
+        CheckContinuousAction(values, 1);
+        EnsureRunning();
+        Span<double> state = State;
+        double position = state[0];
+        double velocity = state[1];
+        double a = values[0];
+
+        double force = Math.Min(Math.Max(a, MinAction), MaxAction);
+        velocity += (force * Power) - (0.0025 * Math.Cos(3 * position));
+        if (velocity > MaxSpeed)
+        {
+            velocity = MaxSpeed;
+        }
+
+        if (velocity < -MaxSpeed)
+        {
+            velocity = -MaxSpeed;
+        }
+
+        position += velocity;
+        if (position > MaxPosition)
+        {
+            position = MaxPosition;
+        }
+
+        if (position < MinPosition)
+        {
+            position = MinPosition;
+        }
+
+        if (position == MinPosition && velocity < 0)
+        {
+            velocity = 0;
+        }
+
+        bool terminated = position >= GoalPosition && velocity >= _goalVelocity;
+        double reward = terminated ? 100.0 : 0.0;
+        reward -= Math.Pow(a, 2) * 0.1;
+
+        // The reference stores the new state as float32.
+        state[0] = (float)position;
+        state[1] = (float)velocity;
+        WriteObservation();
+        return Finish(reward, terminated);
+    }
+
+    private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
+    {
+        state[0] = random.Uniform(-0.6, -0.4);
+        state[1] = 0;
+    }
+
+    private protected override void WriteObservation()
+    {
+        Observation[0] = (float)State[0];
+        Observation[1] = (float)State[1];
+    }
+}

@@ -1,0 +1,100 @@
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Environments.ClassicControl;
+
+/// <summary>
+/// Pendulum-v1, a bit-exact port of Gymnasium's <c>PendulumEnv</c> (NumPy 1.x promotion): swing a
+/// pendulum up with a torque in [-2, 2]. State [theta, theta_dot] in float64, never wrapped;
+/// observation [cos theta, sin theta, theta_dot] in float32. The cost uses the state before the step
+/// and the clipped torque; torques outside [-2, 2] are accepted and clipped as in the reference.
+/// No time limit here: the registry adds TimeLimit(200).
+/// </summary>
+public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>>
+{
+    private const double MaxSpeed = 8;
+    private const double MaxTorque = 2.0;
+    private const double Dt = 0.05;
+    private const double Mass = 1.0;
+    private const double Length = 1.0;
+
+    private readonly double _gravityTerm;
+    private readonly double _torqueTerm;
+
+    /// <summary>Creates the environment with default options.</summary>
+    public PendulumEnvironment()
+        : this(new PendulumOptions())
+    {
+    }
+
+    /// <summary>Creates the environment.</summary>
+    public PendulumEnvironment(PendulumOptions options)
+        : base("Pendulum", 2, new Box([-1f, -1f, (float)-MaxSpeed], [1f, 1f, (float)MaxSpeed]), new Box([(float)-MaxTorque], [(float)MaxTorque]))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        // The reference's constant sub-expressions, evaluated in its order.
+        _gravityTerm = 3 * options.G / (2 * Length);
+        _torqueTerm = 3.0 / (Mass * Math.Pow(Length, 2));
+    }
+
+    /// <summary>The options this environment was built with.</summary>
+    public PendulumOptions Options { get; }
+
+    /// <summary>Applies torque action[0] (clipped to [-2, 2]).</summary>
+    public StepResult<ReadOnlyMemory<float>> Step(ReadOnlyMemory<float> action)
+    {
+        ReadOnlySpan<float> values = action.Span;
+        CheckContinuousAction(values, 1);
+        EnsureRunning();
+        Span<double> state = State;
+        double th = state[0];
+        double thDot = state[1];
+
+        double u = Math.Min(Math.Max(values[0], (float)-MaxTorque), (float)MaxTorque);
+        double costs = Math.Pow(AngleNormalize(th), 2) + (0.1 * Math.Pow(thDot, 2)) + (0.001 * Math.Pow(u, 2));
+
+        double newThDot = thDot + (((_gravityTerm * Math.Sin(th)) + (_torqueTerm * u)) * Dt);
+        newThDot = Math.Min(Math.Max(newThDot, -MaxSpeed), MaxSpeed);
+        double newTh = th + (newThDot * Dt);
+
+        state[0] = newTh;
+        state[1] = newThDot;
+        WriteObservation();
+        return Finish(-costs, terminated: false);
+    }
+
+    /// <summary>((x + pi) mod 2pi) - pi with Python's floored modulo (C#'s % truncates).</summary>
+    internal static double AngleNormalize(double x)
+    {
+        const double TwoPi = 2 * Math.PI;
+        double mod = (x + Math.PI) % TwoPi;
+        if (mod != 0)
+        {
+            if (mod < 0)
+            {
+                mod += TwoPi;
+            }
+        }
+        else
+        {
+            mod = 0.0;
+        }
+
+        return mod - Math.PI;
+    }
+
+    private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
+    {
+        state[0] = random.Uniform(-Math.PI, Math.PI);
+        state[1] = random.Uniform(-1, 1);
+    }
+
+    private protected override void WriteObservation()
+    {
+        double theta = State[0];
+        Observation[0] = (float)Math.Cos(theta);
+        Observation[1] = (float)Math.Sin(theta);
+        Observation[2] = (float)State[1];
+    }
+}
