@@ -111,6 +111,10 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     public void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs)
     {
         CheckRows(observations, count, outputs);
+        if (count == 0)
+            return;
+        observations = observations[..(count * ObservationSize)];
+        outputs = outputs[..(count * OutputCount)];
         if (_shared is not null)
         {
             _shared.Predict(observations, count, outputs);
@@ -130,8 +134,10 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         CheckRows(observations, count, outputs);
         if (fromVersion < 0 || fromVersion > Version)
             throw new ArgumentOutOfRangeException(nameof(fromVersion), $"Version {fromVersion} is not between 0 and the current version {Version}.");
-        if (fromVersion == Version)
+        if (fromVersion == Version || count == 0)
             return;
+        observations = observations[..(count * ObservationSize)];
+        outputs = outputs[..(count * OutputCount)];
         if (_shared is not null)
         {
             _shared.AccumulateTrees(observations, count, fromVersion, Version, outputs);
@@ -180,7 +186,8 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     {
         if (_critic is not null)
         {
-            _critic.Predict(observations, count, values);
+            if (count > 0)
+                _critic.Predict(observations[..(count * ObservationSize)], count, values[..count]);
             return;
         }
         var rows = RowScratch(count * OutputCount);
@@ -195,6 +202,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         var k = OutputCount;
         if (gradients.Length < count * k)
             throw new ArgumentException($"The gradients hold {gradients.Length} floats; {count} rows of {k} outputs need {count * k}.", nameof(gradients));
+        observations = observations[..(count * ObservationSize)];
         if (_shared is not null)
         {
             _shared.FitTree(observations, gradients[..(count * k)], count);
