@@ -16,6 +16,7 @@ public static class AgentFactory
     public static ActorCriticAgent Create(string algorithm, string environmentId, int seed = 0,
         IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
+        CheckEnvironmentId(environmentId);
         var configuration = AgentPresets.Resolve(algorithm, environmentId, overrides);
         return Create(configuration, environmentId, seed);
     }
@@ -24,6 +25,7 @@ public static class AgentFactory
     public static ActorCriticAgent Create(AgentConfiguration configuration, string environmentId, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        CheckEnvironmentId(environmentId);
         var env = MakeTrainingEnvironment(environmentId, configuration.Options.NumEnvs);
         try
         {
