@@ -1,4 +1,5 @@
 using RLFramework.Agents.Distributions;
+using System.Numerics.Tensors;
 using RLFramework.Boosting;
 
 namespace RLFramework.Agents.Policies;
@@ -20,6 +21,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     private float[] _scratch = [];
     private float[] _scratchValues = [];
     private float[] _rowScratch = [];
+    private float[] _decayScratch = [];
 
     /// <summary>Creates a policy with fresh ensembles made by <paramref name="boosterFactory"/>.</summary>
     /// <param name="distribution">The action distribution (its output count sets the policy slice).</param>
@@ -203,9 +205,17 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         if (gradients.Length < count * k)
             throw new ArgumentException($"The gradients hold {gradients.Length} floats; {count} rows of {k} outputs need {count * k}.", nameof(gradients));
         observations = observations[..(count * ObservationSize)];
+        gradients = gradients[..(count * k)];
+        if (Options.LinearLearningRateDecay)
+        {
+            var scaled = DecayScratch(count * k);
+            gradients.CopyTo(scaled);
+            TensorPrimitives.Multiply(scaled, (float)Math.Clamp(progressRemaining, 0, 1), scaled);
+            gradients = scaled;
+        }
         if (_shared is not null)
         {
-            _shared.FitTree(observations, gradients[..(count * k)], count);
+            _shared.FitTree(observations, gradients, count);
         }
         else
         {
@@ -263,6 +273,13 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         if (_scratch.Length < length)
             _scratch = new float[Math.Max(length, _scratch.Length * 2)];
         return _scratch.AsSpan(0, length);
+    }
+
+    private Span<float> DecayScratch(int length)
+    {
+        if (_decayScratch.Length < length)
+            _decayScratch = new float[Math.Max(length, _decayScratch.Length * 2)];
+        return _decayScratch.AsSpan(0, length);
     }
 
     private Span<float> RowScratch(int length)

@@ -11,6 +11,12 @@ public sealed record GbrlPolicyOptions
     /// <summary>Learning rate of the value slice.</summary>
     public double ValueLearningRate { get; init; } = 0.01;
 
+    /// <summary>
+    /// Linear decay of both tree learning rates to 0 over the run (SB3's lin_x), applied by scaling each
+    /// update's gradients by the remaining progress: leaf values are gradient means, so this equals scaling the rate.
+    /// </summary>
+    public bool LinearLearningRateDecay { get; init; }
+
     /// <summary>Per-sample L2 clip of the policy-gradient rows (0: none).</summary>
     public double MaxPolicyGradNorm { get; init; } = 100;
 
