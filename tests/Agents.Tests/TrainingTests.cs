@@ -117,6 +117,29 @@ public class TrainingTests
     }
 
     [Fact]
+    public void An_awr_checkpoint_keeps_its_replay_buffer()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.rlm");
+        try
+        {
+            using var agent = (Awr)Make("awr", "CartPole-v1", 2, "train_freq=200", "gradient_steps=3", "buffer_size=500");
+            agent.Learn(600);
+            agent.Save(path);
+            using var loaded = (Awr)ActorCriticAgent.Load(path);
+            Assert.Equal(agent.Replay.Rows, loaded.Replay.Rows);
+            Assert.Equal(agent.Replay.Observations, loaded.Replay.Observations);
+            Assert.Equal(agent.Replay.Outputs, loaded.Replay.Outputs);
+            Assert.Equal(agent.Replay.Rewards, loaded.Replay.Rewards);
+            loaded.Learn(800);
+            Assert.Equal(500, loaded.Replay.Rows);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Separate_actor_and_critic_ensembles_save_and_load()
     {
         var path = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.rlm");

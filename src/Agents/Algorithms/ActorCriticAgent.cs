@@ -290,6 +290,16 @@ public abstract class ActorCriticAgent : IDisposable
         OnPolicyReplaced();
     }
 
+    /// <summary>Writes algorithm state that must survive a checkpoint (AWR: its replay buffer).</summary>
+    internal virtual void WriteAlgorithmState(BinaryWriter writer)
+    {
+    }
+
+    /// <summary>Reads what <see cref="WriteAlgorithmState"/> wrote.</summary>
+    internal virtual void ReadAlgorithmState(BinaryReader reader)
+    {
+    }
+
     /// <summary>Lets an algorithm drop state tied to the previous policy.</summary>
     private protected virtual void OnPolicyReplaced()
     {

@@ -71,6 +71,10 @@ public sealed class Awr : ActorCriticAgent
     /// <summary>The replay rows of the last minibatch (tests).</summary>
     internal ReadOnlySpan<int> LastMinibatchRows => _mbRows;
 
+    internal override void WriteAlgorithmState(BinaryWriter writer) => _replay.Write(writer);
+
+    internal override void ReadAlgorithmState(BinaryReader reader) => _replay.Read(reader);
+
     private protected override void RunIteration(double progressRemaining, List<Metric> metrics)
     {
         Collector.Collect(_rollout, Random, _options.Gamma, _options.GaeLambda);

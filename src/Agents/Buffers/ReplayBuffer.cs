@@ -79,6 +79,37 @@ internal sealed class ReplayBuffer
         }
     }
 
+    /// <summary>Writes the stored steps (for checkpoints).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(CapacitySteps);
+        writer.Write(NumEnvs);
+        writer.Write(_head);
+        writer.Write(StepCount);
+        foreach (var array in new[] { Observations, Actions, Outputs, Rewards, Dones })
+        {
+            writer.Write(array.Length);
+            foreach (var value in array)
+                writer.Write(value);
+        }
+    }
+
+    /// <summary>Reads steps written by <see cref="Write"/> into this buffer of the same shape.</summary>
+    public void Read(BinaryReader reader)
+    {
+        if (reader.ReadInt32() != CapacitySteps || reader.ReadInt32() != NumEnvs)
+            throw new InvalidDataException("The saved replay buffer has another shape than the agent's options.");
+        _head = reader.ReadInt32();
+        StepCount = reader.ReadInt32();
+        foreach (var array in new[] { Observations, Actions, Outputs, Rewards, Dones })
+        {
+            if (reader.ReadInt32() != array.Length)
+                throw new InvalidDataException("The saved replay buffer has another shape than the agent's options.");
+            for (var i = 0; i < array.Length; i++)
+                array[i] = reader.ReadSingle();
+        }
+    }
+
     /// <summary>
     /// TD(lambda) advantages and returns over the whole buffer, newest step first, with the values in
     /// the last output column and <paramref name="lastValues"/> = V of the observations after the newest step.

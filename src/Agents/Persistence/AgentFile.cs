@@ -15,7 +15,7 @@ namespace RLFramework.Agents.Persistence;
 /// Layout: magic "RLFWAGNT", int32 format version, int64 payload length, payload, SHA-256 of the payload.
 /// Payload: the header as JSON (algorithm, environment id and spaces, options, counters, random state,
 /// log-std and its Adam state, normalization statistics, finished episodes), then the ensembles, each
-/// as an int64 length and the booster's own versioned format.
+/// as an int64 length and the booster's own versioned format, then the algorithm's own state (AWR: the replay buffer).
 /// </summary>
 internal static class AgentFile
 {
@@ -76,6 +76,7 @@ internal static class AgentFile
                 writer.Write(bytes.Length);
                 writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
             }
+            agent.WriteAlgorithmState(writer);
         }
         var body = payload.ToArray();
 
@@ -103,7 +104,7 @@ internal static class AgentFile
     }
 
     /// <summary>Reads and checks the file's frame; returns the header and the raw ensembles.</summary>
-    public static (AgentFileHeader Header, byte[][] Boosters) Read(string path)
+    public static (AgentFileHeader Header, byte[][] Boosters, byte[] AlgorithmState) Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -131,12 +132,13 @@ internal static class AgentFile
         var boosters = new byte[count][];
         for (var i = 0; i < count; i++)
             boosters[i] = reader.ReadBytes(checked((int)reader.ReadInt64()));
-        return (header, boosters);
+        var algorithmState = reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
+        return (header, boosters, algorithmState);
     }
 
     public static ActorCriticAgent Load(string path, IVectorEnvironment? env)
     {
-        var (header, boosterBytes) = Read(path);
+        var (header, boosterBytes, algorithmState) = Read(path);
         var options = DeserializeOptions(header);
         if (env is null)
         {
@@ -176,6 +178,8 @@ internal static class AgentFile
 
             agent.Restore(policy, RandomSource.FromState(header.RandomState), header.Timesteps, header.Iterations,
                 header.Episodes.Select(e => new EpisodeRecord((long)e[0], e[1], (int)e[2])));
+            using (var stateReader = new BinaryReader(new MemoryStream(algorithmState)))
+                agent.ReadAlgorithmState(stateReader);
             return agent;
         }
         catch
