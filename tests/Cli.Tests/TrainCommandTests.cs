@@ -18,7 +18,7 @@ public sealed class TrainCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = TrainCommand.Run(new TrainArguments("CartPole-v1", "ppo", Steps: 400, Seed: 3, Envs: 2, Set: ["n_steps=50", "batch_size=25"], Out: _directory),
+        var code = TrainCommand.Run(new TrainArguments("CartPole-v1", "ppo", Steps: 400, Seed: 3, Envs: 2, Set: ["n_steps=50", "batch_size=25", "n_epochs=1"], Out: _directory),
             output, error, interactive: false);
         Assert.True(code == 0, error.ToString());
         foreach (var file in new[] { "model.rlm", "metrics.csv", "metrics.jsonl", "options.json", "learning_curve.png", "summary.json" })
