@@ -8,7 +8,7 @@ public class SplitFinderTests
 {
     private const int K = 3;
 
-    private static SplitCandidate Find(SplitScore score, BinnedBatch batch, GradientBatch grads, List<List<int>> nodes, int minSamples,
+    private static SplitCandidate Find(SplitScore score, int outputs, BinnedBatch batch, GradientBatch grads, List<List<int>> nodes, int minSamples,
         float[] weights, (int, int)[] excluded)
     {
         var hists = new List<double[]>();
@@ -24,26 +24,31 @@ public class SplitFinderTests
         }
         var finder = new SplitFinder();
         return score == SplitScore.Cosine
-            ? finder.FindBest<CosineScore>(batch, K, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded)
-            : finder.FindBest<L2Score>(batch, K, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded);
+            ? finder.FindBest<CosineScore>(batch, outputs, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded)
+            : finder.FindBest<L2Score>(batch, outputs, grads.Stride, hists.ToArray(), totals.ToArray(), minSamples, weights, excluded);
     }
 
     [Theory]
-    [InlineData(SplitScore.Cosine, 1, 1)] // one node: the greedy case
-    [InlineData(SplitScore.L2, 1, 1)]
-    [InlineData(SplitScore.Cosine, 4, 5)] // four nodes of a level: the oblivious case
-    [InlineData(SplitScore.L2, 4, 5)]
-    [InlineData(SplitScore.Cosine, 8, 30)] // min samples per leaf binding
-    [InlineData(SplitScore.L2, 3, 60)]
-    public void Best_split_equals_a_brute_force_scan_over_all_candidates(SplitScore score, int nodeCount, int minSamples)
+    [InlineData(SplitScore.Cosine, 1, 1, 3)] // one node: the greedy case
+    [InlineData(SplitScore.L2, 1, 1, 3)]
+    [InlineData(SplitScore.Cosine, 4, 5, 3)] // four nodes of a level: the oblivious case
+    [InlineData(SplitScore.L2, 4, 5, 3)]
+    [InlineData(SplitScore.Cosine, 8, 30, 3)] // min samples per leaf binding
+    [InlineData(SplitScore.L2, 3, 60, 3)]
+    [InlineData(SplitScore.Cosine, 4, 5, 1)] // other output counts (histogram strides 4 and 8)
+    [InlineData(SplitScore.L2, 2, 5, 2)]
+    [InlineData(SplitScore.Cosine, 2, 5, 5)]
+    [InlineData(SplitScore.L2, 4, 5, 7)]
+    public void Best_split_equals_a_brute_force_scan_over_all_candidates(SplitScore score, int nodeCount, int minSamples, int outputs)
     {
+        var K = outputs;
         const int n = 600, features = 4;
         var x = TestData.Uniform(21 + nodeCount, n * features, -2f, 2f);
         for (var i = 0; i < n; i++)
             x[i * features + 3] = (i * 7) % 6; // categorical, 6 categories
         var g = TestData.Uniform(99 + minSamples, n * K, -1f, 1f);
         for (var i = 0; i < n; i++)
-            g[i * K] += x[i * features] > 0.3f ? 1.5f : 0f; // some structure
+            g[i * K + K - 1] += x[i * features] > 0.3f ? 1.5f : 0f; // some structure
         var schema = new FeatureSchema([0, 0, 0, 6]);
         var batch = TestData.Bin(x, n, schema, BinningRule.Quantile, 64);
         var grads = new GradientBatch();
@@ -53,7 +58,7 @@ public class SplitFinderTests
         float[] weights = [1f, 0.5f, 2f, 1.5f];
         (int, int)[] excluded = [(2, 10)];
 
-        var best = Find(score, batch, grads, nodes, minSamples, weights, excluded);
+        var best = Find(score, K, batch, grads, nodes, minSamples, weights, excluded);
 
         var bestScore = double.NegativeInfinity;
         TestData.Candidate? bestCandidate = null;
@@ -86,7 +91,7 @@ public class SplitFinderTests
         var batch = TestData.Bin(x, n, FeatureSchema.Numerical(1));
         var grads = new GradientBatch();
         grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: false);
-        var best = Find(SplitScore.Cosine, batch, grads, [Enumerable.Range(0, n).ToList()], 6, [], []);
+        var best = Find(SplitScore.Cosine, K, batch, grads, [Enumerable.Range(0, n).ToList()], 6, [], []);
         Assert.False(best.IsValid);
     }
 
@@ -105,7 +110,7 @@ public class SplitFinderTests
         var batch = TestData.Bin(x, n, FeatureSchema.Numerical(2));
         var grads = new GradientBatch();
         grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: false);
-        var best = Find(SplitScore.L2, batch, grads, [Enumerable.Range(0, n).ToList()], 1, [], []);
+        var best = Find(SplitScore.L2, K, batch, grads, [Enumerable.Range(0, n).ToList()], 1, [], []);
         Assert.Equal(0, best.Feature);
         Assert.Equal(19f, batch.FeatureThresholds(0)[best.Bin]);
     }

@@ -4,7 +4,7 @@ namespace RLFramework.Boosting.Binning;
 
 /// <summary>
 /// Sorts float values with their sample indices: an LSD radix sort on order-preserving 32-bit keys
-/// (4 passes of 8 bits, passes where every key shares the byte skipped) for large inputs, an
+/// (3 passes of 11 bits, passes where every key shares the digit skipped) for large inputs, an
 /// introsort for small ones. Both give the same order for distinct values; equal values keep no
 /// particular order (only values, not indices, are used after sorting ties).
 /// </summary>
@@ -15,7 +15,10 @@ internal sealed class RadixSort
     private uint[] _keysTmp = [];
     private int[] _index = [];
     private int[] _indexTmp = [];
-    private readonly int[] _counts = new int[256];
+    private const int DigitBits = 11;
+    private const int Radix = 1 << DigitBits;
+    private const uint DigitMask = Radix - 1;
+    private readonly int[] _counts = new int[3 * Radix];
 
     /// <summary>Sorted keys after <see cref="Sort"/> (decode with <see cref="KeyToFloat"/>).</summary>
     public ReadOnlySpan<uint> Keys => _keys;
@@ -58,29 +61,37 @@ internal sealed class RadixSort
             _keys.AsSpan(0, n).Sort(_index.AsSpan(0, n));
             return;
         }
+        // One counting pass for the three 11-bit digits, then one stable scatter pass per digit.
+        var counts = _counts;
+        Array.Clear(counts);
+        var keys = _keys.AsSpan(0, n);
+        foreach (var k in keys)
+        {
+            counts[k & DigitMask]++;
+            counts[Radix + ((k >> DigitBits) & DigitMask)]++;
+            counts[2 * Radix + (k >> (2 * DigitBits))]++;
+        }
         var src = _keys;
         var dst = _keysTmp;
         var srcIdx = _index;
         var dstIdx = _indexTmp;
-        for (var shift = 0; shift < 32; shift += 8)
+        for (var digit = 0; digit < 3; digit++)
         {
-            var counts = _counts;
-            Array.Clear(counts);
-            for (var i = 0; i < n; i++)
-                counts[(src[i] >> shift) & 0xFF]++;
-            if (counts[(src[0] >> shift) & 0xFF] == n)
-                continue; // every key shares this byte
+            var shift = digit * DigitBits;
+            var digitCounts = counts.AsSpan(digit * Radix, Radix);
+            if (digitCounts[(int)((src[0] >> shift) & DigitMask)] == n)
+                continue; // every key shares this digit
             var sum = 0;
-            for (var b = 0; b < 256; b++)
+            for (var b = 0; b < Radix; b++)
             {
-                var c = counts[b];
-                counts[b] = sum;
+                var c = digitCounts[b];
+                digitCounts[b] = sum;
                 sum += c;
             }
             for (var i = 0; i < n; i++)
             {
                 var k = src[i];
-                var pos = counts[(k >> shift) & 0xFF]++;
+                var pos = digitCounts[(int)((k >> shift) & DigitMask)]++;
                 dst[pos] = k;
                 dstIdx[pos] = srcIdx[i];
             }

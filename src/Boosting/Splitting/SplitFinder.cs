@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RLFramework.Boosting.Data;
 
 namespace RLFramework.Boosting.Splitting;
@@ -13,7 +15,9 @@ namespace RLFramework.Boosting.Splitting;
 internal sealed class SplitFinder
 {
     private readonly double[] _scores = new double[BinnedBatch.MaxBinsPerFeature];
+    private const int PrefixLane = BinnedBatch.MaxBinsPerFeature;
     private double[] _left = new double[8];
+    private readonly double[] _prefix = new double[4 * PrefixLane];
 
     /// <summary>Best candidate over all features, or <see cref="SplitCandidate.None"/>.</summary>
     /// <param name="data">The binned batch.</param>
@@ -50,6 +54,8 @@ internal sealed class SplitFinder
                 var total = totals.Slice(node * stride, stride);
                 if (categorical)
                     ScoreCategorical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+                else if (stride == 4)
+                    ScoreNumericalStride4<TScore>(hist, total, outputCount, minSamples, scores);
                 else
                     ScoreNumerical<TScore>(hist, total, outputCount, stride, minSamples, scores);
             }
@@ -65,6 +71,60 @@ internal sealed class SplitFinder
             }
         }
         return best;
+    }
+
+    /// <summary>
+    /// <see cref="ScoreNumerical{TScore}"/> for up to 3 outputs (histogram stride 4), four candidates per step:
+    /// one pass turns the node's bins into prefix sums, one array per lane (sums 0..2, zero past the outputs; count
+    /// from slot k), then each step
+    /// scores four thresholds with Vector256 arithmetic. Padding candidates past the last threshold have count 0
+    /// and are therefore invalid.
+    /// </summary>
+    private void ScoreNumericalStride4<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int minSamples, Span<double> scores)
+        where TScore : struct, ISplitScore
+    {
+        var count = scores.Length;
+        var padded = (count + 3) & ~3;
+        var prefix = _prefix.AsSpan();
+        var p0 = prefix[..padded];
+        var p1 = prefix.Slice(PrefixLane, padded);
+        var p2 = prefix.Slice(2 * PrefixLane, padded);
+        var pc = prefix.Slice(3 * PrefixLane, padded);
+        double a0 = 0, a1 = 0, a2 = 0, ac = 0;
+        for (var b = 0; b < count; b++)
+        {
+            var bin = hist.Slice(b * 4, 4);
+            p0[b] = a0 += bin[0];
+            p1[b] = a1 += k > 1 ? bin[1] : 0;
+            p2[b] = a2 += k > 2 ? bin[2] : 0;
+            pc[b] = ac += bin[k];
+        }
+        for (var b = count; b < padded; b++)
+            p0[b] = p1[b] = p2[b] = pc[b] = 0;
+        var t0 = Vector256.Create(total[0]);
+        var t1 = Vector256.Create(k > 1 ? total[1] : 0);
+        var t2 = Vector256.Create(k > 2 ? total[2] : 0);
+        var n = Vector256.Create(total[k]);
+        var min = Vector256.Create((double)minSamples);
+        var invalid = Vector256.Create(double.NegativeInfinity);
+        ref var s = ref MemoryMarshal.GetReference(_scores.AsSpan());
+        for (var b = 0; b < padded; b += 4)
+        {
+            var l0 = Vector256.Create(p0.Slice(b, 4));
+            var l1 = Vector256.Create(p1.Slice(b, 4));
+            var l2 = Vector256.Create(p2.Slice(b, 4));
+            var nl = Vector256.Create(pc.Slice(b, 4));
+            var r0 = t0 - l0;
+            var r1 = t1 - l1;
+            var r2 = t2 - l2;
+            var nr = n - nl;
+            var sl = l0 * l0 + l1 * l1 + l2 * l2;
+            var sr = r0 * r0 + r1 * r1 + r2 * r2;
+            var score = TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
+            var current = Vector256.LoadUnsafe(ref s, (nuint)b);
+            Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
+        }
     }
 
     private void ScoreNumerical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
@@ -93,7 +153,7 @@ internal sealed class SplitFinder
                 sl += l * l;
                 sr += r * r;
             }
-            scores[b] += TScore.Finish(sl / nl + sr / nr);
+            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
         }
     }
 
@@ -119,7 +179,7 @@ internal sealed class SplitFinder
                 sl += l * l;
                 sr += r * r;
             }
-            scores[b] += TScore.Finish(sl / nl + sr / nr);
+            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
         }
     }
 

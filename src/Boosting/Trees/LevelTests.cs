@@ -14,6 +14,8 @@ internal interface ILevelTest
     static abstract Vector256<float> Right(Vector256<float> x, float lo, float hi);
 
     static abstract Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi);
+
+    static abstract Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi);
 }
 
 /// <summary>x &gt; lo (every level numerical; hi is +inf and not read).</summary>
@@ -24,6 +26,9 @@ internal readonly struct NumericalLevelTest : ILevelTest
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi) => Sse.CompareGreaterThan(x, lo);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) => Avx.CompareGreaterThan(x, lo);
 }
 
 /// <summary>x &gt; lo and x &lt;= hi (numerical levels have hi = +inf; categorical ones test equality).</summary>
@@ -36,4 +41,8 @@ internal readonly struct MixedLevelTest : ILevelTest
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi) =>
         Sse.And(Sse.CompareGreaterThan(x, lo), Sse.CompareLessThanOrEqual(x, hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) =>
+        Avx.And(Avx.CompareGreaterThan(x, lo), Avx.CompareLessThanOrEqual(x, hi));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
@@ -238,6 +239,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
             }
             for (var j = 0; j < k; j++)
                 acc[j] = Vector256<float>.Zero;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (var tree = firstTree; tree < endTree;)
             {
                 var chunk = _chunks[tree >> ChunkShift];
@@ -260,24 +262,35 @@ internal sealed class ObliviousTreeStore : ITreeStore
                             idx = idx + idx - right;
                         }
                         var leaves = leavesBase + t * leafBlock;
-                        if (leafCount <= 8)
+                        if (k <= 4)
                         {
-                            for (var j = 0; j < k; j++)
-                                acc[j] += Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + j * leafCount), idx);
+                            // Up to 4 outputs: accumulators stay in registers.
+                            a0 += PickLeaves(leaves, idx, leafCount);
+                            if (k > 1)
+                                a1 += PickLeaves(leaves + leafCount, idx, leafCount);
+                            if (k > 2)
+                                a2 += PickLeaves(leaves + 2 * leafCount, idx, leafCount);
+                            if (k > 3)
+                                a3 += PickLeaves(leaves + 3 * leafCount, idx, leafCount);
                         }
                         else
                         {
-                            var upper = Avx2.ShiftLeftLogical(idx, 28).AsSingle();
                             for (var j = 0; j < k; j++)
-                            {
-                                var low = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + j * 16), idx);
-                                var high = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + j * 16 + 8), idx);
-                                acc[j] += Avx.BlendVariable(low, high, upper);
-                            }
+                                acc[j] += PickLeaves(leaves + j * leafCount, idx, leafCount);
                         }
                     }
                 }
                 tree += stop - start;
+            }
+            if (k <= 4)
+            {
+                acc[0] = a0;
+                if (k > 1)
+                    acc[1] = a1;
+                if (k > 2)
+                    acc[2] = a2;
+                if (k > 3)
+                    acc[3] = a3;
             }
             for (var j = 0; j < k; j++)
             {
@@ -286,6 +299,17 @@ internal sealed class ObliviousTreeStore : ITreeStore
                     output[(first + l) * k + j] -= a[l];
             }
         }
+    }
+
+    /// <summary>The leaf value of each lane's leaf index (leafCount &lt;= 16 values of one output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> PickLeaves(float* leaves, Vector256<int> idx, int leafCount)
+    {
+        var low = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves), idx);
+        if (leafCount <= 8)
+            return low;
+        var high = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + 8), idx);
+        return Avx.BlendVariable(low, high, Avx2.ShiftLeftLogical(idx, 28).AsSingle());
     }
 
     private unsafe void SingleAvx2<TTest>(float* x, int featureCount, int firstTree, int endTree, float* output)
@@ -301,6 +325,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var acc = stackalloc float[k];
         for (var j = 0; j < k; j++)
             acc[j] = 0f;
+        float s0 = 0f, s1 = 0f, s2 = 0f;
         for (var tree = firstTree; tree < endTree;)
         {
             var chunk = _chunks[tree >> ChunkShift];
@@ -311,18 +336,55 @@ internal sealed class ObliviousTreeStore : ITreeStore
             fixed (float* his = chunk.Hi ?? chunk.Lo)
             fixed (float* leavesBase = chunk.Leaves)
             {
-                for (var t = start; t < stop; t++)
+                var t = start;
+                for (; t + 1 < stop; t += 2)
+                {
+                    // Two trees per step: their 2 x 4 levels fill one register; the movemask's low nibble is the
+                    // first tree's leaf, the high nibble the second's. Additions stay in tree order.
+                    var values = Avx2.PermuteVar8x32(sample, Avx.LoadVector256(features + t * 4));
+                    var mask = Avx.MoveMask(TTest.Right(values, Avx.LoadVector256(los + t * 4), Avx.LoadVector256(his + t * 4)));
+                    var first = leavesBase + t * leafBlock + (mask & 15);
+                    var second = leavesBase + (t + 1) * leafBlock + (mask >> 4);
+                    s0 += first[0];
+                    s0 += second[0];
+                    if (k > 1)
+                    {
+                        s1 += first[leafCount];
+                        s1 += second[leafCount];
+                    }
+                    if (k > 2)
+                    {
+                        s2 += first[2 * leafCount];
+                        s2 += second[2 * leafCount];
+                    }
+                    for (var j = 3; j < k; j++)
+                    {
+                        acc[j] += first[j * leafCount];
+                        acc[j] += second[j * leafCount];
+                    }
+                }
+                for (; t < stop; t++)
                 {
                     var index = Sse2.LoadVector128(features + t * 4).ToVector256Unsafe();
                     var values = Avx2.PermuteVar8x32(sample, index).GetLower();
                     var right = TTest.Right(values, Sse.LoadVector128(los + t * 4), Sse.LoadVector128(his + t * 4));
                     var leaves = leavesBase + t * leafBlock + Sse.MoveMask(right);
-                    for (var j = 0; j < k; j++)
+                    s0 += leaves[0];
+                    if (k > 1)
+                        s1 += leaves[leafCount];
+                    if (k > 2)
+                        s2 += leaves[2 * leafCount];
+                    for (var j = 3; j < k; j++)
                         acc[j] += leaves[j * leafCount];
                 }
             }
             tree += stop - start;
         }
+        acc[0] = s0;
+        if (k > 1)
+            acc[1] = s1;
+        if (k > 2)
+            acc[2] = s2;
         for (var j = 0; j < k; j++)
             output[j] -= acc[j];
     }
