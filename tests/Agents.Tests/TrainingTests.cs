@@ -203,7 +203,7 @@ public class TrainingTests
         var directory = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}");
         try
         {
-            using var agent = Make("ppo", "CartPole-v1", 0, "n_steps=32");
+            using var agent = Make("ppo", "CartPole-v1", 0, "n_steps=32", "num_envs=8");
             var checkpoint = new CheckpointCallback(directory, 512);
             var evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment("CartPole-v1", 2), 512, episodes: 4);
             var seen = new List<int>();
@@ -222,7 +222,7 @@ public class TrainingTests
             Assert.Equal(4, evaluation.Results[0].Result.Returns.Count);
             Assert.Equal(evaluation.Results[^1].Result.MeanReturn, records[^1][MetricKeys.EvalMeanReward]);
 
-            using var stopping = Make("ppo", "CartPole-v1", 0, "n_steps=32");
+            using var stopping = Make("ppo", "CartPole-v1", 0, "n_steps=32", "num_envs=8");
             var result = stopping.Learn(100_000, [new StopOnRewardThresholdCallback(1.0, window: 1)]);
             Assert.True(result.StoppedByCallback);
             Assert.Equal(1, result.Iterations);
@@ -241,7 +241,7 @@ public class TrainingTests
         var jsonPath = Path.GetTempFileName();
         try
         {
-            using (var agent = Make("ppo", "CartPole-v1", 0, "n_steps=32"))
+            using (var agent = Make("ppo", "CartPole-v1", 0, "n_steps=32", "num_envs=8"))
             using (var csv = new CsvMetricSink(csvPath))
             using (var json = new JsonMetricSink(jsonPath))
             {
