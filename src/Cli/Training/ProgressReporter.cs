@@ -39,7 +39,7 @@ internal sealed class ProgressReporter : TrainingCallback
         {
             _task.Value = Math.Min(context.Timesteps, context.TotalTimesteps);
             _task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9):F0} | return {FormatReturn(context.MeanReturn)} | trees {context.Trees}");
+                $"steps {context.Timesteps}/{context.TotalTimesteps} | fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9):F0} | return {FormatReturn(context.MeanReturn)} | trees {context.Trees}");
             return true;
         }
         var last = context.Timesteps >= context.TotalTimesteps;
