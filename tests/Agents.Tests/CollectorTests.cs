@@ -98,4 +98,21 @@ public class CollectorTests
         Assert.Equal(2, made[0].TreeCount);
         Assert.Equal(4, policy.TreeCount);
     }
+
+    [Fact]
+    public void Agents_run_on_a_policy_of_the_callers_and_refuse_to_save_it()
+    {
+        var made = new List<FakeBooster>();
+        IActorCriticPolicy? built = null;
+        using var agent = new Algorithms.A2c(new FakeVectorEnvironment([4, 6], [true, false], new Discrete(2)), new Algorithms.A2cOptions { NumEnvs = 2, NumSteps = 4 },
+            (distribution, features) => built = new GbrlActorCriticPolicy(distribution, features, new GbrlPolicyOptions(), FakeBooster.Factory(made)));
+        agent.Learn(24);
+        Assert.Same(built, agent.Policy);
+        Assert.Equal(3, agent.Policy.Version);
+        Assert.Throws<NotSupportedException>(() => agent.Save(Path.Combine(Path.GetTempPath(), "never.rlm")));
+
+        var e = Assert.Throws<ArgumentException>(() => new Algorithms.A2c(new FakeVectorEnvironment([4], [true], new Discrete(2)), new Algorithms.A2cOptions { NumEnvs = 1 },
+            (_, features) => new GbrlActorCriticPolicy(new CategoricalDistribution(5), features, new GbrlPolicyOptions(), FakeBooster.Factory(made))));
+        Assert.Contains("outputs", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RLFramework.Agents.Callbacks;
+using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Normalization;
 using RLFramework.Agents.Persistence;
@@ -45,17 +46,27 @@ public readonly record struct LearnResult(long Timesteps, int Iterations, double
 /// </summary>
 public abstract class ActorCriticAgent : IDisposable
 {
-    private GbrlActorCriticPolicy _policy;
+    private IActorCriticPolicy _policy;
     private RolloutCollector _collector;
     private readonly List<Metric> _metrics = [];
 
+    /// <summary>A factory of GBRL policies with <paramref name="options"/> on ensembles from <paramref name="boosterFactory"/> (null: the CPU booster).</summary>
+    private protected static Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> GbrlPolicies(GbrlPolicyOptions options,
+        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory) =>
+        (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosterFactory ?? Boosters.Create);
+
+    /// <summary>
+    /// An agent on a policy of the caller's (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>):
+    /// <paramref name="policyFactory"/> gets the action distribution and the observation features of the environment.
+    /// Only GBRL policies can be saved.
+    /// </summary>
     private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions policyOptions,
-        int seed, string environmentId, Func<GbrlOptions, FeatureSchema, IGradientBooster> boosterFactory)
+        int seed, string environmentId, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policyOptions);
-        ArgumentNullException.ThrowIfNull(boosterFactory);
+        ArgumentNullException.ThrowIfNull(policyFactory);
         options.Validate();
         policyOptions.Validate();
         if (env.NumEnvs != options.NumEnvs)
@@ -68,7 +79,9 @@ public abstract class ActorCriticAgent : IDisposable
         var (distribution, actionInfo) = PolicySpaces.ForActions(env.SingleActionSpace);
         ActionSpace = actionInfo;
         var features = PolicySpaces.ForObservations(env.SingleObservationSpace);
-        _policy = new GbrlActorCriticPolicy(distribution, features, policyOptions, boosterFactory);
+        _policy = policyFactory(distribution, features);
+        if (_policy.OutputCount != distribution.OutputCount + 1 || _policy.ObservationSize != env.ObservationSize)
+            throw new ArgumentException($"The policy has {_policy.ObservationSize} inputs and {_policy.OutputCount} outputs; the environment needs {env.ObservationSize} inputs and {distribution.OutputCount + 1} outputs (policy outputs and the value).", nameof(policyFactory));
         Normalizer = new VecNormalizer(env.NumEnvs, env.ObservationSize, options.NormalizeObservation, options.NormalizeReward, options.Gamma);
         Random = new RandomSource(seed);
         Episodes = new EpisodeStatistics(env.NumEnvs);
@@ -97,7 +110,7 @@ public abstract class ActorCriticAgent : IDisposable
     public IActorCriticPolicy Policy => _policy;
 
     /// <summary>Trees in the policy's ensembles.</summary>
-    public int TreeCount => _policy.TreeCount;
+    public int TreeCount => _policy is GbrlActorCriticPolicy gbrl ? gbrl.TreeCount : 0;
 
     /// <summary>Environment steps taken in training so far.</summary>
     public long NumTimesteps => _collector.Timesteps;
@@ -108,7 +121,8 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>Finished training episodes.</summary>
     public EpisodeStatistics Episodes { get; }
 
-    internal GbrlActorCriticPolicy GbrlPolicy => _policy;
+    internal GbrlActorCriticPolicy GbrlPolicy => _policy as GbrlActorCriticPolicy
+        ?? throw new NotSupportedException($"Only agents on GBRL policies can be saved; this one runs a {_policy.GetType().Name}.");
 
     internal VecNormalizer Normalizer { get; }
 

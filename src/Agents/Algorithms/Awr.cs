@@ -1,4 +1,5 @@
 using RLFramework.Agents.Buffers;
+using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Policies;
 using RLFramework.Boosting;
@@ -40,7 +41,26 @@ public sealed class Awr : ActorCriticAgent
     /// <param name="boosterFactory">Makes the ensembles (null: the CPU GBRL booster).</param>
     public Awr(IVectorEnvironment env, AwrOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
         string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
-        : base(env, options ?? new AwrOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId, boosterFactory ?? Boosters.Create)
+        : this(env, options ?? new AwrOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
+            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory))
+    {
+    }
+
+    /// <summary>An AWR agent on a policy of the caller's (for example a neural policy); such agents cannot be saved.</summary>
+    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
+    /// <param name="options">AWR options.</param>
+    /// <param name="policyFactory">Builds the policy from the action distribution and the observation features.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="environmentId">Registry id of the environment.</param>
+    public Awr(IVectorEnvironment env, AwrOptions options, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory,
+        int seed = 0, string environmentId = "")
+        : this(env, options, new GbrlPolicyOptions(), seed, environmentId, policyFactory)
+    {
+    }
+
+    private Awr(IVectorEnvironment env, AwrOptions options, GbrlPolicyOptions policyOptions, int seed, string environmentId,
+        Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
+        : base(env, options, policyOptions, seed, environmentId, policyFactory)
     {
         _options = (AwrOptions)Options;
         var k = Policy.OutputCount;

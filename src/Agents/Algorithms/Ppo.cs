@@ -1,4 +1,5 @@
 using RLFramework.Agents.Buffers;
+using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Policies;
 using RLFramework.Boosting;
@@ -36,7 +37,26 @@ public sealed class Ppo : ActorCriticAgent
     /// <param name="boosterFactory">Makes the ensembles (null: the CPU GBRL booster).</param>
     public Ppo(IVectorEnvironment env, PpoOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
         string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
-        : base(env, options ?? new PpoOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId, boosterFactory ?? Boosters.Create)
+        : this(env, options ?? new PpoOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
+            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory))
+    {
+    }
+
+    /// <summary>A PPO agent on a policy of the caller's (for example a neural policy); such agents cannot be saved.</summary>
+    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
+    /// <param name="options">PPO options.</param>
+    /// <param name="policyFactory">Builds the policy from the action distribution and the observation features.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="environmentId">Registry id of the environment.</param>
+    public Ppo(IVectorEnvironment env, PpoOptions options, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory,
+        int seed = 0, string environmentId = "")
+        : this(env, options, new GbrlPolicyOptions(), seed, environmentId, policyFactory)
+    {
+    }
+
+    private Ppo(IVectorEnvironment env, PpoOptions options, GbrlPolicyOptions policyOptions, int seed, string environmentId,
+        Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
+        : base(env, options, policyOptions, seed, environmentId, policyFactory)
     {
         _options = (PpoOptions)Options;
         var k = Policy.OutputCount;
@@ -59,7 +79,7 @@ public sealed class Ppo : ActorCriticAgent
     /// <inheritdoc />
     public override string Algorithm => "ppo";
 
-    /// <summary>The buffer buffer (tests).</summary>
+    /// <summary>The rollout buffer (tests).</summary>
     internal RolloutBuffer Buffer => _buffer;
 
     /// <summary>The row order of the last epoch (tests).</summary>
