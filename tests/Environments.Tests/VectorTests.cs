@@ -313,6 +313,9 @@ public class VectorTests
         env.UpdateRunningMean = false;
         env.Step(new int[n], re);
         Assert.Equal(state.Count, env.Statistics.Count);
+        Assert.Same(env, env.Find<VectorNormalizeReward>());
+        Assert.IsType<SyncVectorEnvironment>(env.Find<VectorEnvironmentBase>());
+        Assert.Null(env.Find<VectorNormalizeObservation>());
     }
 
     [Fact]

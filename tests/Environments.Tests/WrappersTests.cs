@@ -344,4 +344,40 @@ public class WrappersTests
         Assert.Equal(5, env.Find<TimeLimit<ReadOnlyMemory<float>, int>>()!.MaxEpisodeSteps);
         Assert.Null(env.Find<OrderEnforcing<ReadOnlyMemory<float>, int>>());
     }
+
+    [Fact]
+    public void Wrapper_chain_steps_without_allocating()
+    {
+        IEnvironment<ReadOnlyMemory<float>, int> env = new OrderEnforcing<ReadOnlyMemory<float>, int>(
+            new TimeLimit<ReadOnlyMemory<float>, int>(new WalkerEnvironment(bound: 3), 50));
+        env = new RecordEpisodeStatistics<ReadOnlyMemory<float>, int>(env);
+        env = new NormalizeReward<ReadOnlyMemory<float>, int>(new NormalizeObservation<int>(env));
+        var cell = new FlattenObservation<int, ReadOnlyMemory<float>>(new ClipAction<int>(new RescaleAction<int>(
+            new OrderEnforcing<int, ReadOnlyMemory<float>>(new CellEnvironment()))));
+        ReadOnlyMemory<float> action = new[] { 0.25f };
+        for (int round = 0; round < 2; round++)
+        {
+            // Seeded resets create a Random in the test environments; measure the steps after them.
+            env.Reset(1);
+            cell.Reset(1);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int t = 0; t < 2000; t++)
+            {
+                if (env.Step(t % 5 == 0 ? 0 : 1).Done)
+                {
+                    env.Reset();
+                }
+
+                if (cell.Step(action).Done)
+                {
+                    cell.Reset();
+                }
+            }
+
+            if (round == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+    }
 }

@@ -1,18 +1,81 @@
 using System.CommandLine;
+using System.Globalization;
+using RLFramework.Environments;
 
 namespace RLFramework.Cli.Commands;
 
-/// <summary><c>rl envs</c>: lists the registered environments with their spaces.</summary>
+/// <summary><c>rl envs</c>: lists the registered environments with their spaces, time limits and reward thresholds.</summary>
 internal static class EnvsCommand
 {
     public static Command Create()
     {
-        var command = new Command("envs", "List the registered environments with their spaces.");
+        var command = new Command("envs", "List the registered environments with their observation and action spaces, max episode steps and reward threshold.");
         command.SetAction(_ =>
         {
-            Console.WriteLine("(environment registry not built yet)");
+            Write(Console.Out);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Writes the table of registered environments to <paramref name="output"/>.</summary>
+    internal static void Write(TextWriter output)
+    {
+        var ids = EnvironmentRegistry.Ids;
+        if (ids.Count == 0)
+        {
+            output.WriteLine("No environments are registered.");
+            return;
+        }
+
+        string[] header = ["Id", "Observation space", "Action space", "Max steps", "Reward threshold"];
+        var rows = new List<string[]> { header };
+        foreach (string id in ids)
+        {
+            var spec = EnvironmentRegistry.Spec(id);
+            string observation;
+            string action;
+            try
+            {
+                using var env = EnvironmentRegistry.Make(id);
+                observation = env.ObservationSpace.ToString() ?? "";
+                action = env.ActionSpace.ToString() ?? "";
+            }
+#pragma warning disable CA1031 // A broken registration is listed, not fatal to the listing.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                observation = $"(cannot make: {e.Message})";
+                action = "";
+            }
+
+            rows.Add([
+                id,
+                observation,
+                action,
+                spec.MaxEpisodeSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                spec.RewardThreshold?.ToString("R", CultureInfo.InvariantCulture) ?? "-",
+            ]);
+        }
+
+        var widths = new int[header.Length];
+        foreach (var row in rows)
+        {
+            for (int c = 0; c < row.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            var cells = new string[row.Length];
+            for (int c = 0; c < row.Length; c++)
+            {
+                cells[c] = c == row.Length - 1 ? row[c] : row[c].PadRight(widths[c]);
+            }
+
+            output.WriteLine(string.Join("  ", cells).TrimEnd());
+        }
     }
 }

@@ -260,7 +260,9 @@ public sealed class Box : Space
 
     private static string Join(float[] values) => string.Join(", ", Array.ConvertAll(values, Format));
 
-    private static string Format(float v) => v.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Format(float v) => float.IsInfinity(v)
+        ? (v > 0 ? "inf" : "-inf")
+        : v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [DoesNotReturn]
     private static void ThrowLength(int got, int expected) =>

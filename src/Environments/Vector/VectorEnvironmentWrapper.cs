@@ -72,3 +72,28 @@ public abstract class VectorEnvironmentWrapper : IVectorEnvironment
         }
     }
 }
+
+/// <summary>Helpers over vector wrapper chains.</summary>
+public static class VectorEnvironmentExtensions
+{
+    /// <summary>The outermost layer of the chain (this one included) that is a <typeparamref name="T"/>, or null (e.g. the <see cref="VectorNormalizeObservation"/> to save its statistics).</summary>
+    public static T? Find<T>(this IVectorEnvironment environment)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        while (true)
+        {
+            if (environment is T found)
+            {
+                return found;
+            }
+
+            if (environment is not VectorEnvironmentWrapper wrapper)
+            {
+                return null;
+            }
+
+            environment = wrapper.Inner;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using RLFramework.Cli.Commands;
+using RLFramework.Environments;
+
+namespace RLFramework.Cli.Tests;
+
+public class EnvsCommandTests
+{
+    [Fact]
+    public void Lists_every_registered_id_with_spaces_limits_and_thresholds()
+    {
+        using var output = new StringWriter();
+        EnvsCommand.Write(output);
+        string text = output.ToString();
+        var ids = EnvironmentRegistry.Ids;
+        if (ids.Count == 0)
+        {
+            Assert.Contains("No environments are registered.", text, StringComparison.Ordinal);
+            return;
+        }
+
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Id", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Observation space", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Reward threshold", lines[0], StringComparison.Ordinal);
+        foreach (string id in ids)
+        {
+            var spec = EnvironmentRegistry.Spec(id);
+            string line = Array.Find(lines, l => l.StartsWith(id + " ", StringComparison.Ordinal))!;
+            Assert.NotNull(line);
+            using var env = EnvironmentRegistry.Make(id);
+            Assert.Contains(env.ObservationSpace.ToString()!, line, StringComparison.Ordinal);
+            Assert.Contains(env.ActionSpace.ToString()!, line, StringComparison.Ordinal);
+            Assert.Contains(spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", line, StringComparison.Ordinal);
+        }
+    }
+}

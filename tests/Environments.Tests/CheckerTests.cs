@@ -1,0 +1,128 @@
+using RLFramework.Environments.Checking;
+using RLFramework.Environments.Spaces;
+using RLFramework.Environments.Wrappers;
+
+namespace RLFramework.Environments.Tests;
+
+/// <summary>A walker with configurable defects, for the checker.</summary>
+internal sealed class FaultyEnvironment : IEnvironment<ReadOnlyMemory<float>, int>
+{
+    private readonly float[] _observation = new float[2];
+    private readonly Random _unseeded = new(Environment.TickCount);
+    private bool _started;
+    private bool _over;
+    private int _t;
+
+    public bool EnforceOrder { get; init; } = true;
+
+    public bool NaNObservation { get; init; }
+
+    public bool InfiniteReward { get; init; }
+
+    public bool OutOfBounds { get; init; }
+
+    public bool IgnoresSeed { get; init; }
+
+    public bool WrongLength { get; init; }
+
+    public Space ObservationSpace { get; } = new Box(-1f, 1f, 2);
+
+    public Space ActionSpace { get; } = new Discrete(2);
+
+    public EnvironmentSpec? Spec => null;
+
+    public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+    {
+        _started = true;
+        _over = false;
+        _t = 0;
+        _observation[0] = IgnoresSeed ? (float)_unseeded.NextDouble() : (seed ?? 0) % 2 * 0.5f;
+        _observation[1] = 0;
+        return new(WrongLength ? _observation.AsMemory(0, 1) : _observation, StepInfo.Empty);
+    }
+
+    public StepResult<ReadOnlyMemory<float>> Step(int action)
+    {
+        if (EnforceOrder && (!_started || _over))
+        {
+            throw new InvalidOperationException("order");
+        }
+
+        _t++;
+        _observation[1] = NaNObservation && _t == 3 ? float.NaN : OutOfBounds && _t == 2 ? 5f : 0.1f * action;
+        _over = _t >= 6;
+        double reward = InfiniteReward && _t == 4 ? double.PositiveInfinity : 1.0;
+        return new(_observation, reward, _over, false, StepInfo.Empty);
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+public class CheckerTests
+{
+    [Fact]
+    public void A_correct_environment_passes()
+    {
+        var report = EnvironmentChecker.Check(new FaultyEnvironment(), seed: 1);
+        Assert.True(report.IsValid, report.ToString());
+        report.ThrowIfInvalid();
+
+        // The test walker does not enforce order itself; OrderEnforcing makes it pass.
+        var walker = new OrderEnforcing<ReadOnlyMemory<float>, int>(new WalkerEnvironment());
+        Assert.True(EnvironmentChecker.Check(walker, 3).IsValid);
+        var cell = new OrderEnforcing<int, ReadOnlyMemory<float>>(new TimeLimit<int, ReadOnlyMemory<float>>(new CellEnvironment(), 10));
+        Assert.True(EnvironmentChecker.Check((IEnvironment)cell, 3).IsValid);
+    }
+
+    [Fact]
+    public void Every_defect_is_reported_in_words()
+    {
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { EnforceOrder = false }).Problems,
+            p => p.Contains("Step before the first Reset did not throw", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { NaNObservation = true }).Problems,
+            p => p.Contains("Step 2 returned an observation whose element 1 is NaN", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { InfiniteReward = true }).Problems,
+            p => p.Contains("Step 3 returned the reward ∞", StringComparison.Ordinal) || p.Contains("Step 3 returned the reward Infinity", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { OutOfBounds = true }).Problems,
+            p => p.Contains("outside the observation space Box(-1, 1, (2,))", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { IgnoresSeed = true }).Problems,
+            p => p.Contains("Not deterministic", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new FaultyEnvironment { WrongLength = true }).Problems,
+            p => p.Contains("observation of 1 floats", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Step_after_the_end_without_reset_must_throw()
+    {
+        var report = EnvironmentChecker.Check(new WalkerEnvironment(bound: 1), seed: 0);
+        Assert.Contains(report.Problems, p => p.Contains("Step after the episode ended (without Reset) did not throw", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidOperationException>(report.ThrowIfInvalid);
+        Assert.Contains("WalkerEnvironment", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mismatched_space_and_value_types_are_reported()
+    {
+        var report = EnvironmentChecker.Check(new MismatchedEnvironment());
+        Assert.Contains(report.Problems, p => p.Contains("Observations are Int32 but the observation space is Box", StringComparison.Ordinal));
+    }
+
+    private sealed class MismatchedEnvironment : IEnvironment<int, int>
+    {
+        public Space ObservationSpace { get; } = new Box(0f, 1f, 1);
+
+        public Space ActionSpace { get; } = new Discrete(2);
+
+        public EnvironmentSpec? Spec => null;
+
+        public ResetResult<int> Reset(int? seed = null) => new(0, StepInfo.Empty);
+
+        public StepResult<int> Step(int action) => new(0, 0, false, false, StepInfo.Empty);
+
+        public void Dispose()
+        {
+        }
+    }
+}
