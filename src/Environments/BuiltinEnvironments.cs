@@ -8,7 +8,8 @@ namespace RLFramework.Environments;
 /// Ids, time limits, reward thresholds and default options are Gymnasium's. Each factory reads the
 /// reference's keyword names from the options (attributes such as CartPole's
 /// <c>kinematics_integrator</c> or Acrobot's <c>book_or_nips</c> are accepted as options too) and
-/// rejects any other name.
+/// rejects any other name. Pendulum and MountainCarContinuous also take <c>numpy_promotion</c>
+/// ("legacy" or "weak", see <see cref="NumpyPromotion"/>).
 /// </summary>
 internal static class BuiltinEnvironments
 {
@@ -47,14 +48,22 @@ internal static class BuiltinEnvironments
 
     internal static MountainCarContinuousEnvironment MountainCarContinuous(EnvironmentOptions options)
     {
-        options.ThrowIfUnknown("MountainCarContinuous-v0", "goal_velocity");
-        return new MountainCarContinuousEnvironment(new MountainCarOptions { GoalVelocity = options.GetDouble("goal_velocity", 0) });
+        options.ThrowIfUnknown("MountainCarContinuous-v0", "goal_velocity", "numpy_promotion");
+        return new MountainCarContinuousEnvironment(new MountainCarOptions
+        {
+            GoalVelocity = options.GetDouble("goal_velocity", 0),
+            NumpyPromotion = NumpyPromotions.Parse(options.GetString("numpy_promotion", "legacy")!),
+        });
     }
 
     internal static PendulumEnvironment Pendulum(EnvironmentOptions options)
     {
-        options.ThrowIfUnknown("Pendulum-v1", "g");
-        return new PendulumEnvironment(new PendulumOptions { G = options.GetDouble("g", 10.0) });
+        options.ThrowIfUnknown("Pendulum-v1", "g", "numpy_promotion");
+        return new PendulumEnvironment(new PendulumOptions
+        {
+            G = options.GetDouble("g", 10.0),
+            NumpyPromotion = NumpyPromotions.Parse(options.GetString("numpy_promotion", "legacy")!),
+        });
     }
 
     internal static AcrobotEnvironment Acrobot(EnvironmentOptions options)

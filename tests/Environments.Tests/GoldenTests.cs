@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using RLFramework.Environments.Replay;
 
 namespace RLFramework.Environments.Tests;
@@ -7,6 +9,8 @@ namespace RLFramework.Environments.Tests;
 /// copied from shared/golden), checked as the golden README says: toy-text transition tables and
 /// traces exactly; classic control one step at a time bit for bit (state, float32 observation,
 /// reward, flags), and whole open-loop replays where the file marks the trace as not chaotic.
+/// numpy2/ holds Pendulum and MountainCarContinuous recorded under NumPy 2 promotion (the
+/// numpy_promotion=weak mode).
 /// </summary>
 public class GoldenTests
 {
@@ -23,6 +27,8 @@ public class GoldenTests
         "FrozenLake-v1-slippery.json",
         "Taxi-v3.json",
         "CliffWalking-v0.json",
+        "numpy2/MountainCarContinuous-v0.json",
+        "numpy2/Pendulum-v1.json",
     };
 
     [Theory]
@@ -48,6 +54,23 @@ public class GoldenTests
         Assert.Equal("one-step 500/500, open-loop skipped (chaotic trace)", balance.Checks);
         TraceResult fromRest = Assert.Single(report.Traces, t => t.Name == "random_from_rest");
         Assert.Equal("one-step 41/41, open-loop 41/41", fromRest.Checks);
+    }
+
+    [Theory]
+    [InlineData("Pendulum-v1.json")]
+    [InlineData("MountainCarContinuous-v0.json")]
+    public void NumPy_promotion_rules_matter_and_are_read_from_the_file(string file)
+    {
+        // The legacy traces do not match under NumPy 2 promotion, nor the NumPy 2 traces under legacy.
+        JsonNode legacy = JsonNode.Parse(File.ReadAllText(GoldenPath(file)))!;
+        legacy["generator"]!["numpy_promotion_state"] = "weak";
+        JsonNode weak = JsonNode.Parse(File.ReadAllText(GoldenPath("numpy2/" + file)))!;
+        weak["generator"]!["numpy_promotion_state"] = "legacy";
+        foreach (JsonNode root in new[] { legacy, weak })
+        {
+            using JsonDocument document = JsonDocument.Parse(root.ToJsonString());
+            Assert.False(TraceReplayers.Replay(document).AllMatched);
+        }
     }
 
     [Fact]

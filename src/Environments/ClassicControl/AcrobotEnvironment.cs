@@ -112,11 +112,12 @@ public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment
     {
         ReadOnlySpan<double> state = State;
         Span<float> observation = Observation;
-        double cos0 = Math.Cos(state[0]);
+        (double sin0, double cos0) = Math.SinCos(state[0]);
+        (double sin1, double cos1) = Math.SinCos(state[1]);
         observation[0] = (float)cos0;
-        observation[1] = (float)Math.Sin(state[0]);
-        observation[2] = (float)Math.Cos(state[1]);
-        observation[3] = (float)Math.Sin(state[1]);
+        observation[1] = (float)sin0;
+        observation[2] = (float)cos1;
+        observation[3] = (float)sin1;
         observation[4] = (float)state[2];
         observation[5] = (float)state[3];
         return cos0;
@@ -127,8 +128,7 @@ public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment
     private void Derivatives(double theta1, double theta2, double dtheta1, double dtheta2, double a,
         out double d0, out double d1Out, out double d2Out, out double d3)
     {
-        double cosTheta2 = Math.Cos(theta2);
-        double sinTheta2 = Math.Sin(theta2);
+        (double sinTheta2, double cosTheta2) = Math.SinCos(theta2);
         double d1 = (LinkMass1 * s_lc1Squared) + (LinkMass2 * (s_l1Squared + s_lc2Squared + (s_d1Coupling * cosTheta2))) + LinkMoi + LinkMoi;
         double d2 = (LinkMass2 * (s_lc2Squared + (s_d2Coupling * cosTheta2))) + LinkMoi;
         double phi2 = s_phi2Factor * Math.Cos(theta1 + theta2 - (Math.PI / 2.0));

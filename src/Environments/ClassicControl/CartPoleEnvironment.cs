@@ -50,14 +50,14 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         CheckDiscreteAction(action, 2);
         EnsureRunning();
         Span<double> state = State;
-        double x = state[0];
-        double xDot = state[1];
+        double thetaDot = state[3]; // highest index first: one bounds check
         double theta = state[2];
-        double thetaDot = state[3];
+        double xDot = state[1];
+        double x = state[0];
 
         double force = action == 1 ? ForceMag : -ForceMag;
-        double cosTheta = Math.Cos(theta);
-        double sinTheta = Math.Sin(theta);
+        // glibc's sincos gives the same bits as its sin and cos (the golden tests check this).
+        (double sinTheta, double cosTheta) = Math.SinCos(theta);
         // Reference order of operations; np.square(v) is v * v.
         double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
         double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
@@ -79,11 +79,15 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
             theta += Tau * thetaDot;
         }
 
-        state[0] = x;
-        state[1] = xDot;
+        state[3] = thetaDot; // highest index first: one bounds check
         state[2] = theta;
-        state[3] = thetaDot;
-        WriteObservation();
+        state[1] = xDot;
+        state[0] = x;
+        Span<float> observation = Observation;
+        observation[3] = (float)thetaDot;
+        observation[2] = (float)theta;
+        observation[1] = (float)xDot;
+        observation[0] = (float)x;
 
         bool terminated = x < -XThreshold || x > XThreshold
             || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.ClassicControl;
@@ -13,7 +14,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     private readonly double[] _state;
     private readonly float[] _observation;
     private readonly ReadOnlyMemory<float> _observationView;
-    private EnvironmentRandom _random = EnvironmentRandom.Unseeded();
+    private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
     private Phase _phase;
 
     private protected ClassicControlEnvironment(string name, int stateSize, Space observationSpace, Space actionSpace)
@@ -62,7 +63,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     {
         if (seed is int s)
         {
-            _random = new EnvironmentRandom(s);
+            _random.Reseed(s);
         }
 
         SampleInitialState(_random, _state);
@@ -101,6 +102,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     private protected abstract void WriteObservation();
 
     /// <summary>Throws unless an episode is running.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected void EnsureRunning()
     {
         if (_phase != Phase.Running)
@@ -110,6 +112,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     }
 
     /// <summary>Finishes a step: the observation is already written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected StepResult<ReadOnlyMemory<float>> Finish(double reward, bool terminated)
     {
         if (terminated)
@@ -138,6 +141,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     }
 
     /// <summary>Checks a discrete action against Discrete(<paramref name="n"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected void CheckDiscreteAction(int action, int n)
     {
         if ((uint)action >= (uint)n)
@@ -146,6 +150,7 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowNotRunning()
     {
         if (_phase == Phase.NotStarted)

@@ -20,6 +20,7 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
     private const double Power = 0.0015;
 
     private readonly double _goalVelocity;
+    private readonly bool _weak;
 
     /// <summary>Creates the environment with default options.</summary>
     public MountainCarContinuousEnvironment()
@@ -35,6 +36,7 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
         options.Validate();
         Options = options;
         _goalVelocity = options.GoalVelocity;
+        _weak = options.NumpyPromotion == NumpyPromotion.Weak;
     }
 
     /// <summary>The options this environment was built with.</summary>
@@ -50,6 +52,10 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
         double position = state[0];
         double velocity = state[1];
         double a = values[0];
+        if (_weak)
+        {
+            return StepWeak(values[0]);
+        }
 
         double force = Math.Min(Math.Max(a, MinAction), MaxAction);
         velocity += (force * Power) - (0.0025 * Math.Cos(3 * position));
@@ -86,6 +92,61 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
         // The reference stores the new state as float32.
         state[0] = (float)position;
         state[1] = (float)velocity;
+        WriteObservation();
+        return Finish(reward, terminated);
+    }
+
+    /// <summary>
+    /// The same step under NumPy 2 promotion, every operation typed as NumPy 2 types it. The state is
+    /// float64 after a reset and float32 after a step; a state set from outside counts as float32 when
+    /// both values are float32 numbers.
+    /// </summary>
+    private StepResult<ReadOnlyMemory<float>> StepWeak(float action)
+    {
+        Span<double> state = State;
+        bool stateIsFloat32 = (float)state[0] == state[0] && (float)state[1] == state[1];
+        NumpyScalar position = stateIsFloat32 ? NumpyScalar.F32(state[0]) : NumpyScalar.F64(state[0]);
+        NumpyScalar velocity = stateIsFloat32 ? NumpyScalar.F32(state[1]) : NumpyScalar.F64(state[1]);
+        NumpyScalar a = NumpyScalar.F32(action);
+
+        // Python's max(x, y) is y only when y > x; min(x, y) is y only when y < x.
+        NumpyScalar force = NumpyScalar.Greater(NumpyScalar.Py(MinAction), a) ? NumpyScalar.Py(MinAction) : a;
+        force = NumpyScalar.Greater(force, NumpyScalar.Py(MaxAction)) ? NumpyScalar.Py(MaxAction) : force;
+        NumpyScalar angle = NumpyScalar.Py(3) * position;
+        NumpyScalar gravity = NumpyScalar.Py(0.0025 * Math.Cos(angle.Value));
+        velocity += (force * NumpyScalar.Py(Power)) - gravity;
+        if (NumpyScalar.Greater(velocity, NumpyScalar.Py(MaxSpeed)))
+        {
+            velocity = NumpyScalar.Py(MaxSpeed);
+        }
+
+        if (NumpyScalar.Greater(NumpyScalar.Py(-MaxSpeed), velocity))
+        {
+            velocity = NumpyScalar.Py(-MaxSpeed);
+        }
+
+        position += velocity;
+        if (NumpyScalar.Greater(position, NumpyScalar.Py(MaxPosition)))
+        {
+            position = NumpyScalar.Py(MaxPosition);
+        }
+
+        if (NumpyScalar.Greater(NumpyScalar.Py(MinPosition), position))
+        {
+            position = NumpyScalar.Py(MinPosition);
+        }
+
+        if (NumpyScalar.Equal(position, NumpyScalar.Py(MinPosition)) && NumpyScalar.Greater(NumpyScalar.Py(0), velocity))
+        {
+            velocity = NumpyScalar.Py(0);
+        }
+
+        bool terminated = !NumpyScalar.Greater(NumpyScalar.Py(GoalPosition), position)
+            && !NumpyScalar.Greater(NumpyScalar.Py(_goalVelocity), velocity);
+        double reward = terminated ? 100.0 : 0.0;
+        reward -= Math.Pow(action, 2) * 0.1;
+        state[0] = (float)position.Value;
+        state[1] = (float)velocity.Value;
         WriteObservation();
         return Finish(reward, terminated);
     }

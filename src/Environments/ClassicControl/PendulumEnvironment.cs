@@ -19,6 +19,7 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
 
     private readonly double _gravityTerm;
     private readonly double _torqueTerm;
+    private readonly bool _weak;
 
     /// <summary>Creates the environment with default options.</summary>
     public PendulumEnvironment()
@@ -36,6 +37,7 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
         // The reference's constant sub-expressions, evaluated in its order.
         _gravityTerm = 3 * options.G / (2 * Length);
         _torqueTerm = 3.0 / (Mass * Math.Pow(Length, 2));
+        _weak = options.NumpyPromotion == NumpyPromotion.Weak;
     }
 
     /// <summary>The options this environment was built with.</summary>
@@ -51,10 +53,22 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
         double th = state[0];
         double thDot = state[1];
 
-        double u = Math.Min(Math.Max(values[0], (float)-MaxTorque), (float)MaxTorque);
-        double costs = Math.Pow(AngleNormalize(th), 2) + (0.1 * Math.Pow(thDot, 2)) + (0.001 * Math.Pow(u, 2));
+        float u = Math.Min(Math.Max(values[0], (float)-MaxTorque), (float)MaxTorque);
+        double torqueCost, torque;
+        if (_weak)
+        {
+            // NumPy 2: u is float32 and Python floats are weak, so these products are float32.
+            torqueCost = 0.001f * MathF.Pow(u, 2);
+            torque = (float)_torqueTerm * u;
+        }
+        else
+        {
+            torqueCost = 0.001 * Math.Pow(u, 2);
+            torque = _torqueTerm * u;
+        }
 
-        double newThDot = thDot + (((_gravityTerm * Math.Sin(th)) + (_torqueTerm * u)) * Dt);
+        double costs = Math.Pow(AngleNormalize(th), 2) + (0.1 * Math.Pow(thDot, 2)) + torqueCost;
+        double newThDot = thDot + (((_gravityTerm * Math.Sin(th)) + torque) * Dt);
         newThDot = Math.Min(Math.Max(newThDot, -MaxSpeed), MaxSpeed);
         double newTh = th + (newThDot * Dt);
 
@@ -92,9 +106,9 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
 
     private protected override void WriteObservation()
     {
-        double theta = State[0];
-        Observation[0] = (float)Math.Cos(theta);
-        Observation[1] = (float)Math.Sin(theta);
+        (double sin, double cos) = Math.SinCos(State[0]);
+        Observation[0] = (float)cos;
+        Observation[1] = (float)sin;
         Observation[2] = (float)State[1];
     }
 }

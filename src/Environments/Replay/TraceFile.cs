@@ -24,8 +24,22 @@ internal static class TraceFile
 
     public static string EnvironmentId(JsonElement root) => RequireString(root, "env", "env");
 
-    public static EnvironmentOptions FileOptions(JsonElement root) =>
-        OptionsOf(root, EnvironmentOptions.Empty, "");
+    /// <summary>
+    /// The file's env_kwargs and env_attribute_overrides, plus numpy_promotion=weak when the file was
+    /// recorded under NumPy 2 promotion (generator.numpy_promotion_state).
+    /// </summary>
+    public static EnvironmentOptions FileOptions(JsonElement root)
+    {
+        EnvironmentOptions options = OptionsOf(root, EnvironmentOptions.Empty, "");
+        if (root.TryGetProperty("generator", out JsonElement generator) && generator.ValueKind == JsonValueKind.Object
+            && generator.TryGetProperty("numpy_promotion_state", out JsonElement promotion)
+            && promotion.ValueKind == JsonValueKind.String && promotion.GetString() != "legacy")
+        {
+            options = options.With("numpy_promotion", promotion.GetString());
+        }
+
+        return options;
+    }
 
     public static Trace[] Traces(JsonElement root, EnvironmentOptions fileOptions)
     {

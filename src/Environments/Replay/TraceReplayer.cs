@@ -30,12 +30,12 @@ public sealed class TraceReplayer : ITraceReplayer
         ArgumentNullException.ThrowIfNull(document);
         JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("env", out JsonElement env)
-            || env.ValueKind != JsonValueKind.String || !root.TryGetProperty("traces", out JsonElement traces))
+            || env.ValueKind != JsonValueKind.String)
         {
             return false;
         }
 
-        if (traces.ValueKind != JsonValueKind.Array)
+        if (!root.TryGetProperty("traces", out JsonElement traces) || traces.ValueKind != JsonValueKind.Array)
         {
             return true; // ours to reject with a clear message
         }
@@ -57,6 +57,11 @@ public sealed class TraceReplayer : ITraceReplayer
         string id = environmentId ?? TraceFile.EnvironmentId(root);
         EnvironmentOptions fileOptions = TraceFile.FileOptions(root);
         Trace[] traces = TraceFile.Traces(root, fileOptions);
+        if (traces.Length == 0 && !root.TryGetProperty("P", out _))
+        {
+            throw TraceFile.Malformed("traces", "is empty and there is no transition table P: nothing to replay");
+        }
+
         (Type observationType, Type actionType) = EnvironmentRegistry.ValueTypes(id);
 
         var results = new List<TraceResult>();

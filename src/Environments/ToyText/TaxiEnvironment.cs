@@ -62,6 +62,16 @@ public sealed class TaxiEnvironment : ToyTextEnvironment
 
     private protected override bool HasActionMask => true;
 
+    /// <summary>
+    /// The reference's <c>action_mask(state)</c> as bits: bit a is set when action a changes the state
+    /// (a move not blocked by the grid or a wall) or is a legal pickup or dropoff.
+    /// </summary>
+    public ulong GetActionMask(int state)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)state, 500u, nameof(state));
+        return ActionMask(state);
+    }
+
     private protected override ulong ActionMask(int state)
     {
         (int row, int col, int passenger, int destination) = Decode(state);

@@ -11,7 +11,7 @@ namespace RLFramework.Environments.ToyText;
 public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvironment<int>
 {
     private readonly double[] _initialDistribution;
-    private EnvironmentRandom _random = EnvironmentRandom.Unseeded();
+    private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
     private bool _started;
     private bool _ended;
 
@@ -50,7 +50,7 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
     {
         if (seed is int s)
         {
-            _random = new EnvironmentRandom(s);
+            _random.Reseed(s);
         }
 
         CurrentState = Sample(_initialDistribution, _random.NextDouble());
