@@ -193,6 +193,8 @@ public class BoosterTests
         Assert.Equal("MaxBins", e3.ParamName);
         Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2) with { FeatureWeights = [1f] }, FeatureSchema.Numerical(3)));
         Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2), new FeatureSchema([300, 0])));
+        Assert.Contains("oblivious", Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2, depth: 12), FeatureSchema.Numerical(3))).Message, StringComparison.Ordinal);
+        using var deepGreedy = new GbrlBooster(TestData.Options(2, TreeShape.Greedy, depth: 12), FeatureSchema.Numerical(3));
     }
 
     [Fact]

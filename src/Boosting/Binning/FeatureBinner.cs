@@ -65,7 +65,7 @@ internal sealed class FeatureBinner
     /// <summary>Returns the number of thresholds written.</summary>
     private int BinNumerical(ReadOnlySpan<float> features, int n, int featureCount, int f, BinningRule rule, int maxBins, Span<float> thresholds, Span<byte> codes)
     {
-        _sort.Prepare(n, out var keys, out var index);
+        var items = _sort.Prepare(n);
         var m = 0;
         for (var i = 0; i < n; i++)
         {
@@ -77,15 +77,13 @@ internal sealed class FeatureBinner
             }
             if (float.IsInfinity(x))
                 ThrowHelper.InfiniteFeature(i, f, x);
-            keys[m] = RadixSort.FloatToKey(x);
-            index[m] = i;
-            m++;
+            items[m++] = RadixSort.Pack(x, i);
         }
         if (m == 0)
             return 0;
         _sort.Sort(m);
-        var sorted = _sort.Keys;
-        var max = RadixSort.KeyToFloat(sorted[m - 1]);
+        var sorted = _sort.Items;
+        var max = RadixSort.ValueOf(sorted[m - 1]);
         var count = 0;
         if (rule == BinningRule.Quantile)
         {
@@ -94,7 +92,7 @@ internal sealed class FeatureBinner
                 var pos = (int)((long)(i + 1) * m / maxBins) - 1;
                 if (pos < 0)
                     continue;
-                var t = RadixSort.KeyToFloat(sorted[pos]);
+                var t = RadixSort.ValueOf(sorted[pos]);
                 if (t >= max)
                     break;
                 if (count > 0 && t == thresholds[count - 1])
@@ -104,7 +102,7 @@ internal sealed class FeatureBinner
         }
         else
         {
-            double min = RadixSort.KeyToFloat(sorted[0]);
+            double min = RadixSort.ValueOf(sorted[0]);
             for (var i = 1; i < maxBins; i++)
             {
                 var t = (float)(min + i * ((max - min) / maxBins));
@@ -116,14 +114,13 @@ internal sealed class FeatureBinner
             }
         }
         // Codes by one walk over the sorted values: code = number of thresholds strictly below x.
-        var sortedIndex = _sort.Index;
         var p = 0;
         for (var j = 0; j < m; j++)
         {
-            var x = RadixSort.KeyToFloat(sorted[j]);
+            var x = RadixSort.ValueOf(sorted[j]);
             while (p < count && x > thresholds[p])
                 p++;
-            codes[sortedIndex[j]] = (byte)p;
+            codes[RadixSort.IndexOf(sorted[j])] = (byte)p;
         }
         return count;
     }

@@ -3,41 +3,33 @@ using System.Runtime.CompilerServices;
 namespace RLFramework.Boosting.Binning;
 
 /// <summary>
-/// Sorts float values with their sample indices: an LSD radix sort on order-preserving 32-bit keys
-/// (3 passes of 11 bits, passes where every key shares the digit skipped) for large inputs, an
-/// introsort for small ones. Both give the same order for distinct values; equal values keep no
-/// particular order (only values, not indices, are used after sorting ties).
+/// Sorts float values with their sample indices, packed as <c>(key &lt;&lt; 32) | index</c> in one ulong
+/// (key = an order-preserving 32-bit image of the float): an LSD radix sort on the key (3 passes of 11 bits,
+/// one counting pass for all three, passes where every key shares the digit skipped) for large inputs, an
+/// introsort for small ones. Equal values end up ordered by index.
 /// </summary>
 internal sealed class RadixSort
 {
     private const int SmallInput = 256;
-    private uint[] _keys = [];
-    private uint[] _keysTmp = [];
-    private int[] _index = [];
-    private int[] _indexTmp = [];
     private const int DigitBits = 11;
     private const int Radix = 1 << DigitBits;
-    private const uint DigitMask = Radix - 1;
+    private const ulong DigitMask = Radix - 1;
+    private ulong[] _items = [];
+    private ulong[] _scratch = [];
     private readonly int[] _counts = new int[3 * Radix];
 
-    /// <summary>Sorted keys after <see cref="Sort"/> (decode with <see cref="KeyToFloat"/>).</summary>
-    public ReadOnlySpan<uint> Keys => _keys;
+    /// <summary>Sorted items after <see cref="Sort"/>: <see cref="KeyOf"/> and <see cref="IndexOf"/> unpack them.</summary>
+    public ReadOnlySpan<ulong> Items => _items;
 
-    /// <summary>Sample indices in sorted order after <see cref="Sort"/>.</summary>
-    public ReadOnlySpan<int> Index => _index;
-
-    /// <summary>Makes room for <paramref name="n"/> values and returns the key and index buffers to fill.</summary>
-    public void Prepare(int n, out Span<uint> keys, out Span<int> index)
+    /// <summary>Makes room for <paramref name="n"/> items and returns the buffer to fill with <see cref="Pack"/>.</summary>
+    public Span<ulong> Prepare(int n)
     {
-        if (_keys.Length < n)
+        if (_items.Length < n)
         {
-            _keys = new uint[n];
-            _keysTmp = new uint[n];
-            _index = new int[n];
-            _indexTmp = new int[n];
+            _items = new ulong[n];
+            _scratch = new ulong[n];
         }
-        keys = _keys.AsSpan(0, n);
-        index = _index.AsSpan(0, n);
+        return _items.AsSpan(0, n);
     }
 
     /// <summary>Order-preserving key of a non-NaN float (-0 sorts just before +0).</summary>
@@ -53,31 +45,39 @@ internal sealed class RadixSort
     public static float KeyToFloat(uint key) =>
         BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key);
 
-    /// <summary>Sorts the first <paramref name="n"/> prepared keys ascending, carrying the indices.</summary>
+    /// <summary>One item: the value's key in the high half, the sample index in the low half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Pack(float value, int index) => ((ulong)FloatToKey(value) << 32) | (uint)index;
+
+    /// <summary>The value of an item.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ValueOf(ulong item) => KeyToFloat((uint)(item >> 32));
+
+    /// <summary>The sample index of an item.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOf(ulong item) => (int)(uint)item;
+
+    /// <summary>Sorts the first <paramref name="n"/> prepared items by key.</summary>
     public void Sort(int n)
     {
         if (n < SmallInput)
         {
-            _keys.AsSpan(0, n).Sort(_index.AsSpan(0, n));
+            _items.AsSpan(0, n).Sort();
             return;
         }
-        // One counting pass for the three 11-bit digits, then one stable scatter pass per digit.
         var counts = _counts;
         Array.Clear(counts);
-        var keys = _keys.AsSpan(0, n);
-        foreach (var k in keys)
+        foreach (var item in _items.AsSpan(0, n))
         {
-            counts[k & DigitMask]++;
-            counts[Radix + ((k >> DigitBits) & DigitMask)]++;
-            counts[2 * Radix + (k >> (2 * DigitBits))]++;
+            counts[(int)((item >> 32) & DigitMask)]++;
+            counts[Radix + (int)((item >> (32 + DigitBits)) & DigitMask)]++;
+            counts[2 * Radix + (int)(item >> (32 + 2 * DigitBits))]++;
         }
-        var src = _keys;
-        var dst = _keysTmp;
-        var srcIdx = _index;
-        var dstIdx = _indexTmp;
+        var src = _items;
+        var dst = _scratch;
         for (var digit = 0; digit < 3; digit++)
         {
-            var shift = digit * DigitBits;
+            var shift = 32 + digit * DigitBits;
             var digitCounts = counts.AsSpan(digit * Radix, Radix);
             if (digitCounts[(int)((src[0] >> shift) & DigitMask)] == n)
                 continue; // every key shares this digit
@@ -90,19 +90,12 @@ internal sealed class RadixSort
             }
             for (var i = 0; i < n; i++)
             {
-                var k = src[i];
-                var pos = digitCounts[(int)((k >> shift) & DigitMask)]++;
-                dst[pos] = k;
-                dstIdx[pos] = srcIdx[i];
+                var item = src[i];
+                dst[digitCounts[(int)((item >> shift) & DigitMask)]++] = item;
             }
             (src, dst) = (dst, src);
-            (srcIdx, dstIdx) = (dstIdx, srcIdx);
         }
-        if (!ReferenceEquals(src, _keys))
-        {
-            // Keep the sorted data in the public buffers.
-            (_keys, _keysTmp) = (_keysTmp, _keys);
-            (_index, _indexTmp) = (_indexTmp, _index);
-        }
+        if (!ReferenceEquals(src, _items))
+            (_items, _scratch) = (_scratch, _items); // keep the sorted data in the public buffer
     }
 }

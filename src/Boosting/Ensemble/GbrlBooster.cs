@@ -16,6 +16,9 @@ namespace RLFramework.Boosting;
 /// </summary>
 public sealed class GbrlBooster : IGradientBooster
 {
+    /// <summary>Deepest oblivious tree (2^10 leaves per output are stored per tree).</summary>
+    public const int MaxObliviousDepth = 10;
+
     private readonly GbrlOptions _options;
     private readonly FeatureSchema _schema;
     private readonly float[] _bias;
@@ -76,6 +79,10 @@ public sealed class GbrlBooster : IGradientBooster
             if (c is < 0 or > 255)
                 throw new ArgumentException($"Feature {f} has cardinality {c}; it must be 0 (numerical) or 1..255 (categorical).", nameof(schema));
         }
+        if (options.Shape == TreeShape.Oblivious && options.MaxDepth > MaxObliviousDepth)
+            throw new ArgumentException(
+                $"MaxDepth {options.MaxDepth} is too deep for oblivious trees (at most {MaxObliviousDepth}: every oblivious tree stores 2^MaxDepth leaves); use greedy trees for deeper trees.",
+                nameof(options));
         if (options.FeatureWeights is not null && options.FeatureWeights.Count != schema.FeatureCount)
             throw new ArgumentException($"FeatureWeights has {options.FeatureWeights.Count} entries but the schema has {schema.FeatureCount} features.", nameof(options));
     }

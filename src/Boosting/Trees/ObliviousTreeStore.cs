@@ -227,9 +227,16 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var leafCount = _leafCount;
         var leafBlock = LeafBlock;
         var block = stackalloc float[featureCount * 8];
+        var pair = stackalloc float[featureCount * 16];
         var acc = stackalloc Vector256<float>[k];
         for (var b = firstBlock; b < endBlock; b++)
         {
+            if (k <= 4 && b + 1 < endBlock)
+            {
+                PairAvx2<TTest>(x, sampleCount, featureCount, firstTree, endTree, output, b, pair);
+                b++;
+                continue;
+            }
             var first = b * 8;
             var lanes = Math.Min(8, sampleCount - first);
             for (var f = 0; f < featureCount; f++)
@@ -300,6 +307,124 @@ internal sealed class ObliviousTreeStore : ITreeStore
             }
         }
     }
+
+    /// <summary>
+    /// Two blocks of 8 samples (16 samples) per pass over the trees, for up to 4 outputs: each tree's thresholds
+    /// and leaf vectors are loaded once for both blocks, and all accumulators stay in registers.
+    /// </summary>
+    private unsafe void PairAvx2<TTest>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int b, float* pair)
+        where TTest : struct, ILevelTest
+    {
+        var k = _outputs;
+        var leafCount = _leafCount;
+        var leafBlock = LeafBlock;
+        var first = b * 8;
+        var lanes = Math.Min(16, sampleCount - first);
+        for (var f = 0; f < featureCount; f++)
+        {
+            for (var l = 0; l < 16; l++)
+                pair[f * 16 + l] = l < lanes ? x[(first + l) * featureCount + f] : 0f;
+        }
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        for (var tree = firstTree; tree < endTree;)
+        {
+            var chunk = _chunks[tree >> ChunkShift];
+            var start = tree & (ChunkTrees - 1);
+            var stop = Math.Min(chunk.Count, start + (endTree - tree));
+            fixed (int* features = chunk.Feature)
+            fixed (float* los = chunk.Lo)
+            fixed (float* his = chunk.Hi ?? chunk.Lo)
+            fixed (float* leavesBase = chunk.Leaves)
+            {
+                for (var t = start; t < stop; t++)
+                {
+                    var tf = features + t * 4;
+                    var tlo = los + t * 4;
+                    var thi = his + t * 4;
+                    var idxA = Vector256<int>.Zero;
+                    var idxB = Vector256<int>.Zero;
+                    for (var d = 3; d >= 0; d--)
+                    {
+                        var lo = Vector256.Create(tlo[d]);
+                        var hi = Vector256.Create(thi[d]);
+                        var column = pair + tf[d] * 16;
+                        var rightA = TTest.Right(Avx.LoadVector256(column), lo, hi).AsInt32();
+                        var rightB = TTest.Right(Avx.LoadVector256(column + 8), lo, hi).AsInt32();
+                        idxA = idxA + idxA - rightA;
+                        idxB = idxB + idxB - rightB;
+                    }
+                    var leaves = leavesBase + t * leafBlock;
+                    if (leafCount <= 8)
+                    {
+                        var v = Avx.LoadVector256(leaves);
+                        a0 += Avx2.PermuteVar8x32(v, idxA);
+                        b0 += Avx2.PermuteVar8x32(v, idxB);
+                        if (k > 1)
+                        {
+                            v = Avx.LoadVector256(leaves + leafCount);
+                            a1 += Avx2.PermuteVar8x32(v, idxA);
+                            b1 += Avx2.PermuteVar8x32(v, idxB);
+                        }
+                        if (k > 2)
+                        {
+                            v = Avx.LoadVector256(leaves + 2 * leafCount);
+                            a2 += Avx2.PermuteVar8x32(v, idxA);
+                            b2 += Avx2.PermuteVar8x32(v, idxB);
+                        }
+                        if (k > 3)
+                        {
+                            v = Avx.LoadVector256(leaves + 3 * leafCount);
+                            a3 += Avx2.PermuteVar8x32(v, idxA);
+                            b3 += Avx2.PermuteVar8x32(v, idxB);
+                        }
+                    }
+                    else
+                    {
+                        var upperA = Avx2.ShiftLeftLogical(idxA, 28).AsSingle();
+                        var upperB = Avx2.ShiftLeftLogical(idxB, 28).AsSingle();
+                        a0 += Pick16(leaves, idxA, upperA);
+                        b0 += Pick16(leaves, idxB, upperB);
+                        if (k > 1)
+                        {
+                            a1 += Pick16(leaves + 16, idxA, upperA);
+                            b1 += Pick16(leaves + 16, idxB, upperB);
+                        }
+                        if (k > 2)
+                        {
+                            a2 += Pick16(leaves + 32, idxA, upperA);
+                            b2 += Pick16(leaves + 32, idxB, upperB);
+                        }
+                        if (k > 3)
+                        {
+                            a3 += Pick16(leaves + 48, idxA, upperA);
+                            b3 += Pick16(leaves + 48, idxB, upperB);
+                        }
+                    }
+                }
+            }
+            tree += stop - start;
+        }
+        var sums = stackalloc Vector256<float>[8];
+        sums[0] = a0;
+        sums[1] = a1;
+        sums[2] = a2;
+        sums[3] = a3;
+        sums[4] = b0;
+        sums[5] = b1;
+        sums[6] = b2;
+        sums[7] = b3;
+        for (var l = 0; l < lanes; l++)
+        {
+            var lanesOf = (float*)(sums + (l < 8 ? 0 : 4));
+            for (var j = 0; j < k; j++)
+                output[(first + l) * k + j] -= lanesOf[j * 8 + (l & 7)];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Pick16(float* leaves, Vector256<int> idx, Vector256<float> upper) =>
+        Avx.BlendVariable(Avx2.PermuteVar8x32(Avx.LoadVector256(leaves), idx), Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + 8), idx), upper);
 
     /// <summary>The leaf value of each lane's leaf index (leafCount &lt;= 16 values of one output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
