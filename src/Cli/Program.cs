@@ -5,5 +5,7 @@ var root = new RootCommand("rl: reinforcement learning with gradient-boosted tre
 // One file per command under Commands/; each exposes static Command Create().
 root.Subcommands.Add(EnvsCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return root.Parse(args).Invoke();

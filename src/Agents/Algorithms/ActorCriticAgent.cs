@@ -1,0 +1,378 @@
+using System.Diagnostics;
+using RLFramework.Agents.Callbacks;
+using RLFramework.Agents.Distributions;
+using RLFramework.Agents.Logging;
+using RLFramework.Agents.Normalization;
+using RLFramework.Agents.Persistence;
+using RLFramework.Agents.Policies;
+using RLFramework.Agents.Rollouts;
+using RLFramework.Boosting;
+using RLFramework.Environments.Vector;
+
+namespace RLFramework.Agents.Algorithms;
+
+/// <summary>The result of <see cref="ActorCriticAgent.Evaluate"/>.</summary>
+/// <param name="Returns">The return of every evaluation episode.</param>
+/// <param name="Lengths">The length of every evaluation episode.</param>
+public sealed record EvaluationResult(IReadOnlyList<double> Returns, IReadOnlyList<int> Lengths)
+{
+    /// <summary>Mean return.</summary>
+    public double MeanReturn => Returns.Count == 0 ? double.NaN : Returns.Average();
+
+    /// <summary>Population standard deviation of the return.</summary>
+    public double StdReturn
+    {
+        get
+        {
+            if (Returns.Count == 0)
+                return double.NaN;
+            var mean = MeanReturn;
+            return Math.Sqrt(Returns.Sum(r => (r - mean) * (r - mean)) / Returns.Count);
+        }
+    }
+}
+
+/// <summary>What <see cref="ActorCriticAgent.Learn"/> did.</summary>
+/// <param name="Timesteps">Environment steps at the end.</param>
+/// <param name="Iterations">Iterations run by this call.</param>
+/// <param name="WallSeconds">Wall time of this call.</param>
+/// <param name="StoppedByCallback">True when a callback stopped training early.</param>
+public readonly record struct LearnResult(long Timesteps, int Iterations, double WallSeconds, bool StoppedByCallback);
+
+/// <summary>
+/// An actor-critic agent on a GBRL policy: owns the policy, the training environment, normalization
+/// statistics, the random source and the episode statistics; <see cref="Learn"/> alternates
+/// collection and update (the update is the algorithm's: <see cref="Ppo"/>, <see cref="A2c"/>, <see cref="Awr"/>).
+/// </summary>
+public abstract class ActorCriticAgent : IDisposable
+{
+    private IActorCriticPolicy _policy;
+    private RolloutCollector _collector;
+    private readonly List<Metric> _metrics = [];
+
+    /// <summary>A factory of GBRL policies with <paramref name="options"/> on ensembles from <paramref name="boosterFactory"/> (null: the CPU booster).</summary>
+    private protected static Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> GbrlPolicies(GbrlPolicyOptions options,
+        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory) =>
+        (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosterFactory ?? Boosters.Create);
+
+    /// <summary>
+    /// An agent on a policy of the caller's (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>):
+    /// <paramref name="policyFactory"/> gets the action distribution and the observation features of the environment.
+    /// Only GBRL policies can be saved.
+    /// </summary>
+    private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions policyOptions,
+        int seed, string environmentId, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policyOptions);
+        ArgumentNullException.ThrowIfNull(policyFactory);
+        options.Validate();
+        policyOptions.Validate();
+        if (env.NumEnvs != options.NumEnvs)
+            throw new ArgumentException($"The options ask for NumEnvs = {options.NumEnvs}; the vector environment has {env.NumEnvs}.", nameof(env));
+        Environment = env;
+        Options = options;
+        PolicyOptions = policyOptions;
+        Seed = seed;
+        EnvironmentId = environmentId;
+        var (distribution, actionInfo) = PolicySpaces.ForActions(env.SingleActionSpace);
+        ActionSpace = actionInfo;
+        var features = PolicySpaces.ForObservations(env.SingleObservationSpace);
+        _policy = policyFactory(distribution, features);
+        if (_policy.OutputCount != distribution.OutputCount + 1 || _policy.ObservationSize != env.ObservationSize)
+            throw new ArgumentException($"The policy has {_policy.ObservationSize} inputs and {_policy.OutputCount} outputs; the environment needs {env.ObservationSize} inputs and {distribution.OutputCount + 1} outputs (policy outputs and the value).", nameof(policyFactory));
+        Normalizer = new VecNormalizer(env.NumEnvs, env.ObservationSize, options.NormalizeObservation, options.NormalizeReward, options.Gamma);
+        Random = new RandomSource(seed);
+        Episodes = new EpisodeStatistics(env.NumEnvs);
+        _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes);
+    }
+
+    /// <summary>Short algorithm name ("ppo", "a2c", "awr").</summary>
+    public abstract string Algorithm { get; }
+
+    /// <summary>The algorithm's options.</summary>
+    public IAlgorithmOptions Options { get; }
+
+    /// <summary>The policy's options.</summary>
+    public GbrlPolicyOptions PolicyOptions { get; }
+
+    /// <summary>The id of the environment the agent trains on (saved with the model).</summary>
+    public string EnvironmentId { get; }
+
+    /// <summary>The seed the run started from.</summary>
+    public int Seed { get; }
+
+    /// <summary>The training environment.</summary>
+    public IVectorEnvironment Environment { get; }
+
+    /// <summary>The policy.</summary>
+    public IActorCriticPolicy Policy => _policy;
+
+    /// <summary>Trees in the policy's ensembles.</summary>
+    public int TreeCount => _policy is GbrlActorCriticPolicy gbrl ? gbrl.TreeCount : 0;
+
+    /// <summary>Environment steps taken in training so far.</summary>
+    public long NumTimesteps => _collector.Timesteps;
+
+    /// <summary>Training iterations so far.</summary>
+    public int Iterations { get; private set; }
+
+    /// <summary>Finished training episodes.</summary>
+    public EpisodeStatistics Episodes { get; }
+
+    internal GbrlActorCriticPolicy GbrlPolicy => _policy as GbrlActorCriticPolicy
+        ?? throw new NotSupportedException($"Only agents on GBRL policies can be saved; this one runs a {_policy.GetType().Name}.");
+
+    internal VecNormalizer Normalizer { get; }
+
+    internal RandomSource Random { get; private set; }
+
+    internal ActionSpaceInfo ActionSpace { get; }
+
+    private protected RolloutCollector Collector => _collector;
+
+    /// <summary>
+    /// Trains until <see cref="NumTimesteps"/> reaches <paramref name="totalTimesteps"/> (a total, so that a
+    /// run resumed from a checkpoint ends where the uninterrupted run would), or a callback stops it.
+    /// </summary>
+    public LearnResult Learn(long totalTimesteps, IEnumerable<TrainingCallback>? callbacks = null, IEnumerable<IMetricSink>? sinks = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalTimesteps, 1);
+        var callbackList = callbacks?.ToList() ?? [];
+        var sinkList = sinks?.ToList() ?? [];
+        foreach (var callback in callbackList)
+            callback.OnTrainingStart(new TrainingStartContext(this, totalTimesteps));
+        var clock = Stopwatch.StartNew();
+        var startSteps = NumTimesteps;
+        var iterations = 0;
+        var stopped = false;
+        while (NumTimesteps < totalTimesteps && !stopped && !cancellationToken.IsCancellationRequested)
+        {
+            var progressRemaining = 1.0 - (double)NumTimesteps / totalTimesteps;
+            _metrics.Clear();
+            RunIteration(progressRemaining, _metrics);
+            Iterations++;
+            iterations++;
+            var elapsed = clock.Elapsed;
+            _metrics.Add(new Metric(MetricKeys.EpisodeRewardMean, Episodes.MeanReturn()));
+            _metrics.Add(new Metric(MetricKeys.EpisodeLengthMean, Episodes.MeanLength()));
+            _metrics.Add(new Metric(MetricKeys.Fps, Math.Floor((NumTimesteps - startSteps) / Math.Max(elapsed.TotalSeconds, 1e-9))));
+            _metrics.Add(new Metric(MetricKeys.TotalTimesteps, NumTimesteps));
+            _metrics.Add(new Metric(MetricKeys.ElapsedSeconds, elapsed.TotalSeconds));
+            _metrics.Add(new Metric(MetricKeys.Trees, TreeCount));
+            var context = new IterationContext(this, totalTimesteps, Iterations, elapsed, _metrics);
+            foreach (var callback in callbackList)
+                stopped |= !callback.OnIterationEnd(context);
+            var record = new MetricRecord(NumTimesteps, Iterations, [.. _metrics]);
+            foreach (var sink in sinkList)
+                sink.Write(record);
+        }
+        foreach (var callback in callbackList)
+            callback.OnTrainingEnd(new TrainingEndContext(this, stopped));
+        return new LearnResult(NumTimesteps, iterations, clock.Elapsed.TotalSeconds, stopped);
+    }
+
+    /// <summary>One iteration: collect experience, then update the policy; adds the algorithm's train/* metrics.</summary>
+    private protected abstract void RunIteration(double progressRemaining, List<Metric> metrics);
+
+    /// <summary>
+    /// Actions for raw (unnormalized) observations: <paramref name="count"/> rows of the environment's
+    /// observation size; discrete actions are written as their index plus the space's start.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> observations, int count, bool deterministic, Span<float> actions)
+    {
+        var obsSize = _policy.ObservationSize;
+        var normalized = new float[count * obsSize];
+        Normalizer.NormalizeObservationRows(observations, count, normalized);
+        var logProbs = new float[count];
+        var values = new float[count];
+        _policy.Act(normalized, count, deterministic, Random, actions, logProbs, values, []);
+        if (ActionSpace.IsDiscrete)
+        {
+            for (var i = 0; i < count; i++)
+                actions[i] += ActionSpace.DiscreteStart;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="episodes"/> episodes on <paramref name="env"/> (spread over its sub-environments
+    /// as Stable-Baselines3's evaluate_policy does) with frozen normalization statistics.
+    /// </summary>
+    public EvaluationResult Evaluate(IVectorEnvironment env, int episodes, bool deterministic = true, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        CheckCompatible(env);
+        var n = env.NumEnvs;
+        var obsSize = env.ObservationSize;
+        var step = VectorStepBuffers.For(env);
+        var observations = new float[n * obsSize];
+        var actions = new float[n * ActionSpace.ActionSize];
+        var discrete = new int[n];
+        var continuous = new float[n * ActionSpace.ActionSize];
+        var logProbs = new float[n];
+        var values = new float[n];
+        var targets = new int[n];
+        var counts = new int[n];
+        var running = new double[n];
+        var lengths = new int[n];
+        var skipNext = new bool[n];
+        for (var e = 0; e < n; e++)
+            targets[e] = (episodes + e) / n;
+        var returns = new List<double>(episodes);
+        var episodeLengths = new List<int>(episodes);
+        var random = new RandomSource(seed ?? Seed);
+        env.Reset(seed ?? Seed, step.Observations);
+        while (returns.Count < episodes)
+        {
+            Normalizer.NormalizeObservationRows(step.Observations, n, observations);
+            _policy.Act(observations, n, deterministic, random, actions, logProbs, values, []);
+            if (ActionSpace.IsDiscrete)
+            {
+                for (var e = 0; e < n; e++)
+                    discrete[e] = (int)actions[e] + ActionSpace.DiscreteStart;
+                env.Step(discrete, step);
+            }
+            else
+            {
+                var d = ActionSpace.ActionSize;
+                for (var i = 0; i < continuous.Length; i++)
+                    continuous[i] = Math.Clamp(actions[i], ActionSpace.Low[i % d], ActionSpace.High[i % d]);
+                env.Step(continuous, step);
+            }
+            for (var e = 0; e < n; e++)
+            {
+                if (skipNext[e])
+                {
+                    skipNext[e] = false;
+                    continue;
+                }
+                running[e] += step.Rewards[e];
+                lengths[e]++;
+                if (!step.Terminated[e] && !step.Truncated[e])
+                    continue;
+                if (counts[e] < targets[e])
+                {
+                    returns.Add(running[e]);
+                    episodeLengths.Add(lengths[e]);
+                    counts[e]++;
+                }
+                running[e] = 0;
+                lengths[e] = 0;
+                skipNext[e] = env.AutoresetMode == AutoresetMode.NextStep;
+            }
+        }
+        return new EvaluationResult(returns, episodeLengths);
+    }
+
+    /// <summary>Writes the whole agent (policy, normalization statistics, options, counters, random state) to one file, atomically.</summary>
+    public void Save(string path) => AgentFile.Save(this, path);
+
+    /// <summary>
+    /// Loads an agent saved by <see cref="Save"/>. With <paramref name="env"/> the agent trains on that
+    /// environment (it must match the saved spaces); without, one is made from the registry by the saved id.
+    /// </summary>
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env = null) => AgentFile.Load(path, env);
+
+    /// <summary>Throws when <paramref name="env"/>'s spaces differ from the agent's.</summary>
+    internal void CheckCompatible(IVectorEnvironment env)
+    {
+        var expectedObs = PolicySpaces.Describe(Environment.SingleObservationSpace);
+        var expectedAct = PolicySpaces.Describe(Environment.SingleActionSpace);
+        CheckSpaces(expectedObs, expectedAct, env);
+    }
+
+    internal static void CheckSpaces(string observationSpace, string actionSpace, IVectorEnvironment env)
+    {
+        var obs = PolicySpaces.Describe(env.SingleObservationSpace);
+        var act = PolicySpaces.Describe(env.SingleActionSpace);
+        if (obs != observationSpace || act != actionSpace)
+            throw new ArgumentException($"The environment's spaces (observations {obs}, actions {act}) differ from the agent's (observations {observationSpace}, actions {actionSpace}).", nameof(env));
+    }
+
+    /// <summary>Replaces the fresh state with a loaded one (called by <see cref="AgentFile"/>).</summary>
+    internal void Restore(GbrlActorCriticPolicy policy, RandomSource random, long timesteps, int iterations, IEnumerable<EpisodeRecord> episodes)
+    {
+        _policy.Dispose();
+        _policy = policy;
+        Random = random;
+        Iterations = iterations;
+        _collector = new RolloutCollector(Environment, _policy, Normalizer, ActionSpace, Episodes) { Timesteps = timesteps };
+        Episodes.Restore(episodes);
+        OnPolicyReplaced();
+    }
+
+    /// <summary>Writes algorithm state that must survive a checkpoint (AWR: its replay buffer).</summary>
+    internal virtual void WriteAlgorithmState(BinaryWriter writer)
+    {
+    }
+
+    /// <summary>Reads what <see cref="WriteAlgorithmState"/> wrote.</summary>
+    internal virtual void ReadAlgorithmState(BinaryReader reader)
+    {
+    }
+
+    /// <summary>Lets an algorithm drop state tied to the previous policy.</summary>
+    private protected virtual void OnPolicyReplaced()
+    {
+    }
+
+    /// <summary>Mean of <paramref name="values"/> (0 for none).</summary>
+    private protected static double Mean(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty)
+            return 0;
+        var sum = 0.0;
+        foreach (var v in values)
+            sum += v;
+        return sum / values.Length;
+    }
+
+    /// <summary>Explained variance 1 - Var[returns - values] / Var[returns] (NaN when the returns are constant).</summary>
+    private protected static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
+    {
+        var n = returns.Length;
+        if (n == 0)
+            return double.NaN;
+        double meanR = 0, meanD = 0;
+        for (var i = 0; i < n; i++)
+        {
+            meanR += returns[i];
+            meanD += returns[i] - values[i];
+        }
+        meanR /= n;
+        meanD /= n;
+        double varR = 0, varD = 0;
+        for (var i = 0; i < n; i++)
+        {
+            varR += (returns[i] - meanR) * (returns[i] - meanR);
+            var d = returns[i] - values[i] - meanD;
+            varD += d * d;
+        }
+        return varR == 0 ? double.NaN : 1 - varD / varR;
+    }
+
+    /// <summary>Normalizes <paramref name="values"/> in place to zero mean and unit std (SB3: (a - mean) / (std + 1e-8)).</summary>
+    private protected static void Standardize(Span<float> values)
+    {
+        if (values.Length < 2)
+            return;
+        var mean = Mean(values);
+        var variance = 0.0;
+        foreach (var v in values)
+            variance += (v - mean) * (v - mean);
+        var std = Math.Sqrt(variance / (values.Length - 1));
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (float)((values[i] - mean) / (std + 1e-8));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _policy.Dispose();
+        Environment.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,71 @@
+using RLFramework.Agents.Presets;
+using RLFramework.Boosting;
+using RLFramework.Environments;
+using RLFramework.Environments.Vector;
+
+namespace RLFramework.Agents.Algorithms;
+
+/// <summary>Builds agents by algorithm name, from presets or from explicit options.</summary>
+public static class AgentFactory
+{
+    /// <summary>
+    /// Builds an agent for a registered environment: resolves the preset and <paramref name="overrides"/>,
+    /// makes NumEnvs copies of the environment (same-step autoreset), and builds the agent. Every error in
+    /// the configuration is thrown before any environment is made.
+    /// </summary>
+    public static ActorCriticAgent Create(string algorithm, string environmentId, int seed = 0,
+        IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        CheckEnvironmentId(environmentId);
+        var configuration = AgentPresets.Resolve(algorithm, environmentId, overrides);
+        return Create(configuration, environmentId, seed);
+    }
+
+    /// <summary>Builds an agent from a resolved configuration on a registered environment.</summary>
+    public static ActorCriticAgent Create(AgentConfiguration configuration, string environmentId, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        CheckEnvironmentId(environmentId);
+        var env = MakeTrainingEnvironment(environmentId, configuration.Options.NumEnvs);
+        try
+        {
+            return Create(configuration.Algorithm, env, configuration.Options, configuration.Policy, seed, environmentId);
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds an agent of <paramref name="algorithm"/> on a vector environment of the caller's.</summary>
+    public static ActorCriticAgent Create(string algorithm, IVectorEnvironment env, IAlgorithmOptions options,
+        Policies.GbrlPolicyOptions policy, int seed, string environmentId,
+        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null) => algorithm switch
+        {
+            "ppo" => new Ppo(env, (PpoOptions)options, policy, seed, environmentId, boosterFactory),
+            "a2c" => new A2c(env, (A2cOptions)options, policy, seed, environmentId, boosterFactory),
+            "awr" => new Awr(env, (AwrOptions)options, policy, seed, environmentId, boosterFactory),
+            _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known algorithms: {string.Join(", ", AgentPresets.Algorithms)}.", nameof(algorithm)),
+        };
+
+    /// <summary>
+    /// <paramref name="numEnvs"/> synchronous copies of a registered environment with same-step autoreset
+    /// (deterministic, and the final observation of a truncated episode is available for bootstrapping).
+    /// </summary>
+    public static IVectorEnvironment MakeTrainingEnvironment(string environmentId, int numEnvs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(environmentId);
+        return VectorEnvironment.Make(environmentId, numEnvs, new VectorOptions { AutoresetMode = AutoresetMode.SameStep });
+    }
+
+    /// <summary>Throws a clear error when the id is not registered (naming the closest id).</summary>
+    public static void CheckEnvironmentId(string environmentId)
+    {
+        if (!EnvironmentRegistry.IsRegistered(environmentId))
+        {
+            var closest = EnvironmentRegistry.ClosestId(environmentId);
+            throw new ArgumentException($"Unknown environment '{environmentId}'.{(closest is null ? "" : $" Did you mean '{closest}'?")} Known: {string.Join(", ", EnvironmentRegistry.Ids)}.", nameof(environmentId));
+        }
+    }
+}

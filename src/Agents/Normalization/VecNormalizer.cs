@@ -1,0 +1,101 @@
+namespace RLFramework.Agents.Normalization;
+
+/// <summary>
+/// Observation and reward normalization of a vector of environments, Stable-Baselines3's VecNormalize:
+/// obs -> clip((obs - mean) / sqrt(var + eps), +-clip); reward -> clip(reward / sqrt(var(discounted return) + eps), +-clip).
+/// Statistics update only while <see cref="Training"/> is true and are saved with the agent.
+/// </summary>
+internal sealed class VecNormalizer
+{
+    private const double Epsilon = 1e-8;
+    private readonly double[] _returnSamples;
+
+    public VecNormalizer(int numEnvs, int observationSize, bool normalizeObservations, bool normalizeRewards,
+        double gamma, double clipObservation = 10, double clipReward = 10)
+    {
+        NormalizeObservations = normalizeObservations;
+        NormalizeRewards = normalizeRewards;
+        Gamma = gamma;
+        ClipObservation = clipObservation;
+        ClipReward = clipReward;
+        ObservationStatistics = new RunningMeanStd(observationSize);
+        ReturnStatistics = new RunningMeanStd(1);
+        DiscountedReturns = new double[numEnvs];
+        _returnSamples = new double[numEnvs];
+    }
+
+    public bool NormalizeObservations { get; }
+
+    public bool NormalizeRewards { get; }
+
+    public double Gamma { get; }
+
+    public double ClipObservation { get; }
+
+    public double ClipReward { get; }
+
+    public bool Training { get; set; } = true;
+
+    public RunningMeanStd ObservationStatistics { get; }
+
+    public RunningMeanStd ReturnStatistics { get; }
+
+    /// <summary>Per environment, the running discounted return used for the reward scale.</summary>
+    public double[] DiscountedReturns { get; }
+
+    /// <summary>Updates the statistics with <paramref name="raw"/> (when training) and writes the normalized rows.</summary>
+    public void ProcessObservations(ReadOnlySpan<float> raw, int count, Span<float> normalized)
+    {
+        if (NormalizeObservations && Training)
+            ObservationStatistics.Update(raw, count);
+        NormalizeObservationRows(raw, count, normalized);
+    }
+
+    /// <summary>Writes normalized rows without touching the statistics.</summary>
+    public void NormalizeObservationRows(ReadOnlySpan<float> raw, int count, Span<float> normalized)
+    {
+        var size = ObservationStatistics.Size;
+        if (!NormalizeObservations)
+        {
+            raw[..(count * size)].CopyTo(normalized);
+            return;
+        }
+        var mean = ObservationStatistics.Mean;
+        var variance = ObservationStatistics.Variance;
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < size; j++)
+            {
+                var z = (raw[i * size + j] - mean[j]) / Math.Sqrt(variance[j] + Epsilon);
+                normalized[i * size + j] = (float)Math.Clamp(z, -ClipObservation, ClipObservation);
+            }
+        }
+    }
+
+    /// <summary>Updates the return statistics (when training) and writes the scaled rewards; episodes that ended restart their return.</summary>
+    public void ProcessRewards(ReadOnlySpan<double> raw, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, Span<float> normalized)
+    {
+        if (!NormalizeRewards)
+        {
+            for (var e = 0; e < raw.Length; e++)
+                normalized[e] = (float)raw[e];
+            return;
+        }
+        if (Training)
+        {
+            for (var e = 0; e < raw.Length; e++)
+            {
+                DiscountedReturns[e] = DiscountedReturns[e] * Gamma + raw[e];
+                _returnSamples[e] = DiscountedReturns[e];
+            }
+            ReturnStatistics.UpdateScalar(_returnSamples.AsSpan(0, raw.Length));
+        }
+        var scale = Math.Sqrt(ReturnStatistics.Variance[0] + Epsilon);
+        for (var e = 0; e < raw.Length; e++)
+        {
+            normalized[e] = (float)Math.Clamp(raw[e] / scale, -ClipReward, ClipReward);
+            if (terminated[e] || truncated[e])
+                DiscountedReturns[e] = 0;
+        }
+    }
+}

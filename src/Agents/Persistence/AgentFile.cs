@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Policies;
+using RLFramework.Agents.Rollouts;
+using RLFramework.Boosting;
+using RLFramework.Environments.Vector;
+
+namespace RLFramework.Agents.Persistence;
+
+/// <summary>
+/// The agent file: everything needed to evaluate or resume an agent, in one file written atomically.
+/// Layout: magic "RLFWAGNT", int32 format version, int64 payload length, payload, SHA-256 of the payload.
+/// Payload: the header as JSON (algorithm, environment id and spaces, options, counters, random state,
+/// log-std and its Adam state, normalization statistics, finished episodes), then the ensembles, each
+/// as an int64 length and the booster's own versioned format, then the algorithm's own state (AWR: the replay buffer).
+/// </summary>
+internal static class AgentFile
+{
+    public const int FormatVersion = 1;
+    private static readonly byte[] s_magic = "RLFWAGNT"u8.ToArray();
+
+    internal static JsonSerializerOptions Json { get; } = new()
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = false,
+    };
+
+    public static void Save(ActorCriticAgent agent, string path)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var policy = agent.GbrlPolicy;
+        var normalizer = agent.Normalizer;
+        var header = new AgentFileHeader
+        {
+            Algorithm = agent.Algorithm,
+            EnvironmentId = agent.EnvironmentId,
+            ObservationSpace = PolicySpaces.Describe(agent.Environment.SingleObservationSpace),
+            ActionSpace = PolicySpaces.Describe(agent.Environment.SingleActionSpace),
+            ObservationSize = policy.ObservationSize,
+            Seed = agent.Seed,
+            Options = JsonSerializer.SerializeToElement(agent.Options, agent.Options.GetType(), Json),
+            Policy = agent.PolicyOptions,
+            Timesteps = agent.NumTimesteps,
+            Iterations = agent.Iterations,
+            PolicyVersion = policy.Version,
+            RandomState = agent.Random.GetState(),
+            LogStd = policy.LogStd.ToArray(),
+            AdamFirstMoment = policy.LogStdOptimizer.FirstMoment,
+            AdamSecondMoment = policy.LogStdOptimizer.SecondMoment,
+            AdamSteps = policy.LogStdOptimizer.Steps,
+            ObservationMean = normalizer.ObservationStatistics.Mean,
+            ObservationVariance = normalizer.ObservationStatistics.Variance,
+            ObservationCount = normalizer.ObservationStatistics.Count,
+            ReturnMean = normalizer.ReturnStatistics.Mean[0],
+            ReturnVariance = normalizer.ReturnStatistics.Variance[0],
+            ReturnCount = normalizer.ReturnStatistics.Count,
+            DiscountedReturns = normalizer.DiscountedReturns,
+            Episodes = [.. agent.Episodes.Episodes.Select(e => new[] { e.Timestep, e.Return, e.Length })],
+        };
+
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(JsonSerializer.Serialize(header, Json));
+            IGradientBooster[] boosters = policy.SharedBooster is { } shared ? [shared] : [policy.ActorBooster!, policy.CriticBooster!];
+            writer.Write(boosters.Length);
+            foreach (var booster in boosters)
+            {
+                using var bytes = new MemoryStream();
+                booster.Save(bytes);
+                writer.Write(bytes.Length);
+                writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            }
+            agent.WriteAlgorithmState(writer);
+        }
+        var body = payload.ToArray();
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var writer = new BinaryWriter(file))
+            {
+                writer.Write(s_magic);
+                writer.Write(FormatVersion);
+                writer.Write((long)body.Length);
+                writer.Write(body);
+                writer.Write(SHA256.HashData(body));
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads and checks the file's frame; returns the header and the raw ensembles.</summary>
+    public static (AgentFileHeader Header, byte[][] Boosters, byte[] AlgorithmState) Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No model file at '{path}'.", path);
+        var bytes = File.ReadAllBytes(path);
+        const int frame = 8 + 4 + 8 + 32;
+        if (bytes.Length < frame || !bytes.AsSpan(0, 8).SequenceEqual(s_magic))
+            throw new InvalidDataException($"'{path}' is not an RLFramework agent file (bad magic or too short).");
+        var version = BitConverter.ToInt32(bytes, 8);
+        if (version != FormatVersion)
+            throw new InvalidDataException($"'{path}' has agent-file format version {version}; this build reads version {FormatVersion}.");
+        var length = BitConverter.ToInt64(bytes, 12);
+        if (length != bytes.Length - frame)
+            throw new InvalidDataException($"'{path}' is truncated or corrupt: the header announces {length} payload bytes, the file holds {bytes.Length - frame}.");
+        var body = bytes.AsSpan(20, (int)length);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(20 + (int)length, 32)))
+            throw new InvalidDataException($"'{path}' is corrupt: its checksum does not match its contents.");
+
+        using var reader = new BinaryReader(new MemoryStream(body.ToArray()), Encoding.UTF8);
+        var header = JsonSerializer.Deserialize<AgentFileHeader>(reader.ReadString(), Json)
+            ?? throw new InvalidDataException($"'{path}' has an empty header.");
+        var count = reader.ReadInt32();
+        if (count is < 1 or > 2)
+            throw new InvalidDataException($"'{path}' holds {count} ensembles; 1 or 2 expected.");
+        var boosters = new byte[count][];
+        for (var i = 0; i < count; i++)
+            boosters[i] = reader.ReadBytes(checked((int)reader.ReadInt64()));
+        var algorithmState = reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
+        return (header, boosters, algorithmState);
+    }
+
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env)
+    {
+        var (header, boosterBytes, algorithmState) = Read(path);
+        var options = DeserializeOptions(header);
+        if (env is null)
+        {
+            if (string.IsNullOrEmpty(header.EnvironmentId))
+                throw new ArgumentException($"'{path}' was trained on an environment without a registry id; pass the environment to Load.", nameof(env));
+            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs);
+        }
+        try
+        {
+            try
+            {
+                ActorCriticAgent.CheckSpaces(header.ObservationSpace, header.ActionSpace, env);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"The model '{path}' was trained on '{header.EnvironmentId}'. {e.Message}", nameof(env), e);
+            }
+            var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId);
+            var fresh = agent.GbrlPolicy;
+            var boosters = boosterBytes.Select(b => Boosters.Load(new MemoryStream(b))).ToArray();
+            var policy = boosters.Length == 1
+                ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, boosters[0], null, null, header.PolicyVersion)
+                : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, boosters[0], boosters[1], header.PolicyVersion);
+            header.LogStd.CopyTo(policy.MutableLogStd);
+            header.AdamFirstMoment.CopyTo(policy.LogStdOptimizer.FirstMoment, 0);
+            header.AdamSecondMoment.CopyTo(policy.LogStdOptimizer.SecondMoment, 0);
+            policy.LogStdOptimizer.Steps = header.AdamSteps;
+
+            var normalizer = agent.Normalizer;
+            header.ObservationMean.CopyTo(normalizer.ObservationStatistics.Mean, 0);
+            header.ObservationVariance.CopyTo(normalizer.ObservationStatistics.Variance, 0);
+            normalizer.ObservationStatistics.Count = header.ObservationCount;
+            normalizer.ReturnStatistics.Mean[0] = header.ReturnMean;
+            normalizer.ReturnStatistics.Variance[0] = header.ReturnVariance;
+            normalizer.ReturnStatistics.Count = header.ReturnCount;
+            header.DiscountedReturns.AsSpan(0, Math.Min(header.DiscountedReturns.Length, normalizer.DiscountedReturns.Length)).CopyTo(normalizer.DiscountedReturns);
+
+            agent.Restore(policy, RandomSource.FromState(header.RandomState), header.Timesteps, header.Iterations,
+                header.Episodes.Select(e => new EpisodeRecord((long)e[0], e[1], (int)e[2])));
+            using (var stateReader = new BinaryReader(new MemoryStream(algorithmState)))
+                agent.ReadAlgorithmState(stateReader);
+            return agent;
+        }
+        catch
+        {
+            env.Dispose();
+            throw;
+        }
+    }
+
+    private static IAlgorithmOptions DeserializeOptions(AgentFileHeader header) => header.Algorithm switch
+    {
+        "ppo" => header.Options.Deserialize<PpoOptions>(Json)!,
+        "a2c" => header.Options.Deserialize<A2cOptions>(Json)!,
+        "awr" => header.Options.Deserialize<AwrOptions>(Json)!,
+        _ => throw new InvalidDataException($"The model file names an unknown algorithm '{header.Algorithm}'."),
+    };
+}
+
+/// <summary>The JSON header of an agent file.</summary>
+internal sealed record AgentFileHeader
+{
+    public string Algorithm { get; init; } = "";
+    public string EnvironmentId { get; init; } = "";
+    public string ObservationSpace { get; init; } = "";
+    public string ActionSpace { get; init; } = "";
+    public int ObservationSize { get; init; }
+    public int Seed { get; init; }
+    public JsonElement Options { get; init; }
+    public GbrlPolicyOptions Policy { get; init; } = new();
+    public long Timesteps { get; init; }
+    public int Iterations { get; init; }
+    public int PolicyVersion { get; init; }
+    public ulong[] RandomState { get; init; } = [];
+    public float[] LogStd { get; init; } = [];
+    public double[] AdamFirstMoment { get; init; } = [];
+    public double[] AdamSecondMoment { get; init; } = [];
+    public long AdamSteps { get; init; }
+    public double[] ObservationMean { get; init; } = [];
+    public double[] ObservationVariance { get; init; } = [];
+    public double ObservationCount { get; init; }
+    public double ReturnMean { get; init; }
+    public double ReturnVariance { get; init; }
+    public double ReturnCount { get; init; }
+    public double[] DiscountedReturns { get; init; } = [];
+    public double[][] Episodes { get; init; } = [];
+}

@@ -1,0 +1,87 @@
+using RLFramework.Boosting;
+
+namespace RLFramework.Agents.Policies;
+
+/// <summary>Options of a GBRL actor-critic policy. Defaults follow the GBRL paper's Gym settings.</summary>
+public sealed record GbrlPolicyOptions
+{
+    /// <summary>Learning rate of the policy slice (shrinkage of the policy outputs of each tree).</summary>
+    public double PolicyLearningRate { get; init; } = 0.03;
+
+    /// <summary>Learning rate of the value slice.</summary>
+    public double ValueLearningRate { get; init; } = 0.01;
+
+    /// <summary>
+    /// Linear decay of both tree learning rates to 0 over the run (SB3's lin_x), applied by scaling each
+    /// update's gradients by the remaining progress: leaf values are gradient means, so this equals scaling the rate.
+    /// </summary>
+    public bool LinearLearningRateDecay { get; init; }
+
+    /// <summary>Per-sample L2 clip of the policy-gradient rows (0: none).</summary>
+    public double MaxPolicyGradNorm { get; init; } = 100;
+
+    /// <summary>Per-sample L2 clip of the value-gradient rows (0: none).</summary>
+    public double MaxValueGradNorm { get; init; } = 10;
+
+    /// <summary>One ensemble whose trees hold policy and value outputs (true), or separate actor and critic ensembles.</summary>
+    public bool SharedTrees { get; init; } = true;
+
+    /// <summary>Maximum tree depth.</summary>
+    public int MaxDepth { get; init; } = 4;
+
+    /// <summary>Oblivious or greedy trees.</summary>
+    public TreeShape TreeShape { get; init; } = TreeShape.Oblivious;
+
+    /// <summary>Split score.</summary>
+    public SplitScore SplitScore { get; init; } = SplitScore.Cosine;
+
+    /// <summary>Candidate thresholds from quantiles or a uniform grid.</summary>
+    public BinningRule Binning { get; init; } = BinningRule.Quantile;
+
+    /// <summary>Maximum bins per numerical feature (2..256).</summary>
+    public int MaxBins { get; init; } = 256;
+
+    /// <summary>Minimum samples per leaf.</summary>
+    public int MinSamplesPerLeaf { get; init; } = 1;
+
+    /// <summary>Initial log-std of a Gaussian policy.</summary>
+    public double LogStdInit { get; init; } = -2;
+
+    /// <summary>Initial Adam learning rate of the log-std; it decays linearly to 0 over the run (SB3's lin_x).</summary>
+    public double LogStdLearningRate { get; init; } = 0.0017;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        Check(PolicyLearningRate > 0 && double.IsFinite(PolicyLearningRate), nameof(PolicyLearningRate), PolicyLearningRate, "a finite number > 0");
+        Check(ValueLearningRate > 0 && double.IsFinite(ValueLearningRate), nameof(ValueLearningRate), ValueLearningRate, "a finite number > 0");
+        Check(MaxPolicyGradNorm >= 0 && double.IsFinite(MaxPolicyGradNorm), nameof(MaxPolicyGradNorm), MaxPolicyGradNorm, "finite and >= 0");
+        Check(MaxValueGradNorm >= 0 && double.IsFinite(MaxValueGradNorm), nameof(MaxValueGradNorm), MaxValueGradNorm, "finite and >= 0");
+        Check(MaxDepth is >= 1 and <= 16, nameof(MaxDepth), MaxDepth, "between 1 and 16");
+        Check(MaxBins is >= 2 and <= 256, nameof(MaxBins), MaxBins, "between 2 and 256");
+        Check(MinSamplesPerLeaf >= 1, nameof(MinSamplesPerLeaf), MinSamplesPerLeaf, "at least 1");
+        Check(double.IsFinite(LogStdInit) && LogStdInit is >= -20 and <= 5, nameof(LogStdInit), LogStdInit, "between -20 and 5");
+        Check(LogStdLearningRate >= 0 && double.IsFinite(LogStdLearningRate), nameof(LogStdLearningRate), LogStdLearningRate, "finite and >= 0");
+        Check(Enum.IsDefined(TreeShape), nameof(TreeShape), TreeShape, "oblivious or greedy");
+        Check(Enum.IsDefined(SplitScore), nameof(SplitScore), SplitScore, "cosine or l2");
+        Check(Enum.IsDefined(Binning), nameof(Binning), Binning, "quantile or uniform");
+    }
+
+    /// <summary>The booster options of an ensemble holding the given slices.</summary>
+    internal GbrlOptions BoosterOptions(IReadOnlyList<OutputSlice> slices) => new()
+    {
+        MaxDepth = MaxDepth,
+        Shape = TreeShape,
+        Score = SplitScore,
+        Binning = Binning,
+        MaxBins = MaxBins,
+        MinSamplesPerLeaf = MinSamplesPerLeaf,
+        Slices = slices,
+    };
+
+    private static void Check(bool ok, string name, object value, string expected)
+    {
+        if (!ok)
+            throw new ArgumentException($"{name} must be {expected}, got {value}.", name);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Policies;
+
+namespace RLFramework.Agents.Presets;
+
+/// <summary>An algorithm with its options and its policy's options, ready to build an agent.</summary>
+/// <param name="Algorithm">"ppo", "a2c" or "awr".</param>
+/// <param name="Options">The algorithm's options.</param>
+/// <param name="Policy">The policy's options.</param>
+public sealed record AgentConfiguration(string Algorithm, IAlgorithmOptions Options, GbrlPolicyOptions Policy);
+
+/// <summary>
+/// Hyperparameter presets per algorithm and environment (the GBRL paper's Table 2), read from the
+/// embedded <c>Presets/presets.json</c>; values are overridden by <c>key=value</c> pairs.
+/// </summary>
+public static class AgentPresets
+{
+    private static readonly Lazy<JsonDocument> s_presets = new(() =>
+    {
+        using var stream = typeof(AgentPresets).Assembly.GetManifestResourceStream("RLFramework.Agents.Presets.presets.json")
+            ?? throw new InvalidOperationException("The presets resource is missing from the assembly.");
+        return JsonDocument.Parse(stream);
+    });
+
+    /// <summary>The algorithms the presets and the factory know.</summary>
+    public static IReadOnlyList<string> Algorithms { get; } = ["ppo", "a2c", "awr"];
+
+    /// <summary>Whether the presets file has an entry for this algorithm and environment.</summary>
+    public static bool HasPreset(string algorithm, string environmentId) =>
+        s_presets.Value.RootElement.TryGetProperty(algorithm, out var table) && table.TryGetProperty(environmentId, out _);
+
+    /// <summary>The preset's key/value pairs (empty when the file has none for this pair).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Values(string algorithm, string environmentId)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (!s_presets.Value.RootElement.TryGetProperty(algorithm, out var table) || !table.TryGetProperty(environmentId, out var entry))
+            return result;
+        foreach (var property in entry.EnumerateObject())
+        {
+            if (property.Name.StartsWith('_'))
+                continue;
+            var text = property.Value.ValueKind switch
+            {
+                JsonValueKind.Number => property.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => property.Value.ToString(),
+            };
+            result.Add(new(property.Name, text));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Defaults, then the preset for (<paramref name="algorithm"/>, <paramref name="environmentId"/>), then
+    /// <paramref name="overrides"/>; validated. Unknown algorithm, unknown key, wrong type or out of range:
+    /// an <see cref="ArgumentException"/> naming it.
+    /// </summary>
+    public static AgentConfiguration Resolve(string algorithm, string environmentId, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        var name = algorithm.Trim().ToLowerInvariant();
+        IAlgorithmOptions defaults = name switch
+        {
+            "ppo" => new PpoOptions(),
+            "a2c" => new A2cOptions(),
+            "awr" => new AwrOptions(),
+            _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known algorithms: {string.Join(", ", Algorithms)}.", nameof(algorithm)),
+        };
+        var pairs = Values(name, environmentId).Concat(overrides ?? []);
+        var (options, policy) = OptionBinder.Apply(defaults, new GbrlPolicyOptions(), pairs, name);
+        OptionBinder.Validate(options, policy);
+        return new AgentConfiguration(name, options, policy);
+    }
+
+    /// <summary>Every option key an algorithm accepts.</summary>
+    public static IReadOnlyList<string> Keys(string algorithm) => algorithm.Trim().ToLowerInvariant() switch
+    {
+        "ppo" => OptionBinder.Keys(typeof(PpoOptions)),
+        "a2c" => OptionBinder.Keys(typeof(A2cOptions)),
+        "awr" => OptionBinder.Keys(typeof(AwrOptions)),
+        _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known algorithms: {string.Join(", ", Algorithms)}.", nameof(algorithm)),
+    };
+
+    /// <summary>Parses "key=value" strings (as given to <c>--set</c>).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ParseOverrides(IEnumerable<string> pairs) =>
+        [.. pairs.Select(OptionBinder.ParsePair)];
+}

@@ -1,0 +1,142 @@
+using RLFramework.Agents.Buffers;
+using RLFramework.Agents.Normalization;
+using RLFramework.Agents.Policies;
+using RLFramework.Environments.Vector;
+
+namespace RLFramework.Agents.Rollouts;
+
+/// <summary>
+/// Steps a vector environment with a policy and fills a <see cref="RolloutBuffer"/> (SB3's
+/// collect_rollouts). The environment must reset finished episodes in the same step
+/// (<see cref="AutoresetMode.SameStep"/>), so that a truncated episode's final observation is
+/// available: its value, discounted, is added to the last reward (bootstrapping the time limit).
+/// </summary>
+internal sealed class RolloutCollector
+{
+    private readonly IVectorEnvironment _env;
+    private readonly IActorCriticPolicy _policy;
+    private readonly VecNormalizer _normalizer;
+    private readonly ActionSpaceInfo _actionSpace;
+    private readonly VectorStepBuffers _step;
+    private readonly float[] _observations;
+    private readonly int[] _discreteActions;
+    private readonly float[] _continuousActions;
+    private readonly float[] _finalObservations;
+    private readonly float[] _finalValues;
+    private readonly int[] _truncatedEnvs;
+    private readonly float[] _normalizedRewards;
+    private readonly float[] _lastValues;
+    private bool _needsReset = true;
+
+    public RolloutCollector(IVectorEnvironment env, IActorCriticPolicy policy, VecNormalizer normalizer,
+        ActionSpaceInfo actionSpace, EpisodeStatistics episodes)
+    {
+        if (env.AutoresetMode != AutoresetMode.SameStep)
+            throw new ArgumentException("Training needs a vector environment with AutoresetMode.SameStep, so that truncated episodes can be bootstrapped from their final observation.", nameof(env));
+        if (env.ObservationSize != policy.ObservationSize)
+            throw new ArgumentException($"The environment's observations have {env.ObservationSize} floats; the policy expects {policy.ObservationSize}.", nameof(env));
+        _env = env;
+        _policy = policy;
+        _normalizer = normalizer;
+        _actionSpace = actionSpace;
+        Episodes = episodes;
+        var n = env.NumEnvs;
+        _step = VectorStepBuffers.For(env);
+        _observations = new float[n * env.ObservationSize];
+        _discreteActions = new int[n];
+        _continuousActions = new float[n * actionSpace.ActionSize];
+        _finalObservations = new float[n * env.ObservationSize];
+        _finalValues = new float[n];
+        _truncatedEnvs = new int[n];
+        _normalizedRewards = new float[n];
+        _lastValues = new float[n];
+    }
+
+    public EpisodeStatistics Episodes { get; }
+
+    /// <summary>Environment steps taken (all environments together).</summary>
+    public long Timesteps { get; set; }
+
+    /// <summary>The (normalized) observations the next step acts on.</summary>
+    public ReadOnlySpan<float> CurrentObservations => _observations;
+
+    /// <summary>Forces a reset (with a seed drawn from <paramref name="random"/>) before the next step.</summary>
+    public void RequestReset() => _needsReset = true;
+
+    /// <summary>Fills <paramref name="buffer"/> with its NumSteps steps and computes GAE.</summary>
+    public void Collect(RolloutBuffer buffer, RandomSource random, double gamma, double gaeLambda)
+    {
+        var n = _env.NumEnvs;
+        var obsSize = _env.ObservationSize;
+        var k = _policy.OutputCount;
+        var actionSize = _actionSpace.ActionSize;
+        if (_needsReset)
+        {
+            _env.Reset(random.NextSeed(), _step.Observations);
+            _normalizer.ProcessObservations(_step.Observations, n, _observations);
+            Episodes.ResetRunning(n);
+            _needsReset = false;
+        }
+        buffer.Clear();
+        while (!buffer.IsFull)
+        {
+            var row = buffer.NextStepFirstRow;
+            _observations.AsSpan().CopyTo(buffer.Observations.AsSpan(row * obsSize, n * obsSize));
+            var actions = buffer.Actions.AsSpan(row * actionSize, n * actionSize);
+            _policy.Act(_observations, n, deterministic: false, random, actions,
+                buffer.LogProbs.AsSpan(row, n), buffer.Values.AsSpan(row, n), buffer.Outputs.AsSpan(row * k, n * k));
+            StepEnvironments(actions);
+            Timesteps += n;
+            Episodes.Step(_step.Rewards, _step.Terminated, _step.Truncated, Timesteps);
+
+            _normalizer.ProcessRewards(_step.Rewards, _step.Terminated, _step.Truncated, _normalizedRewards);
+            BootstrapTruncated(gamma);
+            for (var e = 0; e < n; e++)
+            {
+                buffer.Rewards[row + e] = _normalizedRewards[e];
+                buffer.Dones[row + e] = _step.Terminated[e] || _step.Truncated[e] ? 1f : 0f;
+            }
+            buffer.CommitStep();
+            _normalizer.ProcessObservations(_step.Observations, n, _observations);
+        }
+        _policy.PredictValues(_observations, n, _lastValues);
+        buffer.ComputeReturnsAndAdvantages(_lastValues, gamma, gaeLambda);
+    }
+
+    private void StepEnvironments(ReadOnlySpan<float> actions)
+    {
+        if (_actionSpace.IsDiscrete)
+        {
+            for (var e = 0; e < _discreteActions.Length; e++)
+                _discreteActions[e] = (int)actions[e] + _actionSpace.DiscreteStart;
+            _env.Step(_discreteActions, _step);
+            return;
+        }
+        // SB3 stores the unclipped action and sends the action clipped to the box.
+        var d = _actionSpace.ActionSize;
+        for (var i = 0; i < _continuousActions.Length; i++)
+            _continuousActions[i] = Math.Clamp(actions[i], _actionSpace.Low[i % d], _actionSpace.High[i % d]);
+        _env.Step(_continuousActions, _step);
+    }
+
+    /// <summary>r_t += gamma * V(final observation) for every episode cut short by a time limit.</summary>
+    private void BootstrapTruncated(double gamma)
+    {
+        var obsSize = _env.ObservationSize;
+        var count = 0;
+        for (var e = 0; e < _env.NumEnvs; e++)
+        {
+            if (!_step.Truncated[e] || _step.Terminated[e])
+                continue;
+            if (!_step.HasFinalObservation[e])
+                throw new InvalidOperationException($"Environment {e} truncated its episode without a final observation.");
+            _normalizer.NormalizeObservationRows(_step.FinalObservation(e), 1, _finalObservations.AsSpan(count * obsSize, obsSize));
+            _truncatedEnvs[count++] = e;
+        }
+        if (count == 0)
+            return;
+        _policy.PredictValues(_finalObservations, count, _finalValues);
+        for (var i = 0; i < count; i++)
+            _normalizedRewards[_truncatedEnvs[i]] += (float)(gamma * _finalValues[i]);
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using RLFramework.Agents.Algorithms;
+
+namespace RLFramework.Cli.Commands;
+
+/// <summary>
+/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S]</c>: loads a saved agent, runs N episodes on
+/// a fresh copy of its environment and prints the mean and std of the return (exit 2 on a bad or corrupt file).
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A model file written by `rl train` (model.rlm), or its run folder." };
+        var episodes = new Option<int>("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Take the most likely action instead of sampling." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
+        var command = new Command("eval", "Evaluate a saved agent: mean and std of the return over N episodes.");
+        command.Arguments.Add(model);
+        command.Options.Add(episodes);
+        command.Options.Add(deterministic);
+        command.Options.Add(seed);
+        command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(episodes), parseResult.GetValue(deterministic),
+            parseResult.GetValue(seed), Console.Out, Console.Error));
+        return command;
+    }
+
+    /// <summary>Evaluates and prints; returns the exit code.</summary>
+    internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error)
+    {
+        if (Directory.Exists(model))
+            model = Path.Combine(model, Training.RunFolder.ModelFile);
+        if (episodes < 1)
+        {
+            error.WriteLine($"rl eval: --episodes must be at least 1, got {episodes}.");
+            return 2;
+        }
+        try
+        {
+            using var agent = ActorCriticAgent.Load(model);
+            using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
+            var result = agent.Evaluate(env, episodes, deterministic, seed);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {result.MeanReturn:F2} +- {result.StdReturn:F2} (std)"));
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException)
+        {
+            error.WriteLine($"rl eval: {e.Message}");
+            return 2;
+        }
+    }
+}

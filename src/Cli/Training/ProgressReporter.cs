@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+using RLFramework.Agents.Callbacks;
+using Spectre.Console;
+
+namespace RLFramework.Cli.Training;
+
+/// <summary>
+/// Shows training progress: a Spectre.Console progress bar on a terminal, or plain lines (at most
+/// one every <see cref="PlainInterval"/>, and a last one at the end) when the output is redirected.
+/// </summary>
+internal sealed class ProgressReporter : TrainingCallback
+{
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(2);
+    private readonly TextWriter _output;
+    private readonly Stopwatch _sinceLine = new();
+    private ProgressTask? _task;
+
+    public ProgressReporter(TextWriter output) => _output = output;
+
+    /// <summary>The bar's task while a Spectre progress display runs (null: plain lines).</summary>
+    public ProgressTask? Task
+    {
+        get => _task;
+        set => _task = value;
+    }
+
+    public static string Line(IterationContext context) => string.Create(CultureInfo.InvariantCulture,
+        $"steps {context.Timesteps,9}/{context.TotalTimesteps}  fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9),8:F0}  mean return {FormatReturn(context.MeanReturn),8}  trees {context.Trees,7}");
+
+    private static string FormatReturn(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
+
+    public override void OnTrainingStart(TrainingStartContext context) => _sinceLine.Restart();
+
+    public override bool OnIterationEnd(IterationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_task is not null)
+        {
+            _task.Value = Math.Min(context.Timesteps, context.TotalTimesteps);
+            _task.Description = string.Create(CultureInfo.InvariantCulture,
+                $"steps {context.Timesteps}/{context.TotalTimesteps} | fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9):F0} | return {FormatReturn(context.MeanReturn)} | trees {context.Trees}");
+            return true;
+        }
+        var last = context.Timesteps >= context.TotalTimesteps;
+        if (last || _sinceLine.Elapsed >= PlainInterval)
+        {
+            _output.WriteLine(Line(context));
+            _sinceLine.Restart();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Presets;
+
+namespace RLFramework.Agents.Tests;
+
+public class PresetTests
+{
+    [Fact]
+    public void Presets_hold_table_2_and_overrides_win()
+    {
+        var acrobot = AgentPresets.Resolve("ppo", "Acrobot-v1");
+        var ppo = Assert.IsType<PpoOptions>(acrobot.Options);
+        Assert.Equal(512, ppo.BatchSize);
+        Assert.Equal(20, ppo.Epochs);
+        Assert.Equal(16, ppo.NumEnvs);
+        Assert.Equal(0.94, ppo.GaeLambda);
+        Assert.Equal(0.16, acrobot.Policy.PolicyLearningRate);
+        Assert.Equal(0.034, acrobot.Policy.ValueLearningRate);
+
+        var a2c = AgentPresets.Resolve("a2c", "Acrobot-v1", AgentPresets.ParseOverrides(["policy_lr=0.5", "num_envs=2", "shared_trees=false", "tree_shape=greedy"]));
+        Assert.Equal(0.5, a2c.Policy.PolicyLearningRate);
+        Assert.Equal(2, a2c.Options.NumEnvs);
+        Assert.False(a2c.Policy.SharedTrees);
+        Assert.Equal(Boosting.TreeShape.Greedy, a2c.Policy.TreeShape);
+        Assert.Equal(0.031, a2c.Policy.ValueLearningRate);
+
+        var awr = Assert.IsType<AwrOptions>(AgentPresets.Resolve("awr", "Pendulum-v1").Options);
+        Assert.Equal(1000, awr.TrainFreq);
+        Assert.Equal(50, awr.GradientSteps);
+        Assert.Equal(0.9, awr.Gamma);
+
+        // An environment without a preset gets the records' defaults.
+        Assert.Equal(new PpoOptions(), AgentPresets.Resolve("ppo", "FrozenLake-v1").Options);
+    }
+
+    [Theory]
+    [InlineData("sac", "", "Unknown algorithm 'sac'")]
+    [InlineData("ppo", "learning_rate=0.1", "Unknown option 'learning_rate'")]
+    [InlineData("ppo", "batch_size=abc", "Option 'batch_size' expects an integer")]
+    [InlineData("ppo", "gamma=high", "Option 'gamma' expects a number")]
+    [InlineData("ppo", "shared_trees=maybe", "Option 'shared_trees' expects true or false")]
+    [InlineData("ppo", "tree_shape=round", "Option 'tree_shape' expects one of")]
+    [InlineData("ppo", "clip_range=1.5", "Option 'clip_range'")]
+    [InlineData("ppo", "batch_size=100000", "Option 'batch_size'")]
+    [InlineData("a2c", "policy_lr=-1", "Option 'policy_learning_rate'")]
+    [InlineData("awr", "beta=0", "Option 'beta'")]
+    [InlineData("ppo", "novalue", "Expected key=value")]
+    public void Bad_configurations_are_errors_that_name_the_problem(string algorithm, string pair, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            AgentPresets.Resolve(algorithm, "CartPole-v1", pair.Length == 0 ? null : AgentPresets.ParseOverrides([pair])));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_key_of_an_algorithm_is_listed_and_settable()
+    {
+        var keys = AgentPresets.Keys("ppo");
+        foreach (var key in new[] { "batch_size", "n_epochs", "n_steps", "num_envs", "clip_range", "ent_coef", "vf_coef", "gamma", "gae_lambda", "policy_lr", "value_lr", "max_depth", "log_std_init", "log_std_lr" })
+            Assert.Contains(key, keys);
+        Assert.DoesNotContain("rollout_size", keys);
+    }
+
+    [Fact]
+    public void Unknown_environments_and_spaces_the_policy_cannot_handle_are_rejected_before_training()
+    {
+        var e = Assert.Throws<ArgumentException>(() => AgentFactory.Create("ppo", "NoSuchEnv-v0"));
+        Assert.Contains("Unknown environment 'NoSuchEnv-v0'", e.Message, StringComparison.Ordinal);
+
+        using var env = new Fakes.FakeVectorEnvironment([5], [false], new Environments.Spaces.MultiDiscrete([2, 3]));
+        e = Assert.Throws<ArgumentException>(() => new Ppo(env, new PpoOptions { NumEnvs = 1, BatchSize = 8 }));
+        Assert.Contains("Discrete and one-dimensional Box", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using RLFramework.Cli.Commands;
+
+namespace RLFramework.Cli.Tests;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"rl-train-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void A_tiny_run_writes_the_run_folder_and_eval_reads_it()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = TrainCommand.Run(new TrainArguments("CartPole-v1", "ppo", Steps: 400, Seed: 3, Envs: 2, Set: ["n_steps=50", "batch_size=25", "n_epochs=1"], Out: _directory),
+            output, error, interactive: false);
+        Assert.True(code == 0, error.ToString());
+        foreach (var file in new[] { "model.rlm", "metrics.csv", "metrics.jsonl", "options.json", "learning_curve.png", "summary.json" })
+            Assert.True(File.Exists(Path.Combine(_directory, file)), $"missing {file}");
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp*"));
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal("CartPole-v1", root.GetProperty("environment").GetString());
+        Assert.Equal("ppo", root.GetProperty("algorithm").GetString());
+        Assert.Equal(3, root.GetProperty("seed").GetInt32());
+        Assert.Equal(400, root.GetProperty("total_steps").GetInt64());
+        Assert.True(root.GetProperty("wall_seconds").GetDouble() > 0);
+        Assert.Equal(4 * 4, root.GetProperty("trees").GetInt32());
+        var mean = root.GetProperty("mean_return_last_100").GetDouble();
+        Assert.InRange(mean, 8, 500);
+        Assert.True(root.GetProperty("std_return_last_100").GetDouble() >= 0);
+
+        using var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "options.json")));
+        Assert.Equal(2, options.RootElement.GetProperty("options").GetProperty("num_envs").GetInt32());
+        Assert.Equal(50, options.RootElement.GetProperty("options").GetProperty("num_steps").GetInt32());
+        Assert.Equal(25, options.RootElement.GetProperty("options").GetProperty("batch_size").GetInt32());
+        Assert.Equal("ppo/CartPole-v1", options.RootElement.GetProperty("preset").GetString());
+
+        var csv = File.ReadAllLines(Path.Combine(_directory, "metrics.csv"));
+        Assert.Equal(1 + 4, csv.Length);
+        Assert.StartsWith("time/total_timesteps,rollout/ep_rew_mean", csv[0], StringComparison.Ordinal);
+        Assert.Contains("steps", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("mean return", output.ToString(), StringComparison.Ordinal);
+
+        var evalOutput = new StringWriter();
+        var evalError = new StringWriter();
+        Assert.Equal(0, EvalCommand.Run(Path.Combine(_directory, "model.rlm"), 3, deterministic: true, seed: 0, evalOutput, evalError));
+        Assert.Matches(@"3 episodes \(deterministic\): mean return \d+\.\d\d \+- \d+\.\d\d", evalOutput.ToString());
+        // The run folder itself is accepted too.
+        Assert.Equal(0, EvalCommand.Run(_directory, 2, deterministic: false, seed: 1, new StringWriter(), evalError));
+    }
+
+    [Theory]
+    [InlineData("CartPole-v1", "sac", new string[0], "Unknown algorithm 'sac'")]
+    [InlineData("CartPole-v1", "ppo", new[] { "learning_rate=1" }, "Unknown option 'learning_rate'")]
+    [InlineData("CartPole-v1", "ppo", new[] { "n_epochs=two" }, "Option 'n_epochs' expects an integer")]
+    [InlineData("CartPole-v1", "a2c", new[] { "gamma=2" }, "Option 'gamma'")]
+    [InlineData("CartPol-v1", "ppo", new string[0], "Unknown environment 'CartPol-v1'. Did you mean 'CartPole-v1'?")]
+    public void Bad_input_is_a_clear_error_before_any_training(string env, string algo, string[] set, string expected)
+    {
+        var error = new StringWriter();
+        var code = TrainCommand.Run(new TrainArguments(env, algo, Steps: 1000, Set: set, Out: _directory), new StringWriter(), error, interactive: false);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_directory));
+    }
+
+    [Fact]
+    public void The_command_line_parses_repeated_set_options()
+    {
+        var command = TrainCommand.Create();
+        var result = command.Parse(["CartPole-v1", "--algo", "a2c", "--steps", "500", "--seed", "2", "--envs", "4", "--set", "policy_lr=0.1", "--set", "value_lr=0.01", "--out", "x"]);
+        Assert.Empty(result.Errors);
+        var set = result.GetValue<string[]>("--set");
+        Assert.Equal(["policy_lr=0.1", "value_lr=0.01"], set!);
+        Assert.Equal(500, result.GetValue<long>("--steps"));
+    }
+}
