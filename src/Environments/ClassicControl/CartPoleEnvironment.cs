@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.ClassicControl;
@@ -47,6 +48,25 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
     /// <summary>Pushes the cart: 0 left, 1 right.</summary>
     public StepResult<ReadOnlyMemory<float>> Step(int action)
     {
+        bool terminated = Advance(action, out double reward);
+        return Finish(reward, terminated);
+    }
+
+    /// <inheritdoc/>
+    internal override bool HasFlatDiscreteStep => true;
+
+    /// <inheritdoc/>
+    internal override bool StepDiscrete(int action, out double reward)
+    {
+        bool terminated = Advance(action, out reward);
+        EndIfTerminated(terminated);
+        return terminated;
+    }
+
+    /// <summary>One step of the dynamics: checks, state and observation written, reward out, terminated returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Advance(int action, out double reward)
+    {
         CheckDiscreteAction(action, 2);
         EnsureRunning();
         Span<double> state = State;
@@ -91,10 +111,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
         bool terminated = x < -XThreshold || x > XThreshold
             || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;
-        double reward = terminated
+        reward = terminated
             ? (_suttonBartoReward ? -1.0 : 1.0)
             : (_suttonBartoReward ? 0.0 : 1.0);
-        return Finish(reward, terminated);
+        return terminated;
     }
 
     private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
