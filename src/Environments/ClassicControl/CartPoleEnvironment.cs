@@ -24,6 +24,9 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
     private readonly bool _suttonBartoReward;
     private readonly bool _euler;
+    private double _preparedTheta = double.NaN;
+    private double _preparedSin = double.NaN;
+    private double _preparedCos = double.NaN;
 
     /// <summary>Creates the environment with default options.</summary>
     public CartPoleEnvironment()
@@ -63,6 +66,17 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         return terminated;
     }
 
+    /// <summary>
+    /// Computes sin and cos of the current angle ahead of the step (the vector environment does it for
+    /// all its sub-environments first: independent calls that the CPU overlaps).
+    /// </summary>
+    internal void PrepareStep()
+    {
+        double theta = State[2];
+        (_preparedSin, _preparedCos) = Math.SinCos(theta);
+        _preparedTheta = theta;
+    }
+
     /// <summary>One step of the dynamics: checks, state and observation written, reward out, terminated returned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Advance(int action, out double reward)
@@ -77,7 +91,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
         double force = action == 1 ? ForceMag : -ForceMag;
         // glibc's sincos gives the same bits as its sin and cos (the golden tests check this).
-        (double sinTheta, double cosTheta) = Math.SinCos(theta);
+        // A pure function: the value PrepareStep computed for these exact bits of theta is the same.
+        (double sinTheta, double cosTheta) = BitConverter.DoubleToInt64Bits(theta) == BitConverter.DoubleToInt64Bits(_preparedTheta)
+            ? (_preparedSin, _preparedCos)
+            : Math.SinCos(theta);
         // Reference order of operations; np.square(v) is v * v.
         double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
         double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
