@@ -1,9 +1,17 @@
 using BenchmarkDotNet.Running;
+using RLFramework.Benchmarks.Environments;
 using RLFramework.Benchmarks.Learning;
 
 // Learning curves: dotnet run -c Release --project benchmarks/Benchmarks -- learning --help
 if (args.Length > 0 && args[0] == "learning")
     return SampleComplexity.Run(args[1..]);
+
+// --env-cpu-time prints CPU time per environment step (for a loaded machine; see benchmarks/README.md).
+if (args is ["--env-cpu-time"])
+{
+    EnvironmentCpuTime.Run();
+    return 0;
+}
 
 // Runs the BenchmarkDotNet micro-benchmarks: dotnet run -c Release --project benchmarks/Benchmarks -- --filter '*'
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.ClassicControl;
@@ -23,6 +24,9 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
     private readonly bool _suttonBartoReward;
     private readonly bool _euler;
+    private double _preparedTheta = double.NaN;
+    private double _preparedSin = double.NaN;
+    private double _preparedCos = double.NaN;
 
     /// <summary>Creates the environment with default options.</summary>
     public CartPoleEnvironment()
@@ -47,6 +51,36 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
     /// <summary>Pushes the cart: 0 left, 1 right.</summary>
     public StepResult<ReadOnlyMemory<float>> Step(int action)
     {
+        bool terminated = Advance(action, out double reward);
+        return Finish(reward, terminated);
+    }
+
+    /// <inheritdoc/>
+    internal override bool HasFlatDiscreteStep => true;
+
+    /// <inheritdoc/>
+    internal override bool StepDiscrete(int action, out double reward)
+    {
+        bool terminated = Advance(action, out reward);
+        EndIfTerminated(terminated);
+        return terminated;
+    }
+
+    /// <summary>
+    /// Computes sin and cos of the current angle ahead of the step (the vector environment does it for
+    /// all its sub-environments first: independent calls that the CPU overlaps).
+    /// </summary>
+    internal void PrepareStep()
+    {
+        double theta = State[2];
+        (_preparedSin, _preparedCos) = Math.SinCos(theta);
+        _preparedTheta = theta;
+    }
+
+    /// <summary>One step of the dynamics: checks, state and observation written, reward out, terminated returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Advance(int action, out double reward)
+    {
         CheckDiscreteAction(action, 2);
         EnsureRunning();
         Span<double> state = State;
@@ -57,7 +91,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
         double force = action == 1 ? ForceMag : -ForceMag;
         // glibc's sincos gives the same bits as its sin and cos (the golden tests check this).
-        (double sinTheta, double cosTheta) = Math.SinCos(theta);
+        // A pure function: the value PrepareStep computed for these exact bits of theta is the same.
+        (double sinTheta, double cosTheta) = BitConverter.DoubleToInt64Bits(theta) == BitConverter.DoubleToInt64Bits(_preparedTheta)
+            ? (_preparedSin, _preparedCos)
+            : Math.SinCos(theta);
         // Reference order of operations; np.square(v) is v * v.
         double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
         double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
@@ -91,10 +128,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
         bool terminated = x < -XThreshold || x > XThreshold
             || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;
-        double reward = terminated
+        reward = terminated
             ? (_suttonBartoReward ? -1.0 : 1.0)
             : (_suttonBartoReward ? 0.0 : 1.0);
-        return Finish(reward, terminated);
+        return terminated;
     }
 
     private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)

@@ -111,6 +111,42 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="StepDiscrete"/> is implemented: the registry's wrappers and the vector
+    /// environments then step this environment with one virtual call and no result struct.
+    /// </summary>
+    internal virtual bool HasFlatDiscreteStep => false;
+
+    /// <summary>The observation buffer as the view every result carries.</summary>
+    internal ReadOnlyMemory<float> ObservationView => _observationView;
+
+    /// <summary>
+    /// The same step as the environment's public <c>Step(int)</c> (same checks, same state, same
+    /// bits, same end of episode), without building the result: the observation is in
+    /// <see cref="ObservationView"/>, the reward in <paramref name="reward"/>; returns terminated
+    /// (these environments never truncate, their info is <see cref="StepInfo.Empty"/>).
+    /// </summary>
+    internal virtual bool StepDiscrete(int action, out double reward) =>
+        throw new NotSupportedException($"{Name} has no flat discrete step.");
+
+    /// <summary><see cref="StepDiscrete"/> with the observation copied into <paramref name="observation"/>.</summary>
+    internal bool StepFlat(int action, Span<float> observation, out double reward)
+    {
+        bool terminated = StepDiscrete(action, out reward);
+        _observation.CopyTo(observation);
+        return terminated;
+    }
+
+    /// <summary>Ends the episode when <paramref name="terminated"/> (what <see cref="Finish"/> does to the phase).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void EndIfTerminated(bool terminated)
+    {
+        if (terminated)
+        {
+            _phase = Phase.Ended;
+        }
+    }
+
     /// <summary>Finishes a step: the observation is already written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected StepResult<ReadOnlyMemory<float>> Finish(double reward, bool terminated)

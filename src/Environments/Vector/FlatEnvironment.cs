@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using RLFramework.Environments.ClassicControl;
 using RLFramework.Environments.Spaces;
+using RLFramework.Environments.Wrappers;
 
 namespace RLFramework.Environments.Vector;
 
@@ -24,6 +26,8 @@ internal abstract class FlatEnvironment : IDisposable
     /// <summary>Adapts <paramref name="env"/>; throws naming its types when the flat encoding does not cover them.</summary>
     public static FlatEnvironment Create(IEnvironment env) => env switch
     {
+        OrderEnforcing<ReadOnlyMemory<float>, int> { Inner: TimeLimit<ReadOnlyMemory<float>, int> { Inner: ClassicControlEnvironment { HasFlatDiscreteStep: true } } } e
+            => new ClassicControlChain(e),
         IEnvironment<ReadOnlyMemory<float>, int> e => new Typed<ReadOnlyMemory<float>, int>(e),
         IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> e => new Typed<ReadOnlyMemory<float>, ReadOnlyMemory<float>>(e),
         IEnvironment<int, int> e => new Typed<int, int>(e),
@@ -35,6 +39,46 @@ internal abstract class FlatEnvironment : IDisposable
             $"{env.GetType().Name} cannot be vectorized: observations must be {SpaceValues.SupportedTypes} and actions int (Discrete) or ReadOnlyMemory<float> (Box).",
             nameof(env)),
     };
+
+    /// <summary>
+    /// The registry's chain OrderEnforcing &gt; TimeLimit &gt; classic-control environment with discrete
+    /// actions, stepped without the interface calls and result copies of the three layers: the same
+    /// checks, bookkeeping and bits as the wrappers' Step (the vector tests compare both paths).
+    /// </summary>
+    private sealed class ClassicControlChain : FlatEnvironment
+    {
+        private readonly OrderEnforcing<ReadOnlyMemory<float>, int> _outer;
+        private readonly TimeLimit<ReadOnlyMemory<float>, int> _timeLimit;
+        private readonly ClassicControlEnvironment _env;
+
+        public ClassicControlChain(OrderEnforcing<ReadOnlyMemory<float>, int> outer)
+        {
+            _outer = outer;
+            _timeLimit = (TimeLimit<ReadOnlyMemory<float>, int>)outer.Inner;
+            _env = (ClassicControlEnvironment)_timeLimit.Inner;
+        }
+
+        public override IEnvironment Environment => _outer;
+
+        public override bool HasDiscreteActions => true;
+
+        public override void Reset(int? seed, Span<float> observation) =>
+            _outer.Reset(seed).Observation.Span.CopyTo(observation);
+
+        public override void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        {
+            _outer.EnsureCanStep();
+            terminated = _env.StepFlat(action, observation, out reward);
+            truncated = _timeLimit.CountStep();
+            if (terminated || truncated)
+            {
+                _outer.EndEpisode();
+            }
+        }
+
+        public override void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated) =>
+            throw new InvalidOperationException($"The sub-environments take discrete actions ({_env.ActionSpace}); pass int actions.");
+    }
 
     private sealed class Typed<TObservation, TAction> : FlatEnvironment
     {

@@ -38,6 +38,10 @@ public sealed class ThreadedVectorEnvironment : VectorEnvironmentBase
         _start = new ManualResetEventSlim[threads];
         _threads = new Thread[threads];
         _done = new CountdownEvent(1);
+
+        // The event allocates its lock object the first time a wait has to block: make that happen
+        // here (a 1 ms wait on the unset event) rather than in some later Step, which must not allocate.
+        _done.Wait(1);
         for (int w = 1; w < threads; w++)
         {
             _start[w] = new ManualResetEventSlim(false, spinCount: 200);

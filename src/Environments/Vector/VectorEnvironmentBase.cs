@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using RLFramework.Environments.ClassicControl;
 using RLFramework.Environments.Spaces;
+using RLFramework.Environments.Wrappers;
 
 namespace RLFramework.Environments.Vector;
 
@@ -15,6 +17,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
     private readonly int[] _discreteActions;
     private readonly float[] _continuousActions;
     private readonly float[] _resetObservations;
+    private readonly CartPoleEnvironment[]? _cartPoles; // every sub-environment is a CartPole: its sin/cos computed ahead
     private VectorStepBuffers? _results;
     private bool _discreteStep;
     private int? _resetSeed;
@@ -63,6 +66,14 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
         _discreteActions = new int[_envs.Length];
         _continuousActions = new float[_envs.Length * ActionSize];
         _resetObservations = new float[_envs.Length * ObservationSize];
+        if (environments[0].Unwrapped() is CartPoleEnvironment)
+        {
+            _cartPoles = new CartPoleEnvironment[_envs.Length];
+            for (int i = 0; i < _envs.Length; i++)
+            {
+                _cartPoles[i] = (CartPoleEnvironment)environments[i].Unwrapped();
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -169,6 +180,17 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
             }
 
             return;
+        }
+
+        if (_cartPoles is { } cartPoles && _discreteStep)
+        {
+            for (int i = start; i < end; i++)
+            {
+                if (!_needsReset[i])
+                {
+                    cartPoles[i].PrepareStep();
+                }
+            }
         }
 
         var results = _results!;

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using RLFramework.Environments.ClassicControl;
 
 namespace RLFramework.Environments.Wrappers;
 
@@ -12,6 +14,15 @@ namespace RLFramework.Environments.Wrappers;
 public sealed class OrderEnforcing<TObservation, TAction> : EnvironmentWrapper<TObservation, TAction>
 {
     private readonly EnvironmentSpec? _spec;
+    private readonly IEnvironment<TObservation, TAction> _inner;
+
+    // The registry's chain is OrderEnforcing > TimeLimit: a direct call on the sealed TimeLimit
+    // (no interface dispatch) when that is what is wrapped.
+    private readonly TimeLimit<TObservation, TAction>? _timeLimit;
+
+    // OrderEnforcing > TimeLimit > classic-control environment with discrete actions (CartPole-v1
+    // as made): the three layers' bookkeeping fused in one method, the result built once.
+    private readonly ClassicControlEnvironment? _classic;
     private State _state;
 
     /// <summary>Wraps <paramref name="inner"/>; <paramref name="spec"/>, when given, is reported as <see cref="Spec"/>.</summary>
@@ -19,6 +30,13 @@ public sealed class OrderEnforcing<TObservation, TAction> : EnvironmentWrapper<T
         : base(inner)
     {
         _spec = spec;
+        _inner = inner;
+        _timeLimit = inner as TimeLimit<TObservation, TAction>;
+        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>) && typeof(TAction) == typeof(int)
+            && _timeLimit?.Inner is ClassicControlEnvironment { HasFlatDiscreteStep: true } classic)
+        {
+            _classic = classic;
+        }
     }
 
     private enum State
@@ -37,7 +55,7 @@ public sealed class OrderEnforcing<TObservation, TAction> : EnvironmentWrapper<T
     /// <inheritdoc/>
     public override ResetResult<TObservation> Reset(int? seed = null)
     {
-        var result = Inner.Reset(seed);
+        var result = _inner.Reset(seed);
         _state = State.Running;
         return result;
     }
@@ -50,7 +68,20 @@ public sealed class OrderEnforcing<TObservation, TAction> : EnvironmentWrapper<T
             ThrowOrder(_state, Spec?.Id);
         }
 
-        var result = Inner.Step(action);
+        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>) && typeof(TAction) == typeof(int) && _classic is { } classic)
+        {
+            bool term = classic.StepDiscrete(Unsafe.As<TAction, int>(ref action), out double reward);
+            bool trunc = _timeLimit!.CountStep();
+            if (term || trunc)
+            {
+                _state = State.EpisodeOver;
+            }
+
+            var fused = new StepResult<ReadOnlyMemory<float>>(classic.ObservationView, reward, term, trunc, StepInfo.Empty);
+            return Unsafe.As<StepResult<ReadOnlyMemory<float>>, StepResult<TObservation>>(ref fused);
+        }
+
+        var result = _timeLimit is { } timeLimit ? timeLimit.Step(action) : _inner.Step(action);
         if (result.Terminated || result.Truncated)
         {
             _state = State.EpisodeOver;
@@ -58,6 +89,19 @@ public sealed class OrderEnforcing<TObservation, TAction> : EnvironmentWrapper<T
 
         return result;
     }
+
+    /// <summary>Throws unless a step is allowed now (the check of <see cref="Step"/>, for the vector environments' flat path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnsureCanStep()
+    {
+        if (_state != State.Running)
+        {
+            ThrowOrder(_state, Spec?.Id);
+        }
+    }
+
+    /// <summary>Records that a step taken outside <see cref="Step"/> ended the episode.</summary>
+    internal void EndEpisode() => _state = State.EpisodeOver;
 
     [DoesNotReturn]
     private static void ThrowOrder(State state, string? id)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using RLFramework.Environments.ClassicControl;
+
 namespace RLFramework.Environments.Wrappers;
 
 /// <summary>
@@ -6,32 +9,70 @@ namespace RLFramework.Environments.Wrappers;
 /// </summary>
 public sealed class TimeLimit<TObservation, TAction> : EnvironmentWrapper<TObservation, TAction>
 {
+    private readonly IEnvironment<TObservation, TAction> _inner;
+    private readonly int _maxEpisodeSteps;
+    private readonly ClassicControlEnvironment? _classic; // a classic-control environment with the flat discrete step
+    private int _elapsedSteps;
+
     /// <summary>Wraps <paramref name="inner"/> with a limit of <paramref name="maxEpisodeSteps"/> steps.</summary>
     public TimeLimit(IEnvironment<TObservation, TAction> inner, int maxEpisodeSteps)
         : base(inner)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEpisodeSteps, 1);
-        MaxEpisodeSteps = maxEpisodeSteps;
+        _inner = inner;
+        _maxEpisodeSteps = maxEpisodeSteps;
+        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>) && typeof(TAction) == typeof(int)
+            && inner is ClassicControlEnvironment { HasFlatDiscreteStep: true } classic)
+        {
+            _classic = classic;
+        }
     }
 
     /// <summary>The step limit.</summary>
-    public int MaxEpisodeSteps { get; }
+    public int MaxEpisodeSteps => _maxEpisodeSteps;
 
     /// <summary>Steps taken in the current episode.</summary>
-    public int ElapsedSteps { get; private set; }
+    public int ElapsedSteps => _elapsedSteps;
+
+    /// <summary>
+    /// Counts a step taken on the wrapped environment outside <see cref="Step"/> (the vector
+    /// environments' flat path) and returns whether it truncates the episode; the same bookkeeping as Step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool CountStep()
+    {
+        int elapsed = _elapsedSteps + 1;
+        _elapsedSteps = elapsed;
+        return elapsed >= _maxEpisodeSteps;
+    }
 
     /// <inheritdoc/>
     public override ResetResult<TObservation> Reset(int? seed = null)
     {
-        ElapsedSteps = 0;
-        return Inner.Reset(seed);
+        _elapsedSteps = 0;
+        return _inner.Reset(seed);
     }
 
     /// <inheritdoc/>
     public override StepResult<TObservation> Step(TAction action)
     {
-        var result = Inner.Step(action);
-        ElapsedSteps++;
-        return ElapsedSteps >= MaxEpisodeSteps && !result.Truncated ? result with { Truncated = true } : result;
+        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>) && typeof(TAction) == typeof(int) && _classic is { } classic)
+        {
+            // Same step, one virtual call, the result built once (the environment never truncates).
+            bool terminated = classic.StepDiscrete(Unsafe.As<TAction, int>(ref action), out double reward);
+            var fused = new StepResult<ReadOnlyMemory<float>>(classic.ObservationView, reward, terminated, CountStep(), StepInfo.Empty);
+            return Unsafe.As<StepResult<ReadOnlyMemory<float>>, StepResult<TObservation>>(ref fused);
+        }
+
+        var result = _inner.Step(action);
+        int elapsed = _elapsedSteps + 1;
+        _elapsedSteps = elapsed;
+        if (elapsed >= _maxEpisodeSteps && !result.Truncated)
+        {
+            // Built field by field: one copy of the result instead of the two of a with-expression.
+            return new StepResult<TObservation>(result.Observation, result.Reward, result.Terminated, true, result.Info);
+        }
+
+        return result;
     }
 }
