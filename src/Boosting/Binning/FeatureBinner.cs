@@ -12,10 +12,15 @@ namespace RLFramework.Boosting.Binning;
 /// <para>Categorical features: one candidate per category (x == category goes right).</para>
 /// <para>NaN is missing: it gets code 0 and always goes left (the comparison x &gt; t and the test x == c are false
 /// for NaN, so prediction needs no special case). Infinite values are refused.</para>
+/// <para>Sorting: <see cref="BucketSort"/> (one distribution pass) below 512 samples, where it costs about half
+/// the introsort it replaces; <see cref="RadixSort"/> from 512 samples, where the bucket pass measured no faster.
+/// Both give the same order, so the thresholds and codes do not depend on the choice.</para>
 /// </summary>
 internal sealed class FeatureBinner
 {
-    private readonly RadixSort _sort = new();
+    private const int RadixFrom = 512;
+    private readonly BucketSort _bucketSort = new();
+    private readonly RadixSort _radixSort = new();
 
     /// <summary>Bins <paramref name="features"/> (row-major, sampleCount x schema.FeatureCount) into <paramref name="batch"/>.</summary>
     public void Bin(ReadOnlySpan<float> features, int sampleCount, FeatureSchema schema, BinningRule rule, int maxBins, BinnedBatch batch)
@@ -65,8 +70,10 @@ internal sealed class FeatureBinner
     /// <summary>Returns the number of thresholds written.</summary>
     private int BinNumerical(ReadOnlySpan<float> features, int n, int featureCount, int f, BinningRule rule, int maxBins, Span<float> thresholds, Span<byte> codes)
     {
-        var items = _sort.Prepare(n);
+        var items = n < RadixFrom ? _bucketSort.Prepare(n) : _radixSort.Prepare(n);
         var m = 0;
+        var min = float.PositiveInfinity;
+        var max = float.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
             var x = features[i * featureCount + f];
@@ -78,12 +85,25 @@ internal sealed class FeatureBinner
             if (float.IsInfinity(x))
                 ThrowHelper.InfiniteFeature(i, f, x);
             items[m++] = RadixSort.Pack(x, i);
+            if (x < min)
+                min = x;
+            if (x > max)
+                max = x;
         }
         if (m == 0)
             return 0;
-        _sort.Sort(m);
-        var sorted = _sort.Items;
-        var max = RadixSort.ValueOf(sorted[m - 1]);
+        ReadOnlySpan<ulong> sorted;
+        if (n < RadixFrom)
+        {
+            _bucketSort.Sort(m, min, max);
+            sorted = _bucketSort.Items;
+        }
+        else
+        {
+            _radixSort.Sort(m);
+            sorted = _radixSort.Items;
+        }
+        max = RadixSort.ValueOf(sorted[m - 1]);
         var count = 0;
         if (rule == BinningRule.Quantile)
         {
@@ -102,13 +122,13 @@ internal sealed class FeatureBinner
         }
         else
         {
-            double min = RadixSort.ValueOf(sorted[0]);
+            double lowest = RadixSort.ValueOf(sorted[0]);
             for (var i = 1; i < maxBins; i++)
             {
-                var t = (float)(min + i * ((max - min) / maxBins));
+                var t = (float)(lowest + i * ((max - lowest) / maxBins));
                 if (t >= max)
                     break;
-                if (t < min || (count > 0 && t == thresholds[count - 1]))
+                if (t < lowest || (count > 0 && t == thresholds[count - 1]))
                     continue;
                 thresholds[count++] = t;
             }
