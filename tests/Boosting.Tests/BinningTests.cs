@@ -26,7 +26,7 @@ public class BinningTests
     }
 
     [Theory]
-    [InlineData(2048, 256, 1)] // radix sort path
+    [InlineData(2048, 256, 1)]
     [InlineData(100, 256, 2)] // fewer samples than bins, bucket sort path
     [InlineData(1000, 16, 3)]
     [InlineData(300, 2, 4)]

@@ -12,15 +12,12 @@ namespace RLFramework.Boosting.Binning;
 /// <para>Categorical features: one candidate per category (x == category goes right).</para>
 /// <para>NaN is missing: it gets code 0 and always goes left (the comparison x &gt; t and the test x == c are false
 /// for NaN, so prediction needs no special case). Infinite values are refused.</para>
-/// <para>Sorting: <see cref="BucketSort"/> (one distribution pass) below 512 samples, where it costs about half
-/// the introsort it replaces; <see cref="RadixSort"/> from 512 samples, where the bucket pass measured no faster.
-/// Both give the same order, so the thresholds and codes do not depend on the choice.</para>
+/// <para>Sorting: <see cref="BucketSort"/> (one distribution pass), which gives the same order as the 3-pass
+/// <see cref="RadixSort"/> it replaced (and the introsort used below 256 samples), so thresholds and codes are unchanged.</para>
 /// </summary>
 internal sealed class FeatureBinner
 {
-    private const int RadixFrom = 512;
-    private readonly BucketSort _bucketSort = new();
-    private readonly RadixSort _radixSort = new();
+    private readonly BucketSort _sort = new();
 
     /// <summary>Bins <paramref name="features"/> (row-major, sampleCount x schema.FeatureCount) into <paramref name="batch"/>.</summary>
     public void Bin(ReadOnlySpan<float> features, int sampleCount, FeatureSchema schema, BinningRule rule, int maxBins, BinnedBatch batch)
@@ -70,7 +67,7 @@ internal sealed class FeatureBinner
     /// <summary>Returns the number of thresholds written.</summary>
     private int BinNumerical(ReadOnlySpan<float> features, int n, int featureCount, int f, BinningRule rule, int maxBins, Span<float> thresholds, Span<byte> codes)
     {
-        var items = n < RadixFrom ? _bucketSort.Prepare(n) : _radixSort.Prepare(n);
+        var items = _sort.Prepare(n);
         var m = 0;
         var min = float.PositiveInfinity;
         var max = float.NegativeInfinity;
@@ -92,17 +89,8 @@ internal sealed class FeatureBinner
         }
         if (m == 0)
             return 0;
-        ReadOnlySpan<ulong> sorted;
-        if (n < RadixFrom)
-        {
-            _bucketSort.Sort(m, min, max);
-            sorted = _bucketSort.Items;
-        }
-        else
-        {
-            _radixSort.Sort(m);
-            sorted = _radixSort.Items;
-        }
+        _sort.Sort(m, min, max);
+        var sorted = _sort.Items;
         max = RadixSort.ValueOf(sorted[m - 1]);
         var count = 0;
         if (rule == BinningRule.Quantile)
