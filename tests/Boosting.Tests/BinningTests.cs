@@ -26,8 +26,8 @@ public class BinningTests
     }
 
     [Theory]
-    [InlineData(2048, 256, 1)] // radix sort path
-    [InlineData(100, 256, 2)] // fewer samples than bins, introsort path
+    [InlineData(2048, 256, 1)]
+    [InlineData(100, 256, 2)] // fewer samples than bins, bucket sort path
     [InlineData(1000, 16, 3)]
     [InlineData(300, 2, 4)]
     public void Quantile_thresholds_follow_the_reference_rule(int n, int maxBins, int seed)
@@ -117,5 +117,50 @@ public class BinningTests
         var batch = TestData.Bin(values, 50, FeatureSchema.Numerical(1));
         Assert.Equal(1, batch.BinCount[0]);
         Assert.True(batch.FeatureThresholds(0).IsEmpty);
+    }
+}
+
+public class BucketSortTests
+{
+    public static TheoryData<string, int> Distributions() => new()
+    {
+        { "uniform", 2048 }, { "uniform", 100 }, { "gaussian", 2048 }, { "heavy-tail", 2048 }, { "few-values", 2048 },
+        { "signed-zeros", 2048 }, { "constant", 500 }, { "extreme-range", 2048 }, { "tiny-range", 3000 }, { "uniform", 70000 },
+    };
+
+    /// <summary>Oracle: the three-pass radix sort (itself checked against the reference quantile rule above).</summary>
+    [Theory]
+    [MemberData(nameof(Distributions))]
+    public void Bucket_sort_gives_the_radix_sort_order(string kind, int n)
+    {
+        var rng = new Random(n + kind.Length);
+        var radix = new Binning.RadixSort();
+        var bucket = new Binning.BucketSort();
+        var a = radix.Prepare(n);
+        var b = bucket.Prepare(n);
+        var min = float.PositiveInfinity;
+        var max = float.NegativeInfinity;
+        for (var i = 0; i < n; i++)
+        {
+            var u = rng.NextDouble();
+            var x = kind switch
+            {
+                "uniform" => (float)(u * 2 - 1),
+                "gaussian" => (float)(Math.Sqrt(-2 * Math.Log(1 - u)) * Math.Cos(2 * Math.PI * rng.NextDouble())),
+                "heavy-tail" => (float)(1 / (1 - u) - 1) * (rng.Next(2) == 0 ? -1 : 1),
+                "few-values" => rng.Next(5),
+                "signed-zeros" => rng.Next(3) switch { 0 => -0f, 1 => 0f, _ => (float)u },
+                "constant" => 7f,
+                "extreme-range" => rng.Next(3) switch { 0 => -float.MaxValue, 1 => float.MaxValue, _ => (float)u },
+                _ => 1f + (float)(u * 1e-6),
+            };
+            a[i] = Binning.RadixSort.Pack(x, i);
+            b[i] = Binning.RadixSort.Pack(x, i);
+            min = MathF.Min(min, x);
+            max = MathF.Max(max, x);
+        }
+        radix.Sort(n);
+        bucket.Sort(n, min, max);
+        Assert.True(radix.Items[..n].SequenceEqual(bucket.Items[..n]));
     }
 }

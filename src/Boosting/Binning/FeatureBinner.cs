@@ -12,10 +12,12 @@ namespace RLFramework.Boosting.Binning;
 /// <para>Categorical features: one candidate per category (x == category goes right).</para>
 /// <para>NaN is missing: it gets code 0 and always goes left (the comparison x &gt; t and the test x == c are false
 /// for NaN, so prediction needs no special case). Infinite values are refused.</para>
+/// <para>Sorting: <see cref="BucketSort"/> (one distribution pass), which gives the same order as the 3-pass
+/// <see cref="RadixSort"/> it replaced (and the introsort used below 256 samples), so thresholds and codes are unchanged.</para>
 /// </summary>
 internal sealed class FeatureBinner
 {
-    private readonly RadixSort _sort = new();
+    private readonly BucketSort _sort = new();
 
     /// <summary>Bins <paramref name="features"/> (row-major, sampleCount x schema.FeatureCount) into <paramref name="batch"/>.</summary>
     public void Bin(ReadOnlySpan<float> features, int sampleCount, FeatureSchema schema, BinningRule rule, int maxBins, BinnedBatch batch)
@@ -67,6 +69,8 @@ internal sealed class FeatureBinner
     {
         var items = _sort.Prepare(n);
         var m = 0;
+        var min = float.PositiveInfinity;
+        var max = float.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
             var x = features[i * featureCount + f];
@@ -78,12 +82,16 @@ internal sealed class FeatureBinner
             if (float.IsInfinity(x))
                 ThrowHelper.InfiniteFeature(i, f, x);
             items[m++] = RadixSort.Pack(x, i);
+            if (x < min)
+                min = x;
+            if (x > max)
+                max = x;
         }
         if (m == 0)
             return 0;
-        _sort.Sort(m);
+        _sort.Sort(m, min, max);
         var sorted = _sort.Items;
-        var max = RadixSort.ValueOf(sorted[m - 1]);
+        max = RadixSort.ValueOf(sorted[m - 1]);
         var count = 0;
         if (rule == BinningRule.Quantile)
         {
@@ -102,13 +110,13 @@ internal sealed class FeatureBinner
         }
         else
         {
-            double min = RadixSort.ValueOf(sorted[0]);
+            double lowest = RadixSort.ValueOf(sorted[0]);
             for (var i = 1; i < maxBins; i++)
             {
-                var t = (float)(min + i * ((max - min) / maxBins));
+                var t = (float)(lowest + i * ((max - lowest) / maxBins));
                 if (t >= max)
                     break;
-                if (t < min || (count > 0 && t == thresholds[count - 1]))
+                if (t < lowest || (count > 0 && t == thresholds[count - 1]))
                     continue;
                 thresholds[count++] = t;
             }

@@ -36,14 +36,15 @@ internal sealed class RadixSort
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint FloatToKey(float x)
     {
+        // Branch-free (the sign of a batch's values is unpredictable): negative -> ~bits, else bits | sign bit.
         var bits = BitConverter.SingleToUInt32Bits(x);
-        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return bits ^ ((uint)((int)bits >> 31) | 0x8000_0000u);
     }
 
     /// <summary>Inverse of <see cref="FloatToKey"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float KeyToFloat(uint key) =>
-        BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key);
+        BitConverter.UInt32BitsToSingle(key ^ ((uint)((int)~key >> 31) | 0x8000_0000u));
 
     /// <summary>One item: the value's key in the high half, the sample index in the low half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -110,6 +110,9 @@ internal sealed class SplitFinder
         ref var s = ref MemoryMarshal.GetReference(_scores.AsSpan());
         for (var b = 0; b < padded; b += 4)
         {
+            var current = Vector256.LoadUnsafe(ref s, (nuint)b);
+            if (Vector256.EqualsAll(current, invalid))
+                continue; // an earlier node already ruled these four candidates out: -inf stays -inf
             var l0 = Vector256.Create(p0.Slice(b, 4));
             var l1 = Vector256.Create(p1.Slice(b, 4));
             var l2 = Vector256.Create(p2.Slice(b, 4));
@@ -122,7 +125,6 @@ internal sealed class SplitFinder
             var sr = r0 * r0 + r1 * r1 + r2 * r2;
             var score = TScore.Finish((sl * nr + sr * nl) / (nl * nr));
             var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
-            var current = Vector256.LoadUnsafe(ref s, (nuint)b);
             Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
         }
     }
@@ -138,6 +140,8 @@ internal sealed class SplitFinder
             var bin = hist.Slice(b * stride, stride);
             for (var s = 0; s <= k; s++)
                 left[s] += bin[s];
+            if (double.IsNegativeInfinity(scores[b]))
+                continue; // ruled out by an earlier node: -inf stays -inf
             var nl = left[k];
             var nr = n - nl;
             if (nl < minSamples || nr < minSamples)
@@ -163,6 +167,8 @@ internal sealed class SplitFinder
         var n = total[k];
         for (var b = 1; b < scores.Length; b++)
         {
+            if (double.IsNegativeInfinity(scores[b]))
+                continue; // ruled out by an earlier node: -inf stays -inf
             var right = hist.Slice(b * stride, stride);
             var nr = right[k];
             var nl = n - nr;
