@@ -47,7 +47,13 @@ public sealed class AdamOptimizer
     }
 
     /// <summary>Number of steps taken.</summary>
-    public int StepCount { get; private set; }
+    public int StepCount { get; internal set; }
+
+    /// <summary>The first-moment estimate (checkpoints).</summary>
+    internal double[] FirstMoment => _firstMoment;
+
+    /// <summary>The second-moment estimate (checkpoints).</summary>
+    internal double[] SecondMoment => _secondMoment;
 
     /// <summary>One Adam step on <paramref name="parameters"/> given the loss gradient; a learning rate may override the options' one (schedules).</summary>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradient, double? learningRate = null)
