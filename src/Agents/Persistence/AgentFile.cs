@@ -58,7 +58,7 @@ internal static class AgentFile
             LogStd = policy.LogStd.ToArray(),
             AdamFirstMoment = gbrl?.LogStdOptimizer.FirstMoment ?? [],
             AdamSecondMoment = gbrl?.LogStdOptimizer.SecondMoment ?? [],
-            AdamSteps = gbrl?.LogStdOptimizer.Steps ?? 0,
+            AdamSteps = gbrl?.LogStdOptimizer.StepCount ?? 0,
             ObservationMean = normalizer.ObservationStatistics.Mean,
             ObservationVariance = normalizer.ObservationStatistics.Variance,
             ObservationCount = normalizer.ObservationStatistics.Count,
@@ -194,7 +194,7 @@ internal static class AgentFile
                 header.LogStd.CopyTo(gbrl.MutableLogStd);
                 header.AdamFirstMoment.CopyTo(gbrl.LogStdOptimizer.FirstMoment, 0);
                 header.AdamSecondMoment.CopyTo(gbrl.LogStdOptimizer.SecondMoment, 0);
-                gbrl.LogStdOptimizer.Steps = header.AdamSteps;
+                gbrl.LogStdOptimizer.StepCount = checked((int)header.AdamSteps);
                 policy = gbrl;
             }
 
