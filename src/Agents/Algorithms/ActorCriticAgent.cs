@@ -64,7 +64,7 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>
     /// An agent on a policy of the caller's (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>):
     /// <paramref name="policyFactory"/> gets the action distribution and the observation features of the environment.
-    /// Only GBRL policies can be saved.
+    /// Only the policies the policy options name (GBRL or MLP) can be saved.
     /// </summary>
     private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions policyOptions,
         int seed, string environmentId, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
