@@ -57,6 +57,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, EvalCommand.Run(_directory, 2, deterministic: false, seed: 1, new StringWriter(), evalError));
     }
 
+    [Fact]
+    public void The_mlp_baseline_trains_saves_and_evaluates()
+    {
+        var error = new StringWriter();
+        var code = TrainCommand.Run(new TrainArguments("CartPole-v1", "ppo", Steps: 400, Seed: 3, Envs: 2, Set: ["policy=mlp", "n_steps=50", "batch_size=25", "n_epochs=1"], Out: _directory),
+            new StringWriter(), error, interactive: false);
+        Assert.True(code == 0, error.ToString());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "summary.json")));
+        Assert.Equal(0, summary.RootElement.GetProperty("trees").GetInt32());
+        var evalOutput = new StringWriter();
+        Assert.Equal(0, EvalCommand.Run(Path.Combine(_directory, "model.rlm"), 2, deterministic: true, seed: 0, evalOutput, error));
+        Assert.Matches(@"2 episodes \(deterministic\): mean return \d+\.\d\d", evalOutput.ToString());
+    }
+
     [Theory]
     [InlineData("CartPole-v1", "sac", new string[0], "Unknown algorithm 'sac'")]
     [InlineData("CartPole-v1", "ppo", new[] { "learning_rate=1" }, "Unknown option 'learning_rate'")]

@@ -34,7 +34,7 @@ public sealed class A2c : ActorCriticAgent
     public A2c(IVectorEnvironment env, A2cOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
         string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
         : this(env, options ?? new A2cOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
-            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory))
+            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory, seed))
     {
     }
 

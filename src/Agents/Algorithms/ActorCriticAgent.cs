@@ -50,15 +50,21 @@ public abstract class ActorCriticAgent : IDisposable
     private RolloutCollector _collector;
     private readonly List<Metric> _metrics = [];
 
-    /// <summary>A factory of GBRL policies with <paramref name="options"/> on ensembles from <paramref name="boosterFactory"/> (null: the CPU booster).</summary>
+    /// <summary>
+    /// A factory of the policies <paramref name="options"/> ask for: GBRL policies on ensembles from
+    /// <paramref name="boosterFactory"/> (null: the CPU booster), or MLP policies initialized from <paramref name="seed"/>.
+    /// </summary>
     private protected static Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> GbrlPolicies(GbrlPolicyOptions options,
-        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory) =>
-        (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosterFactory ?? Boosters.Create);
+        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory, int seed) => options.Policy switch
+        {
+            PolicyKind.Mlp => (distribution, features) => new MlpActorCriticPolicy(distribution, features.FeatureCount, options, seed),
+            _ => (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosterFactory ?? Boosters.Create),
+        };
 
     /// <summary>
     /// An agent on a policy of the caller's (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>):
     /// <paramref name="policyFactory"/> gets the action distribution and the observation features of the environment.
-    /// Only GBRL policies can be saved.
+    /// Only the policies the policy options name (GBRL or MLP) can be saved.
     /// </summary>
     private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions policyOptions,
         int seed, string environmentId, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
@@ -122,7 +128,7 @@ public abstract class ActorCriticAgent : IDisposable
     public EpisodeStatistics Episodes { get; }
 
     internal GbrlActorCriticPolicy GbrlPolicy => _policy as GbrlActorCriticPolicy
-        ?? throw new NotSupportedException($"Only agents on GBRL policies can be saved; this one runs a {_policy.GetType().Name}.");
+        ?? throw new NotSupportedException($"This agent runs a {_policy.GetType().Name}, not a GBRL policy.");
 
     internal VecNormalizer Normalizer { get; }
 
@@ -293,7 +299,7 @@ public abstract class ActorCriticAgent : IDisposable
     }
 
     /// <summary>Replaces the fresh state with a loaded one (called by <see cref="AgentFile"/>).</summary>
-    internal void Restore(GbrlActorCriticPolicy policy, RandomSource random, long timesteps, int iterations, IEnumerable<EpisodeRecord> episodes)
+    internal void Restore(IActorCriticPolicy policy, RandomSource random, long timesteps, int iterations, IEnumerable<EpisodeRecord> episodes)
     {
         _policy.Dispose();
         _policy = policy;

@@ -42,7 +42,7 @@ public sealed class Awr : ActorCriticAgent
     public Awr(IVectorEnvironment env, AwrOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
         string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
         : this(env, options ?? new AwrOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
-            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory))
+            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory, seed))
     {
     }
 

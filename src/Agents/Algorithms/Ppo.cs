@@ -38,7 +38,7 @@ public sealed class Ppo : ActorCriticAgent
     public Ppo(IVectorEnvironment env, PpoOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
         string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
         : this(env, options ?? new PpoOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
-            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory))
+            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory, seed))
     {
     }
 

@@ -40,14 +40,41 @@ public sealed class AdamOptimizer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (parameterCount <= 0) throw new ArgumentException($"parameterCount must be positive (got {parameterCount}).", nameof(parameterCount));
+        if (parameterCount < 0) throw new ArgumentException($"parameterCount must be >= 0 (got {parameterCount}).", nameof(parameterCount));
         _options = options;
         _firstMoment = new double[parameterCount];
         _secondMoment = new double[parameterCount];
     }
 
     /// <summary>Number of steps taken.</summary>
-    public int StepCount { get; private set; }
+    public int StepCount { get; internal set; }
+
+    /// <summary>The first-moment estimate (checkpoints).</summary>
+    internal double[] FirstMoment => _firstMoment;
+
+    /// <summary>The second-moment estimate (checkpoints).</summary>
+    internal double[] SecondMoment => _secondMoment;
+
+    /// <summary>
+    /// One Adam step on single-precision <paramref name="parameters"/> (moments in double), e.g. the
+    /// log-std of a GBRL policy: the same update as the double overload, rounded once per parameter.
+    /// </summary>
+    public void Step(Span<float> parameters, ReadOnlySpan<double> gradient, double learningRate)
+    {
+        Mlp.CheckLength(parameters.Length, _firstMoment.Length, nameof(parameters));
+        Mlp.CheckLength(gradient.Length, _firstMoment.Length, nameof(gradient));
+        StepCount++;
+        double b1 = _options.Beta1, b2 = _options.Beta2;
+        var correction1 = 1.0 - Math.Pow(b1, StepCount);
+        var correction2 = 1.0 - Math.Pow(b2, StepCount);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            _firstMoment[i] = b1 * _firstMoment[i] + (1.0 - b1) * g;
+            _secondMoment[i] = b2 * _secondMoment[i] + (1.0 - b2) * g * g;
+            parameters[i] = (float)(parameters[i] - learningRate * (_firstMoment[i] / correction1) / (Math.Sqrt(_secondMoment[i] / correction2) + _options.Epsilon));
+        }
+    }
 
     /// <summary>One Adam step on <paramref name="parameters"/> given the loss gradient; a learning rate may override the options' one (schedules).</summary>
     public void Step(Span<double> parameters, ReadOnlySpan<double> gradient, double? learningRate = null)

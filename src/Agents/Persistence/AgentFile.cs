@@ -15,7 +15,8 @@ namespace RLFramework.Agents.Persistence;
 /// Layout: magic "RLFWAGNT", int32 format version, int64 payload length, payload, SHA-256 of the payload.
 /// Payload: the header as JSON (algorithm, environment id and spaces, options, counters, random state,
 /// log-std and its Adam state, normalization statistics, finished episodes), then the ensembles, each
-/// as an int64 length and the booster's own versioned format, then the algorithm's own state (AWR: the replay buffer).
+/// as an int64 length and the booster's own versioned format (an MLP agent: one such section holding the
+/// networks' parameters and Adam state, <see cref="MlpActorCriticPolicy"/>), then the algorithm's own state (AWR: the replay buffer).
 /// </summary>
 internal static class AgentFile
 {
@@ -33,7 +34,12 @@ internal static class AgentFile
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var policy = agent.GbrlPolicy;
+        var policy = agent.Policy;
+        var gbrl = policy as GbrlActorCriticPolicy;
+        var mlp = policy as MlpActorCriticPolicy;
+        var expected = agent.PolicyOptions.Policy;
+        if ((expected == PolicyKind.Gbrl && gbrl is null) || (expected == PolicyKind.Mlp && mlp is null))
+            throw new NotSupportedException($"Only agents whose policy options name their policy (GBRL or MLP) can be saved; this one runs a {policy.GetType().Name} with policy option '{expected}'.");
         var normalizer = agent.Normalizer;
         var header = new AgentFileHeader
         {
@@ -50,9 +56,9 @@ internal static class AgentFile
             PolicyVersion = policy.Version,
             RandomState = agent.Random.GetState(),
             LogStd = policy.LogStd.ToArray(),
-            AdamFirstMoment = policy.LogStdOptimizer.FirstMoment,
-            AdamSecondMoment = policy.LogStdOptimizer.SecondMoment,
-            AdamSteps = policy.LogStdOptimizer.Steps,
+            AdamFirstMoment = gbrl?.LogStdOptimizer.FirstMoment ?? [],
+            AdamSecondMoment = gbrl?.LogStdOptimizer.SecondMoment ?? [],
+            AdamSteps = gbrl?.LogStdOptimizer.StepCount ?? 0,
             ObservationMean = normalizer.ObservationStatistics.Mean,
             ObservationVariance = normalizer.ObservationStatistics.Variance,
             ObservationCount = normalizer.ObservationStatistics.Count,
@@ -67,14 +73,27 @@ internal static class AgentFile
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(JsonSerializer.Serialize(header, Json));
-            IGradientBooster[] boosters = policy.SharedBooster is { } shared ? [shared] : [policy.ActorBooster!, policy.CriticBooster!];
-            writer.Write(boosters.Length);
-            foreach (var booster in boosters)
+            if (mlp is not null)
             {
+                // The MLP policy: one section with its parameters and Adam state.
                 using var bytes = new MemoryStream();
-                booster.Save(bytes);
+                using (var section = new BinaryWriter(bytes, Encoding.UTF8, leaveOpen: true))
+                    mlp.Write(section);
+                writer.Write(1);
                 writer.Write(bytes.Length);
                 writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            }
+            else
+            {
+                IGradientBooster[] boosters = gbrl!.SharedBooster is { } shared ? [shared] : [gbrl.ActorBooster!, gbrl.CriticBooster!];
+                writer.Write(boosters.Length);
+                foreach (var booster in boosters)
+                {
+                    using var bytes = new MemoryStream();
+                    booster.Save(bytes);
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+                }
             }
             agent.WriteAlgorithmState(writer);
         }
@@ -157,15 +176,27 @@ internal static class AgentFile
                 throw new ArgumentException($"The model '{path}' was trained on '{header.EnvironmentId}'. {e.Message}", nameof(env), e);
             }
             var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId);
-            var fresh = agent.GbrlPolicy;
-            var boosters = boosterBytes.Select(b => Boosters.Load(new MemoryStream(b))).ToArray();
-            var policy = boosters.Length == 1
-                ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, boosters[0], null, null, header.PolicyVersion)
-                : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, boosters[0], boosters[1], header.PolicyVersion);
-            header.LogStd.CopyTo(policy.MutableLogStd);
-            header.AdamFirstMoment.CopyTo(policy.LogStdOptimizer.FirstMoment, 0);
-            header.AdamSecondMoment.CopyTo(policy.LogStdOptimizer.SecondMoment, 0);
-            policy.LogStdOptimizer.Steps = header.AdamSteps;
+            IActorCriticPolicy policy;
+            if (header.Policy.Policy == PolicyKind.Mlp)
+            {
+                if (boosterBytes.Length != 1)
+                    throw new InvalidDataException($"'{path}' holds an MLP agent with {boosterBytes.Length} policy sections; 1 expected.");
+                using var section = new BinaryReader(new MemoryStream(boosterBytes[0]), Encoding.UTF8);
+                policy = MlpActorCriticPolicy.Read(section, agent.Policy.Distribution, agent.Policy.ObservationSize, header.Policy);
+            }
+            else
+            {
+                var fresh = agent.GbrlPolicy;
+                var boosters = boosterBytes.Select(b => Boosters.Load(new MemoryStream(b))).ToArray();
+                var gbrl = boosters.Length == 1
+                    ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, boosters[0], null, null, header.PolicyVersion)
+                    : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, boosters[0], boosters[1], header.PolicyVersion);
+                header.LogStd.CopyTo(gbrl.MutableLogStd);
+                header.AdamFirstMoment.CopyTo(gbrl.LogStdOptimizer.FirstMoment, 0);
+                header.AdamSecondMoment.CopyTo(gbrl.LogStdOptimizer.SecondMoment, 0);
+                gbrl.LogStdOptimizer.StepCount = checked((int)header.AdamSteps);
+                policy = gbrl;
+            }
 
             var normalizer = agent.Normalizer;
             header.ObservationMean.CopyTo(normalizer.ObservationStatistics.Mean, 0);

@@ -1,4 +1,5 @@
 using RLFramework.Agents.Distributions;
+using RLFramework.Agents.Parametric;
 using System.Numerics.Tensors;
 using RLFramework.Boosting;
 
@@ -17,7 +18,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     private readonly IGradientBooster? _actor;
     private readonly IGradientBooster? _critic;
     private readonly float[] _logStd;
-    private readonly Adam _logStdOptimizer;
+    private readonly AdamOptimizer _logStdOptimizer;
     private float[] _scratch = [];
     private float[] _scratchValues = [];
     private float[] _rowScratch = [];
@@ -57,7 +58,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         }
         _logStd = new float[distribution.LogStdCount];
         Array.Fill(_logStd, (float)options.LogStdInit);
-        _logStdOptimizer = new Adam(_logStd.Length);
+        _logStdOptimizer = new AdamOptimizer(_logStd.Length, new AdamOptions());
     }
 
     /// <summary>Rebuilds a saved policy around loaded ensembles.</summary>
@@ -72,7 +73,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         _critic = critic;
         Version = version;
         _logStd = new float[distribution.LogStdCount];
-        _logStdOptimizer = new Adam(_logStd.Length);
+        _logStdOptimizer = new AdamOptimizer(_logStd.Length, new AdamOptions());
     }
 
     /// <inheritdoc />
@@ -105,7 +106,7 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
 
     internal IGradientBooster? CriticBooster => _critic;
 
-    internal Adam LogStdOptimizer => _logStdOptimizer;
+    internal AdamOptimizer LogStdOptimizer => _logStdOptimizer;
 
     internal Span<float> MutableLogStd => _logStd;
 

@@ -2,6 +2,16 @@ using RLFramework.Boosting;
 
 namespace RLFramework.Agents.Policies;
 
+/// <summary>Which function approximator an actor-critic agent trains.</summary>
+public enum PolicyKind
+{
+    /// <summary>Gradient-boosted tree ensembles (<see cref="GbrlActorCriticPolicy"/>).</summary>
+    Gbrl,
+
+    /// <summary>The neural baseline: separate policy and value MLPs trained by Adam (<see cref="MlpActorCriticPolicy"/>).</summary>
+    Mlp,
+}
+
 /// <summary>Options of a GBRL actor-critic policy. Defaults follow the GBRL paper's Gym settings.</summary>
 public sealed record GbrlPolicyOptions
 {
@@ -50,6 +60,24 @@ public sealed record GbrlPolicyOptions
     /// <summary>Initial Adam learning rate of the log-std; it decays linearly to 0 over the run (SB3's lin_x).</summary>
     public double LogStdLearningRate { get; init; } = 0.0017;
 
+    /// <summary>
+    /// GBRL trees (the default) or the neural MLP baseline (<c>--set policy=mlp</c>); the Mlp* options,
+    /// <see cref="LogStdInit"/> and <see cref="LinearLearningRateDecay"/> apply to the latter, the tree options do not.
+    /// </summary>
+    public PolicyKind Policy { get; init; } = PolicyKind.Gbrl;
+
+    /// <summary>Adam learning rate of the MLP policy (networks and log-std; Stable-Baselines3's PPO default).</summary>
+    public double MlpLearningRate { get; init; } = 3e-4;
+
+    /// <summary>Width of each hidden tanh layer of the MLP policy and value networks.</summary>
+    public int MlpHiddenSize { get; init; } = 64;
+
+    /// <summary>Number of hidden layers of the MLP policy and value networks.</summary>
+    public int MlpHiddenLayers { get; init; } = 2;
+
+    /// <summary>Global L2 clip of the MLP's parameter gradient before each Adam step (SB3's max_grad_norm; 0: none).</summary>
+    public double MlpMaxGradNorm { get; init; } = 0.5;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -62,6 +90,11 @@ public sealed record GbrlPolicyOptions
         Check(MinSamplesPerLeaf >= 1, nameof(MinSamplesPerLeaf), MinSamplesPerLeaf, "at least 1");
         Check(double.IsFinite(LogStdInit) && LogStdInit is >= -20 and <= 5, nameof(LogStdInit), LogStdInit, "between -20 and 5");
         Check(LogStdLearningRate >= 0 && double.IsFinite(LogStdLearningRate), nameof(LogStdLearningRate), LogStdLearningRate, "finite and >= 0");
+        Check(Enum.IsDefined(Policy), nameof(Policy), Policy, "gbrl or mlp");
+        Check(MlpLearningRate > 0 && double.IsFinite(MlpLearningRate), nameof(MlpLearningRate), MlpLearningRate, "a finite number > 0");
+        Check(MlpHiddenSize is >= 1 and <= 4096, nameof(MlpHiddenSize), MlpHiddenSize, "between 1 and 4096");
+        Check(MlpHiddenLayers is >= 0 and <= 8, nameof(MlpHiddenLayers), MlpHiddenLayers, "between 0 and 8");
+        Check(MlpMaxGradNorm >= 0 && double.IsFinite(MlpMaxGradNorm), nameof(MlpMaxGradNorm), MlpMaxGradNorm, "finite and >= 0");
         Check(Enum.IsDefined(TreeShape), nameof(TreeShape), TreeShape, "oblivious or greedy");
         Check(Enum.IsDefined(SplitScore), nameof(SplitScore), SplitScore, "cosine or l2");
         Check(Enum.IsDefined(Binning), nameof(Binning), Binning, "quantile or uniform");

@@ -20,6 +20,7 @@ internal static class OptionBinder
         ["policy_lr"] = "policy_learning_rate",
         ["value_lr"] = "value_learning_rate",
         ["log_std_lr"] = "log_std_learning_rate",
+        ["mlp_lr"] = "mlp_learning_rate",
         ["n_bins"] = "max_bins",
         ["max_depth"] = "max_depth",
     };

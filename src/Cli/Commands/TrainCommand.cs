@@ -29,9 +29,9 @@ internal static class TrainCommand
         var steps = new Option<long>("--steps") { Description = "Environment steps to train for.", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random draw of the run.", DefaultValueFactory = _ => 0 };
         var envs = new Option<int?>("--envs") { Description = "Number of parallel environments (overrides the preset's num_envs)." };
-        var set = new Option<string[]>("--set") { Description = "Override an option: key=value (repeatable); e.g. --set policy_lr=0.05.", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { Description = "Override an option: key=value (repeatable); e.g. --set policy_lr=0.05, or --set policy=mlp for the neural baseline (2x64 tanh MLPs, Adam; mlp_lr, mlp_hidden_size, mlp_hidden_layers, mlp_max_grad_norm).", AllowMultipleArgumentsPerToken = false };
         var outDir = new Option<string?>("--out") { Description = "Run folder (default: a fresh dated folder under runs/)." };
-        var command = new Command("train", "Train a GBRL actor-critic agent and write a run folder.");
+        var command = new Command("train", "Train a GBRL actor-critic agent (or the neural MLP baseline with --set policy=mlp) and write a run folder.");
         command.Arguments.Add(env);
         command.Options.Add(algo);
         command.Options.Add(steps);
