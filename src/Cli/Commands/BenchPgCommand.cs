@@ -298,7 +298,9 @@ internal static class BenchPgCommand
     {
         var cells = new List<string> { method.Method, method.StepSize.ToString("G3", CultureInfo.InvariantCulture) };
         for (var k = 0; k < budgets; k++)
-            cells.Add(string.Create(CultureInfo.InvariantCulture, $"{method.ReturnMeanAtBudgets[k]:F1} ± {method.ReturnStdAtBudgets[k]:F1}"));
+            cells.Add(double.IsNaN(method.ReturnMeanAtBudgets[k])
+                ? "- (no iteration finished yet)"
+                : string.Create(CultureInfo.InvariantCulture, $"{method.ReturnMeanAtBudgets[k]:F1} ± {method.ReturnStdAtBudgets[k]:F1}"));
         cells.Add(method.MedianStepsToThreshold is { } median
             ? string.Create(CultureInfo.InvariantCulture, $"{median:N0} ({method.SeedsReachingThreshold}/{method.Runs.Count})")
             : $"- (0/{method.Runs.Count})");
