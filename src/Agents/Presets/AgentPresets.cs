@@ -14,6 +14,8 @@ public sealed record AgentConfiguration(string Algorithm, IAlgorithmOptions Opti
 /// <summary>
 /// Hyperparameter presets per algorithm and environment (the GBRL paper's Table 2), read from the
 /// embedded <c>Presets/presets.json</c>; values are overridden by <c>key=value</c> pairs.
+/// An entry's key is an environment id, or a prefix ending in <c>*</c> (e.g. <c>MiniGrid-*</c>) that
+/// covers every id starting with it; an exact id wins over a prefix, and a longer prefix over a shorter one.
 /// </summary>
 public static class AgentPresets
 {
@@ -28,14 +30,41 @@ public static class AgentPresets
     public static IReadOnlyList<string> Algorithms { get; } = ["ppo", "a2c", "awr"];
 
     /// <summary>Whether the presets file has an entry for this algorithm and environment.</summary>
-    public static bool HasPreset(string algorithm, string environmentId) =>
-        s_presets.Value.RootElement.TryGetProperty(algorithm, out var table) && table.TryGetProperty(environmentId, out _);
+    public static bool HasPreset(string algorithm, string environmentId) => TryGetEntry(algorithm, environmentId, out _);
+
+    /// <summary>The key of the entry that applies to this environment (its id or a prefix rule such as <c>MiniGrid-*</c>), or null.</summary>
+    public static string? PresetKey(string algorithm, string environmentId)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(environmentId);
+        if (!s_presets.Value.RootElement.TryGetProperty(algorithm, out var table))
+            return null;
+        if (table.TryGetProperty(environmentId, out _))
+            return environmentId;
+        string? best = null;
+        foreach (var property in table.EnumerateObject())
+        {
+            var name = property.Name;
+            if (name.Length < 2 || name[^1] != '*')
+                continue;
+            if (environmentId.StartsWith(name.AsSpan(0, name.Length - 1), StringComparison.Ordinal) && (best is null || name.Length > best.Length))
+                best = name;
+        }
+        return best;
+    }
+
+    private static bool TryGetEntry(string algorithm, string environmentId, out JsonElement entry)
+    {
+        entry = default;
+        var key = PresetKey(algorithm, environmentId);
+        return key is not null && s_presets.Value.RootElement.GetProperty(algorithm).TryGetProperty(key, out entry);
+    }
 
     /// <summary>The preset's key/value pairs (empty when the file has none for this pair).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Values(string algorithm, string environmentId)
     {
         var result = new List<KeyValuePair<string, string>>();
-        if (!s_presets.Value.RootElement.TryGetProperty(algorithm, out var table) || !table.TryGetProperty(environmentId, out var entry))
+        if (!TryGetEntry(algorithm, environmentId, out var entry))
             return result;
         foreach (var property in entry.EnumerateObject())
         {

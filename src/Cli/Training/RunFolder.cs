@@ -69,7 +69,7 @@ internal sealed class RunFolder
             ["algorithm"] = configuration.Algorithm,
             ["seed"] = seed,
             ["steps"] = steps,
-            ["preset"] = AgentPresets.HasPreset(configuration.Algorithm, environmentId) ? $"{configuration.Algorithm}/{environmentId}" : "defaults",
+            ["preset"] = AgentPresets.PresetKey(configuration.Algorithm, environmentId) is { } presetKey ? $"{configuration.Algorithm}/{presetKey}" : "defaults",
             ["overrides"] = new JsonObject(overrides.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["options"] = JsonSerializer.SerializeToNode(configuration.Options, configuration.Options.GetType(), s_json),
             ["policy"] = JsonSerializer.SerializeToNode(configuration.Policy, s_json),

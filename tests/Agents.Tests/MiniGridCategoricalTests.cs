@@ -1,0 +1,91 @@
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Policies;
+using RLFramework.Agents.Presets;
+using RLFramework.Boosting;
+using RLFramework.Environments;
+
+namespace RLFramework.Agents.Tests;
+
+/// <summary>MiniGrid's categorical observations reach the booster as categorical features, and the trees split on them by equality.</summary>
+public class MiniGridCategoricalTests
+{
+    private static readonly string[] s_miniGridIds =
+    [
+        "MiniGrid-Empty-5x5-v0", "MiniGrid-Empty-Random-5x5-v0", "MiniGrid-Empty-8x8-v0", "MiniGrid-DoorKey-5x5-v0",
+        "MiniGrid-DoorKey-8x8-v0", "MiniGrid-FourRooms-v0", "MiniGrid-Unlock-v0", "MiniGrid-KeyCorridorS3R1-v0",
+        "MiniGrid-GoToDoor-5x5-v0", "MiniGrid-Fetch-5x5-N2-v0", "MiniGrid-PutNear-6x6-N2-v0", "MiniGrid-RedBlueDoors-6x6-v0",
+        "MiniGrid-LavaGapS5-v0",
+    ];
+
+    [Fact]
+    public void A_categorical_observation_space_gives_a_categorical_schema_and_equality_splits()
+    {
+        using var agent = AgentFactory.Create("ppo", "MiniGrid-DoorKey-5x5-v0", 0,
+            AgentPresets.ParseOverrides(["num_envs=2", "n_steps=64", "batch_size=64", "n_epochs=2"]));
+        var policy = Assert.IsType<GbrlActorCriticPolicy>(agent.Policy);
+
+        // The schema is the observation space's cardinalities: 49 view cells (198 codes), direction (4), mission.
+        var expected = agent.Environment.SingleObservationSpace.Cardinalities;
+        Assert.Equal(51, policy.Features.FeatureCount);
+        Assert.Equal(expected, policy.Features.Cardinalities);
+        for (var i = 0; i < 49; i++)
+            Assert.Equal(198, policy.Features.Cardinalities[i]);
+        Assert.Equal(4, policy.Features.Cardinalities[49]);
+        Assert.True(policy.Features.Cardinalities[50] >= 1);
+
+        agent.Learn(512);
+        var booster = Assert.IsType<GbrlBooster>(policy.SharedBooster);
+        Assert.Equal(expected, booster.Schema.Cardinalities);
+        Assert.True(booster.TreeCount > 0);
+        var splits = 0;
+        for (var t = 0; t < booster.TreeCount; t++)
+        {
+            var dump = booster.DumpTree(t);
+            Assert.DoesNotContain(" > ", dump, StringComparison.Ordinal);
+            splits += dump.Split(" == ").Length - 1;
+        }
+        Assert.True(splits > 0, "The trees never split on the categorical features.");
+    }
+
+    [Fact]
+    public void Categorical_splits_separate_one_code_from_the_rest()
+    {
+        // Oracle: the gradient depends only on whether feature 0 equals code 5; one split on f0 == 5 explains it.
+        const int n = 256;
+        var schema = new FeatureSchema([198, 198]);
+        using var booster = new GbrlBooster(new GbrlOptions { MaxDepth = 1 }, schema);
+        var features = new float[n * 2];
+        var gradients = new float[n * booster.OutputCount];
+        for (var i = 0; i < n; i++)
+        {
+            features[2 * i] = i % 8;
+            features[2 * i + 1] = (i * 7) % 11;
+            for (var k = 0; k < booster.OutputCount; k++)
+                gradients[i * booster.OutputCount + k] = i % 8 == 5 ? 1f : -1f;
+        }
+        booster.FitTree(features, gradients, n);
+        Assert.Contains("f0 == 5", booster.DumpTree(0), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_minigrid_id_has_the_table_2_presets_of_all_three_algorithms()
+    {
+        foreach (var id in s_miniGridIds)
+        {
+            Assert.True(EnvironmentRegistry.IsRegistered(id), id);
+            var ppo = Assert.IsType<PpoOptions>(AgentPresets.Resolve("ppo", id).Options);
+            Assert.Equal(("MiniGrid-*", 512, 20, 256, 16, 0.95, 0.99), (AgentPresets.PresetKey("ppo", id), ppo.BatchSize, ppo.Epochs, ppo.NumSteps, ppo.NumEnvs, ppo.GaeLambda, ppo.Gamma));
+            Assert.Equal((0.17, 0.01), (AgentPresets.Resolve("ppo", id).Policy.PolicyLearningRate, AgentPresets.Resolve("ppo", id).Policy.ValueLearningRate));
+            var a2cConfiguration = AgentPresets.Resolve("a2c", id);
+            var a2c = Assert.IsType<A2cOptions>(a2cConfiguration.Options);
+            Assert.Equal((10, 128, 0.95, 0.34, 0.039), (a2c.NumSteps, a2c.NumEnvs, a2c.GaeLambda, a2cConfiguration.Policy.PolicyLearningRate, a2cConfiguration.Policy.ValueLearningRate));
+            var awrConfiguration = AgentPresets.Resolve("awr", id);
+            var awr = Assert.IsType<AwrOptions>(awrConfiguration.Options);
+            Assert.Equal((1024, 1500, 100, 50_000, 0.05, 1, 0.0075, 0.005),
+                (awr.BatchSize, awr.TrainFreq, awr.GradientSteps, awr.BufferSize, awr.Beta, awr.NumEnvs, awrConfiguration.Policy.PolicyLearningRate, awrConfiguration.Policy.ValueLearningRate));
+        }
+        // An exact id wins over the prefix rule; ids outside the prefix get no MiniGrid preset.
+        Assert.Equal("CartPole-v1", AgentPresets.PresetKey("ppo", "CartPole-v1"));
+        Assert.Null(AgentPresets.PresetKey("ppo", "FrozenLake-v1"));
+    }
+}
