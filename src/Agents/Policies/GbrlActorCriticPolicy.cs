@@ -12,16 +12,14 @@ namespace RLFramework.Agents.Policies;
 /// (slices "policy" and "value", each with its learning rate and per-sample gradient clip); or
 /// separate actor and critic ensembles.
 /// </summary>
-public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
+public sealed class GbrlActorCriticPolicy : ActorCriticPolicyBase, IActorCriticPolicy
 {
     private readonly IGradientBooster? _shared;
     private readonly IGradientBooster? _actor;
     private readonly IGradientBooster? _critic;
-    private readonly float[] _logStd;
     private readonly AdamOptimizer _logStdOptimizer;
     private float[] _scratch = [];
     private float[] _scratchValues = [];
-    private float[] _rowScratch = [];
     private float[] _decayScratch = [];
 
     /// <summary>Creates a policy with fresh ensembles made by <paramref name="boosterFactory"/>.</summary>
@@ -31,15 +29,14 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     /// <param name="boosterFactory">Makes an ensemble from its options and feature schema (e.g. the GBRL CPU booster).</param>
     public GbrlActorCriticPolicy(ActionDistribution distribution, FeatureSchema features, GbrlPolicyOptions options,
         Func<GbrlOptions, FeatureSchema, IGradientBooster> boosterFactory)
+        : base(distribution)
     {
-        ArgumentNullException.ThrowIfNull(distribution);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(boosterFactory);
         options.Validate();
         if (features.FeatureCount < 1)
             throw new ArgumentException("The observation has no features; a tree policy needs at least one.", nameof(features));
-        Distribution = distribution;
         Options = options;
         Features = features;
         var p = distribution.OutputCount;
@@ -56,28 +53,23 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
             _actor = boosterFactory(options.BoosterOptions([new OutputSlice("policy", 0, p, policyRate, options.MaxPolicyGradNorm)]), features);
             _critic = boosterFactory(options.BoosterOptions([new OutputSlice("value", 0, 1, valueRate, options.MaxValueGradNorm)]), features);
         }
-        _logStd = new float[distribution.LogStdCount];
-        Array.Fill(_logStd, (float)options.LogStdInit);
-        _logStdOptimizer = new AdamOptimizer(_logStd.Length, new AdamOptions());
+        Array.Fill(LogStdValues, (float)options.LogStdInit);
+        _logStdOptimizer = new AdamOptimizer(LogStdValues.Length, new AdamOptions());
     }
 
     /// <summary>Rebuilds a saved policy around loaded ensembles.</summary>
     internal GbrlActorCriticPolicy(ActionDistribution distribution, FeatureSchema features, GbrlPolicyOptions options,
         IGradientBooster? shared, IGradientBooster? actor, IGradientBooster? critic, int version)
+        : base(distribution)
     {
-        Distribution = distribution;
         Options = options;
         Features = features;
         _shared = shared;
         _actor = actor;
         _critic = critic;
         Version = version;
-        _logStd = new float[distribution.LogStdCount];
-        _logStdOptimizer = new AdamOptimizer(_logStd.Length, new AdamOptions());
+        _logStdOptimizer = new AdamOptimizer(LogStdValues.Length, new AdamOptions());
     }
-
-    /// <inheritdoc />
-    public ActionDistribution Distribution { get; }
 
     /// <summary>The options the policy was built with.</summary>
     public GbrlPolicyOptions Options { get; }
@@ -87,12 +79,6 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
 
     /// <inheritdoc />
     public int ObservationSize => Features.FeatureCount;
-
-    /// <inheritdoc />
-    public int OutputCount => Distribution.OutputCount + 1;
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> LogStd => _logStd;
 
     /// <inheritdoc />
     public int Version { get; private set; }
@@ -108,10 +94,10 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
 
     internal AdamOptimizer LogStdOptimizer => _logStdOptimizer;
 
-    internal Span<float> MutableLogStd => _logStd;
+    internal Span<float> MutableLogStd => LogStdValues;
 
     /// <inheritdoc />
-    public void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs)
+    public override void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs)
     {
         CheckRows(observations, count, outputs);
         if (count == 0)
@@ -163,28 +149,6 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
     }
 
     /// <inheritdoc />
-    public void Act(ReadOnlySpan<float> observations, int count, bool deterministic, RandomSource random,
-        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs)
-    {
-        var k = OutputCount;
-        var rows = outputs.IsEmpty ? RowScratch(count * k) : outputs;
-        Forward(observations, count, rows);
-        Distribution.Sample(rows, k, count, _logStd, deterministic, random, actions, logProbs);
-        CopyValues(rows, count, values);
-    }
-
-    /// <inheritdoc />
-    public void EvaluateActions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int count,
-        Span<float> logProbs, Span<float> entropies, Span<float> values)
-    {
-        var k = OutputCount;
-        var rows = RowScratch(count * k);
-        Forward(observations, count, rows);
-        Distribution.LogProbAndEntropy(rows, k, count, _logStd, actions, logProbs, entropies);
-        CopyValues(rows, count, values);
-    }
-
-    /// <inheritdoc />
     public void PredictValues(ReadOnlySpan<float> observations, int count, Span<float> values)
     {
         if (_critic is not null)
@@ -231,8 +195,8 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
             _actor!.FitTree(observations, policy, count);
             _critic!.FitTree(observations, values, count);
         }
-        if (_logStd.Length > 0)
-            _logStdOptimizer.Step(_logStd, logStdGradient, Options.LogStdLearningRate * Math.Clamp(progressRemaining, 0, 1));
+        if (LogStdValues.Length > 0)
+            _logStdOptimizer.Step(LogStdValues, logStdGradient, Options.LogStdLearningRate * Math.Clamp(progressRemaining, 0, 1));
         Version++;
     }
 
@@ -250,13 +214,6 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
             throw new ArgumentException($"The observations hold {observations.Length} floats; {count} rows of {ObservationSize} features need {count * ObservationSize}.", nameof(observations));
         if (outputs.Length < count * OutputCount)
             throw new ArgumentException($"The outputs hold {outputs.Length} floats; {count} rows of {OutputCount} need {count * OutputCount}.", nameof(outputs));
-    }
-
-    private void CopyValues(ReadOnlySpan<float> rows, int count, Span<float> values)
-    {
-        var k = OutputCount;
-        for (var i = 0; i < count; i++)
-            values[i] = rows[i * k + k - 1];
     }
 
     private static void Interleave(ReadOnlySpan<float> policy, ReadOnlySpan<float> values, int count, int p, Span<float> outputs)
@@ -281,13 +238,6 @@ public sealed class GbrlActorCriticPolicy : IActorCriticPolicy
         if (_decayScratch.Length < length)
             _decayScratch = new float[Math.Max(length, _decayScratch.Length * 2)];
         return _decayScratch.AsSpan(0, length);
-    }
-
-    private Span<float> RowScratch(int length)
-    {
-        if (_rowScratch.Length < length)
-            _rowScratch = new float[Math.Max(length, _rowScratch.Length * 2)];
-        return _rowScratch.AsSpan(0, length);
     }
 
     private Span<float> ScratchValues(int length)

@@ -16,7 +16,7 @@ namespace RLFramework.Agents.Policies;
 /// the batch-mean loss with respect to the parameters. Parameters are one flat vector:
 /// policy network, value network, then the log-std.
 /// </remarks>
-public sealed class MlpActorCriticPolicy : IActorCriticPolicy
+public sealed class MlpActorCriticPolicy : ActorCriticPolicyBase, IActorCriticPolicy
 {
     private const int FileVersion = 1;
     private readonly Mlp _policyNet;
@@ -24,14 +24,12 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
     private readonly double[] _parameters;
     private readonly double[] _gradient;
     private readonly AdamOptimizer _optimizer;
-    private readonly float[] _logStd;
     private readonly double[] _input;
     private readonly double[] _policyOut;
     private readonly double[] _valueOut;
     private readonly double[] _policyGrad;
     private readonly double[] _valueGrad;
     private readonly int[] _hidden;
-    private float[] _rowScratch = [];
 
     /// <summary>Creates a freshly initialized policy.</summary>
     /// <param name="distribution">The action distribution (its output count sets the policy network's outputs).</param>
@@ -44,18 +42,17 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
         var random = new RandomSource(seed ^ 0x5EED_4D4C);
         OrthogonalInit(_hidden, observationSize, distribution.OutputCount, PolicyParameters, random, 0.01);
         OrthogonalInit(_hidden, observationSize, 1, ValueParameters, random, 1.0);
-        Array.Fill(_logStd, (float)options.LogStdInit);
+        Array.Fill(LogStdValues, (float)options.LogStdInit);
         LogStdParameters.Fill(options.LogStdInit);
     }
 
     private MlpActorCriticPolicy(ActionDistribution distribution, int observationSize, GbrlPolicyOptions options)
+        : base(distribution)
     {
-        ArgumentNullException.ThrowIfNull(distribution);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (observationSize < 1)
             throw new ArgumentException($"observationSize must be at least 1 (got {observationSize}).", nameof(observationSize));
-        Distribution = distribution;
         Options = options;
         ObservationSize = observationSize;
         _hidden = new int[options.MlpHiddenLayers];
@@ -65,7 +62,6 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
         _parameters = new double[_policyNet.ParameterCount + _valueNet.ParameterCount + distribution.LogStdCount];
         _gradient = new double[_parameters.Length];
         _optimizer = new AdamOptimizer(_parameters.Length, new AdamOptions { LearningRate = options.MlpLearningRate });
-        _logStd = new float[distribution.LogStdCount];
         _input = new double[observationSize];
         _policyOut = new double[distribution.OutputCount];
         _valueOut = new double[1];
@@ -73,20 +69,11 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
         _valueGrad = new double[1];
     }
 
-    /// <inheritdoc />
-    public ActionDistribution Distribution { get; }
-
     /// <summary>The options the policy was built with.</summary>
     public GbrlPolicyOptions Options { get; }
 
     /// <inheritdoc />
     public int ObservationSize { get; }
-
-    /// <inheritdoc />
-    public int OutputCount => Distribution.OutputCount + 1;
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> LogStd => _logStd;
 
     /// <inheritdoc />
     public int Version { get; private set; }
@@ -104,7 +91,7 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
     private Span<double> LogStdParameters => _parameters.AsSpan(_policyNet.ParameterCount + _valueNet.ParameterCount);
 
     /// <inheritdoc />
-    public void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs)
+    public override void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs)
     {
         CheckRows(observations, count, outputs);
         var k = OutputCount;
@@ -133,28 +120,6 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
             throw new ArgumentOutOfRangeException(nameof(fromVersion), $"Version {fromVersion} is not between 0 and the current version {Version}.");
         if (fromVersion != Version)
             Forward(observations, count, outputs);
-    }
-
-    /// <inheritdoc />
-    public void Act(ReadOnlySpan<float> observations, int count, bool deterministic, RandomSource random,
-        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs)
-    {
-        var k = OutputCount;
-        var rows = outputs.IsEmpty ? RowScratch(count * k) : outputs;
-        Forward(observations, count, rows);
-        Distribution.Sample(rows, k, count, _logStd, deterministic, random, actions, logProbs);
-        CopyValues(rows, count, values);
-    }
-
-    /// <inheritdoc />
-    public void EvaluateActions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int count,
-        Span<float> logProbs, Span<float> entropies, Span<float> values)
-    {
-        var k = OutputCount;
-        var rows = RowScratch(count * k);
-        Forward(observations, count, rows);
-        Distribution.LogProbAndEntropy(rows, k, count, _logStd, actions, logProbs, entropies);
-        CopyValues(rows, count, values);
     }
 
     /// <inheritdoc />
@@ -193,8 +158,8 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
         if (rate > 0)
             _optimizer.Step(_parameters, _gradient, rate);
         var logStd = LogStdParameters;
-        for (var j = 0; j < _logStd.Length; j++)
-            _logStd[j] = (float)logStd[j];
+        for (var j = 0; j < LogStdValues.Length; j++)
+            LogStdValues[j] = (float)logStd[j];
         Version++;
     }
 
@@ -213,8 +178,8 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
             throw new ArgumentException($"The observations hold {observations.Length} floats; {count} rows of {ObservationSize} features need {count * ObservationSize}.", nameof(observations));
         if (gradients.Length < count * k)
             throw new ArgumentException($"The gradients hold {gradients.Length} floats; {count} rows of {k} outputs need {count * k}.", nameof(gradients));
-        if (logStdGradient.Length != _logStd.Length)
-            throw new ArgumentException($"The log-std gradient has {logStdGradient.Length} entries; the policy has {_logStd.Length}.", nameof(logStdGradient));
+        if (logStdGradient.Length != LogStdValues.Length)
+            throw new ArgumentException($"The log-std gradient has {logStdGradient.Length} entries; the policy has {LogStdValues.Length}.", nameof(logStdGradient));
         Mlp.CheckLength(result.Length, _parameters.Length, nameof(result));
         result.Clear();
         var policyGradient = result[.._policyNet.ParameterCount];
@@ -271,8 +236,8 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
         for (var j = 0; j < parameters; j++)
             policy._optimizer.SecondMoment[j] = reader.ReadDouble();
         var logStd = policy.LogStdParameters;
-        for (var j = 0; j < policy._logStd.Length; j++)
-            policy._logStd[j] = (float)logStd[j];
+        for (var j = 0; j < policy.LogStdValues.Length; j++)
+            policy.LogStdValues[j] = (float)logStd[j];
         return policy;
     }
 
@@ -346,19 +311,5 @@ public sealed class MlpActorCriticPolicy : IActorCriticPolicy
             throw new ArgumentException($"The observations hold {observations.Length} floats; {count} rows of {ObservationSize} features need {count * ObservationSize}.", nameof(observations));
         if (outputs.Length < count * OutputCount)
             throw new ArgumentException($"The outputs hold {outputs.Length} floats; {count} rows of {OutputCount} need {count * OutputCount}.", nameof(outputs));
-    }
-
-    private void CopyValues(ReadOnlySpan<float> rows, int count, Span<float> values)
-    {
-        var k = OutputCount;
-        for (var i = 0; i < count; i++)
-            values[i] = rows[i * k + k - 1];
-    }
-
-    private Span<float> RowScratch(int length)
-    {
-        if (_rowScratch.Length < length)
-            _rowScratch = new float[Math.Max(length, _rowScratch.Length * 2)];
-        return _rowScratch.AsSpan(0, length);
     }
 }
