@@ -77,8 +77,13 @@ public sealed record GbrlOptions
     /// <summary>Maximum number of bins per numerical feature (2..256).</summary>
     public int MaxBins { get; init; } = 256;
 
-    /// <summary>Minimum number of samples in each child of a split.</summary>
-    public int MinSamplesPerLeaf { get; init; } = 1;
+    /// <summary>
+    /// Minimum number of samples in each child of a split. 0 (the reference's default, <c>min_data_in_leaf=0</c>):
+    /// an oblivious level may leave some nodes' children empty (an empty child adds 0 to the score and its leaf
+    /// holds zeros), so small batches still grow to <see cref="MaxDepth"/>. Greedy nodes never split into an
+    /// empty child, whatever the value (a split that moves no sample cannot improve the parent).
+    /// </summary>
+    public int MinSamplesPerLeaf { get; init; }
 
     /// <summary>Optional per-feature multipliers of split scores (null: all 1).</summary>
     public IReadOnlyList<float>? FeatureWeights { get; init; }
@@ -96,8 +101,8 @@ public sealed record GbrlOptions
             throw new ArgumentException($"MaxDepth must be between 1 and 16, got {MaxDepth}.", nameof(MaxDepth));
         if (MaxBins is < 2 or > 256)
             throw new ArgumentException($"MaxBins must be between 2 and 256, got {MaxBins}.", nameof(MaxBins));
-        if (MinSamplesPerLeaf < 1)
-            throw new ArgumentException($"MinSamplesPerLeaf must be at least 1, got {MinSamplesPerLeaf}.", nameof(MinSamplesPerLeaf));
+        if (MinSamplesPerLeaf < 0)
+            throw new ArgumentException($"MinSamplesPerLeaf must be at least 0, got {MinSamplesPerLeaf}.", nameof(MinSamplesPerLeaf));
         if (Slices.Count == 0)
             throw new ArgumentException("Slices must hold at least one output slice.", nameof(Slices));
         var covered = new bool[OutputCount];

@@ -34,6 +34,8 @@ public class SplitFinderTests
     [InlineData(SplitScore.Cosine, 4, 5, 3)] // four nodes of a level: the oblivious case
     [InlineData(SplitScore.L2, 4, 5, 3)]
     [InlineData(SplitScore.Cosine, 8, 30, 3)] // min samples per leaf binding
+    [InlineData(SplitScore.Cosine, 16, 0, 3)] // min samples 0: empty children allowed, scored as unsplit
+    [InlineData(SplitScore.L2, 16, 0, 2)]
     [InlineData(SplitScore.L2, 3, 60, 3)]
     [InlineData(SplitScore.Cosine, 4, 5, 1)] // other output counts (histogram strides 4 and 8)
     [InlineData(SplitScore.L2, 2, 5, 2)]

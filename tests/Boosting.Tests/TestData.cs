@@ -113,7 +113,7 @@ internal static class TestData
                 sl += left[j] * left[j];
                 sr += right[j] * right[j];
             }
-            var x = sl / nl + sr / nr;
+            var x = (nl == 0 ? 0 : sl / nl) + (nr == 0 ? 0 : sr / nr);
             total += score == SplitScore.Cosine ? Math.Sqrt(x) : x;
         }
         return total;

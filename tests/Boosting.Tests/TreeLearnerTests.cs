@@ -38,6 +38,8 @@ public class TreeLearnerTests
     [InlineData(SplitScore.L2, 4, 1)]
     [InlineData(SplitScore.Cosine, 6, 20)]
     [InlineData(SplitScore.L2, 3, 30)]
+    [InlineData(SplitScore.Cosine, 6, 0)] // empty children allowed (the reference's default)
+    [InlineData(SplitScore.L2, 5, 0)]
     public void Oblivious_tree_equals_the_naive_level_by_level_builder(SplitScore score, int depth, int minSamples)
     {
         const int n = 400, features = 4;
@@ -138,6 +140,24 @@ public class TreeLearnerTests
             }
             Leaves.Add([.. Enumerable.Range(0, K).Select(k => Mean(g, node, k, lr))]);
         }
+    }
+
+    [Theory]
+    [InlineData(SplitScore.Cosine)]
+    [InlineData(SplitScore.L2)]
+    public void Oblivious_tree_reaches_max_depth_on_a_small_batch_by_default(SplitScore score)
+    {
+        // 64 samples (a PPO minibatch): with one sample required per child every level needs a threshold that
+        // splits all of its nodes, which small nodes rarely allow; the default (0, as the reference) grows on.
+        const int n = 64;
+        var (x, g, schema) = Data(n, 11);
+        var options = TestData.Options(K, TreeShape.Oblivious, score, 4, 0.5);
+        Assert.Equal(0, options.MinSamplesPerLeaf);
+        using var booster = new GbrlBooster(options, schema);
+        booster.FitTree(x, g, n);
+        var tree = new ObliviousTreeDraft(4, K);
+        booster.ObliviousTrees!.GetTree(0, tree);
+        Assert.Equal(4, tree.Depth);
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public class SplitTests(TestDevice fixture)
 {
     public static TheoryData<bool, bool, int> Cases() => new()
     {
-        { true, false, 1 }, { false, false, 1 }, { true, true, 1 }, { false, true, 1 }, { true, true, 40 }, { false, false, 60 },
+        { true, false, 1 }, { false, false, 1 }, { true, true, 1 }, { false, true, 1 }, { true, true, 40 }, { false, false, 60 }, { true, false, 0 }, { false, true, 0 },
     };
 
     [Theory]

@@ -51,8 +51,8 @@ public sealed record GbrlPolicyOptions
     /// <summary>Maximum bins per numerical feature (2..256).</summary>
     public int MaxBins { get; init; } = 256;
 
-    /// <summary>Minimum samples per leaf.</summary>
-    public int MinSamplesPerLeaf { get; init; } = 1;
+    /// <summary>Minimum samples per leaf (0, the reference's default: oblivious levels may leave a child empty).</summary>
+    public int MinSamplesPerLeaf { get; init; }
 
     /// <summary>Initial log-std of a Gaussian policy.</summary>
     public double LogStdInit { get; init; } = -2;
@@ -87,7 +87,7 @@ public sealed record GbrlPolicyOptions
         Check(MaxValueGradNorm >= 0 && double.IsFinite(MaxValueGradNorm), nameof(MaxValueGradNorm), MaxValueGradNorm, "finite and >= 0");
         Check(MaxDepth is >= 1 and <= 16, nameof(MaxDepth), MaxDepth, "between 1 and 16");
         Check(MaxBins is >= 2 and <= 256, nameof(MaxBins), MaxBins, "between 2 and 256");
-        Check(MinSamplesPerLeaf >= 1, nameof(MinSamplesPerLeaf), MinSamplesPerLeaf, "at least 1");
+        Check(MinSamplesPerLeaf >= 0, nameof(MinSamplesPerLeaf), MinSamplesPerLeaf, "at least 0");
         Check(double.IsFinite(LogStdInit) && LogStdInit is >= -20 and <= 5, nameof(LogStdInit), LogStdInit, "between -20 and 5");
         Check(LogStdLearningRate >= 0 && double.IsFinite(LogStdLearningRate), nameof(LogStdLearningRate), LogStdLearningRate, "finite and >= 0");
         Check(Enum.IsDefined(Policy), nameof(Policy), Policy, "gbrl or mlp");

@@ -8,7 +8,8 @@ namespace RLFramework.Boosting.Splitting;
 /// Finds the best split of a set of nodes from their histograms. For an oblivious level the nodes are all
 /// the (non-empty) nodes of the level and a candidate's score is the sum of its node scores; for a greedy
 /// node the set holds that one node. A candidate is invalid when, in any node, a child would get fewer than
-/// <c>minSamples</c> samples, or when it equals a split already on the path (<c>excluded</c>).
+/// <c>minSamples</c> samples, or when it equals a split already on the path (<c>excluded</c>). With
+/// <c>minSamples</c> 0 a node whose candidate leaves one child empty scores as if unsplit.
 /// The node-sum is multiplied by the feature's weight. Ties go to the first candidate in
 /// feature-major, threshold-ascending order (strict &gt;), as in the reference.
 /// </summary>
@@ -123,7 +124,10 @@ internal sealed class SplitFinder
             var nr = n - nl;
             var sl = l0 * l0 + l1 * l1 + l2 * l2;
             var sr = r0 * r0 + r1 * r1 + r2 * r2;
-            var score = TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+            // sl / nl + sr / nr, an empty child adding 0 (only reachable with minSamples 0).
+            var x = Vector256.ConditionalSelect(Vector256.Equals(nl, Vector256<double>.Zero), sr / nr,
+                Vector256.ConditionalSelect(Vector256.Equals(nr, Vector256<double>.Zero), sl / nl, (sl * nr + sr * nl) / (nl * nr)));
+            var score = TScore.Finish(x);
             var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
             Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
         }
@@ -157,7 +161,7 @@ internal sealed class SplitFinder
                 sl += l * l;
                 sr += r * r;
             }
-            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+            scores[b] += TScore.Finish(SumSquaresOverCount(sl, nl, sr, nr));
         }
     }
 
@@ -185,9 +189,13 @@ internal sealed class SplitFinder
                 sl += l * l;
                 sr += r * r;
             }
-            scores[b] += TScore.Finish((sl * nr + sr * nl) / (nl * nr));
+            scores[b] += TScore.Finish(SumSquaresOverCount(sl, nl, sr, nr));
         }
     }
+
+    /// <summary>sl / nl + sr / nr in one division; an empty child (minSamples 0) adds 0.</summary>
+    private static double SumSquaresOverCount(double sl, double nl, double sr, double nr) =>
+        nl == 0 ? sr / nr : nr == 0 ? sl / nl : (sl * nr + sr * nl) / (nl * nr);
 
     /// <summary>Score of a node left unsplit: Finish(|S|^2 / n) (the greedy rule's parent score).</summary>
     public static double NodeScore<TScore>(ReadOnlySpan<double> total, int k) where TScore : struct, ISplitScore

@@ -32,6 +32,7 @@ internal sealed class GreedyTreeLearner
         ReadOnlySpan<double> learningRates, GreedyTreeDraft draft)
         where TScore : struct, ISplitScore
     {
+        minSamples = Math.Max(1, minSamples); // a greedy split never leaves a child empty
         var n = data.SampleCount;
         var k = grads.OutputCount;
         var stride = grads.Stride;

@@ -107,7 +107,8 @@ internal static class SplitKernels
                 sl += l * l;
                 sr += r * r;
             }
-            var x = (sl * nr + sr * nl) / (nl * nr);
+            // sl / nl + sr / nr; an empty child (MinSamples 0) adds 0, as on the CPU.
+            var x = nl == 0 ? sr / nr : nr == 0 ? sl / nl : (sl * nr + sr * nl) / (nl * nr);
             score += p.Cosine != 0 ? Math.Sqrt(x) : x;
         }
         scores[index] = valid ? score * weights[f] : double.NegativeInfinity;

@@ -46,6 +46,7 @@ internal sealed class GpuGreedyTreeLearner(GpuTreeWorkspace work)
     /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
     public void Fit(BinnedBatch data, int outputCount, int stride, int maxDepth, int minSamples, bool cosine, ReadOnlySpan<double> learningRates, GreedyTreeDraft draft)
     {
+        minSamples = Math.Max(1, minSamples); // a greedy split never leaves a child empty (as on the CPU)
         _nodes.Clear();
         _open.Clear();
         _nodes.Add(new Node { Depth = 0, Parent = -1, Count = data.SampleCount, Bin = -1 });
