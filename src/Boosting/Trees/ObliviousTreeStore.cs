@@ -312,7 +312,8 @@ internal sealed class ObliviousTreeStore : ITreeStore
     private static unsafe void AddRows4<TTest>(float* block, in TreeRange trees, int k, float* sums)
         where TTest : struct, ILevelTest
     {
-        var rows = stackalloc long[4];
+        // Software-pipelined: tree t + 1's row offsets are computed while tree t's rows are added.
+        var rows = stackalloc long[8];
         var rowWidth = Vector256.Create(k);
         var s0 = Sse.LoadVector128(sums);
         var s1 = Sse.LoadVector128(sums + 4);
@@ -326,23 +327,31 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var leaves = range.Leaves;
         var leafBlock = range.LeafBlock;
         var count = range.Count;
+        var current = rows;
+        var next = rows + 4;
+        if (count > 0)
+            Avx.Store((int*)current, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, 0), rowWidth));
         for (var t = 0; t < count; t++)
         {
+            if (t + 1 < count)
+                Avx.Store((int*)next, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, t + 1), rowWidth));
             // Row offsets of the 8 samples, read back two per 64-bit load.
-            Avx.Store((int*)rows, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, t), rowWidth));
-            var r01 = rows[0];
-            var r23 = rows[1];
-            var r45 = rows[2];
-            var r67 = rows[3];
-            s0 = Sse.Add(s0, Sse.LoadVector128(leaves + (int)r01));
-            s1 = Sse.Add(s1, Sse.LoadVector128(leaves + (int)(r01 >>> 32)));
-            s2 = Sse.Add(s2, Sse.LoadVector128(leaves + (int)r23));
-            s3 = Sse.Add(s3, Sse.LoadVector128(leaves + (int)(r23 >>> 32)));
-            s4 = Sse.Add(s4, Sse.LoadVector128(leaves + (int)r45));
-            s5 = Sse.Add(s5, Sse.LoadVector128(leaves + (int)(r45 >>> 32)));
-            s6 = Sse.Add(s6, Sse.LoadVector128(leaves + (int)r67));
-            s7 = Sse.Add(s7, Sse.LoadVector128(leaves + (int)(r67 >>> 32)));
+            var r01 = (ulong)current[0];
+            var r23 = (ulong)current[1];
+            var r45 = (ulong)current[2];
+            var r67 = (ulong)current[3];
+            s0 = Sse.Add(s0, Sse.LoadVector128(leaves + (uint)r01));
+            s1 = Sse.Add(s1, Sse.LoadVector128(leaves + (r01 >> 32)));
+            s2 = Sse.Add(s2, Sse.LoadVector128(leaves + (uint)r23));
+            s3 = Sse.Add(s3, Sse.LoadVector128(leaves + (r23 >> 32)));
+            s4 = Sse.Add(s4, Sse.LoadVector128(leaves + (uint)r45));
+            s5 = Sse.Add(s5, Sse.LoadVector128(leaves + (r45 >> 32)));
+            s6 = Sse.Add(s6, Sse.LoadVector128(leaves + (uint)r67));
+            s7 = Sse.Add(s7, Sse.LoadVector128(leaves + (r67 >> 32)));
             leaves += leafBlock;
+            var swap = current;
+            current = next;
+            next = swap;
         }
         Sse.Store(sums, s0);
         Sse.Store(sums + 4, s1);
