@@ -16,7 +16,10 @@ namespace RLFramework.Boosting.Trees;
 /// <para>Prediction kernels (every output summed over the trees in tree order, so all give the same floats):
 /// AVX2 batch (blocks of 8 samples, tree-major: levels compared on the transposed block give 8 leaf rows, each
 /// sample adds its row) and AVX2 single sample (a tree's levels in one register: one permute gathers the
-/// features, one compare and a movemask give the leaf), for MaxDepth &lt;= 4; a scalar kernel otherwise.</para>
+/// features, one compare and a movemask give the leaf), for MaxDepth &lt;= 4; a scalar kernel otherwise.
+/// The SIMD kernels are compiled fully optimized on first use (<c>AggressiveOptimization</c>): their loops run once
+/// per chunk of trees, too few iterations for on-stack replacement, so a caller that predicts a few thousand
+/// single samples (an RL loop) would otherwise run unoptimized code for its first ~100 ms.</para>
 /// </summary>
 internal sealed class ObliviousTreeStore : ITreeStore
 {
@@ -234,6 +237,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     /// outputs at once). Up to 4 outputs the 8 sums stay in registers (one 128-bit row each); more outputs
     /// are summed 8 at a time in a stack buffer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BlocksAvx2<TTest>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock)
         where TTest : struct, ILevelTest
     {
@@ -309,6 +313,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     /// Up to 4 outputs: the 8 samples' sums live in registers for a whole chunk of trees. Lanes K..3 of a sum
     /// pick up the next row's values and are never read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddRows4<TTest>(float* block, in TreeRange trees, int k, float* sums)
         where TTest : struct, ILevelTest
     {
@@ -364,6 +369,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>More than 4 outputs: each sample's sums in memory, 8 outputs per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddRowsWide<TTest>(float* block, in TreeRange trees, int k, float* sums, int sumStride)
         where TTest : struct, ILevelTest
     {
@@ -388,6 +394,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>One sample (at most 8 features): its sums in one register up to 4 outputs, else in a stack buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SingleAvx2<TTest>(float* x, int featureCount, int firstTree, int endTree, float* output)
         where TTest : struct, ILevelTest
     {
@@ -440,6 +447,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
         Sse.MoveMask(TTest.Right(Avx2.PermuteVar8x32(sample, Sse2.LoadVector128(features).ToVector256Unsafe()).GetLower(), lo, hi));
 
     /// <summary>Up to 4 outputs: the rows are added to one register in tree order (lanes K..3 are never read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe Vector128<float> SingleRows4<TTest>(Vector256<float> sample, in TreeRange trees, int k, Vector128<float> sum)
         where TTest : struct, ILevelTest
     {
@@ -461,6 +469,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>More than 4 outputs: the rows are added to a stack buffer, 8 outputs per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void SingleRowsWide<TTest>(Vector256<float> sample, in TreeRange trees, int k, float* sums, int sumStride)
         where TTest : struct, ILevelTest
     {
