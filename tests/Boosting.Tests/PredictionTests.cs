@@ -82,7 +82,7 @@ public class PredictionTests
     private static float[] Inputs(int n, int features, int seed, bool categorical)
     {
         var x = TestData.Uniform(seed, n * features, -2.5f, 2.5f);
-        x[3] = float.NaN;
+        x[Math.Min(3, x.Length - 1)] = float.NaN;
         if (categorical)
         {
             for (var i = 0; i < n; i++)
@@ -131,6 +131,78 @@ public class PredictionTests
         booster.ObliviousTrees!.Accumulate(x, n, 6, 0, booster.TreeCount, fast);
         booster.ObliviousTrees!.AccumulateScalar(x, n, 6, 0, booster.TreeCount, scalar);
         Assert.Equal(scalar, fast);
+    }
+
+    [Theory]
+    [InlineData(4, 1, 4, false)]
+    [InlineData(4, 2, 3, true)]
+    [InlineData(4, 3, 6, true)]
+    [InlineData(4, 4, 8, false)]
+    [InlineData(4, 5, 5, true)] // more than 4 outputs: sums in a stack buffer
+    [InlineData(4, 7, 3, false)]
+    [InlineData(4, 9, 4, true)] // two 8-wide steps per leaf row
+    [InlineData(3, 3, 4, true)] // 8 leaves per tree, padding level
+    [InlineData(2, 2, 9, false)] // more than 8 features: a single sample takes the block kernel
+    public void Simd_kernels_equal_the_scalar_kernel_for_every_output_count_and_batch_size(int depth, int outputs, int features, bool categorical)
+    {
+        using var booster = Grow(TreeShape.Oblivious, depth, features, outputs, 45, categorical, depth * 100 + outputs * 10 + features);
+        var trees = booster.ObliviousTrees!;
+        foreach (var n in new[] { 1, 2, 7, 8, 9, 16, 17, 67 })
+        {
+            var x = Inputs(n, features, n, categorical);
+            var scalar = new float[n * outputs];
+            trees.AccumulateScalar(x, n, features, 0, booster.TreeCount, scalar);
+            var fast = new float[n * outputs];
+            trees.Accumulate(x, n, features, 0, booster.TreeCount, fast);
+            Assert.Equal(scalar, fast);
+            // A tree range that starts and ends inside the ensemble.
+            var partScalar = new float[n * outputs];
+            var partFast = new float[n * outputs];
+            trees.AccumulateScalar(x, n, features, 3, 40, partScalar);
+            trees.Accumulate(x, n, features, 3, 40, partFast);
+            Assert.Equal(partScalar, partFast);
+        }
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void One_and_two_threads_give_the_scalar_result(int outputs, bool categorical)
+    {
+        // 2,051 samples x 520 trees is above the parallel threshold; 2,051 is not a multiple of 8.
+        using var booster = Grow(TreeShape.Oblivious, 4, 5, outputs, 520, categorical, 11 + outputs);
+        const int n = 2051;
+        var x = Inputs(n, 5, 12, categorical);
+        var scalar = new float[n * outputs];
+        booster.ObliviousTrees!.AccumulateScalar(x, n, 5, 0, booster.TreeCount, scalar);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var fast = new float[n * outputs];
+            if (categorical)
+                booster.ObliviousTrees.AccumulateAvx2<MixedLevelTest>(x, n, 5, 0, booster.TreeCount, fast, threads);
+            else
+                booster.ObliviousTrees.AccumulateAvx2<NumericalLevelTest>(x, n, 5, 0, booster.TreeCount, fast, threads);
+            Assert.Equal(scalar, fast);
+        }
+    }
+
+    [Fact]
+    public void Ensembles_over_one_chunk_predict_across_the_chunk_boundary()
+    {
+        // 4,096 trees per chunk: 4,100 trees span two chunks; ranges start in the first and end in the second.
+        using var booster = Grow(TreeShape.Oblivious, 2, 3, 2, 4100, false, 21);
+        const int n = 19;
+        var x = Inputs(n, 3, 22, false);
+        var scalar = new float[n * 2];
+        var fast = new float[n * 2];
+        booster.ObliviousTrees!.AccumulateScalar(x, n, 3, 4090, 4100, scalar);
+        booster.ObliviousTrees.Accumulate(x, n, 3, 4090, 4100, fast);
+        Assert.Equal(scalar, fast);
+        var one = new float[2];
+        var oneScalar = new float[2];
+        booster.ObliviousTrees.Accumulate(x.AsSpan(0, 3), 1, 3, 0, 4100, one);
+        booster.ObliviousTrees.AccumulateScalar(x.AsSpan(0, 3), 1, 3, 0, 4100, oneScalar);
+        Assert.Equal(oneScalar, one);
     }
 
     [Fact]

@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace RLFramework.Boosting.Data;
 
 /// <summary>
@@ -40,33 +44,106 @@ internal sealed class GradientBatch
         SampleCount = sampleCount;
         OutputCount = outputCount;
         Stride = StrideFor(outputCount);
-        if (_raw.Length < sampleCount * outputCount)
-            _raw = new float[sampleCount * outputCount];
+        // One float of padding: a stride-4 row is read as 4 floats.
+        if (_raw.Length < sampleCount * outputCount + 1)
+            _raw = new float[sampleCount * outputCount + 1];
         if (_rows.Length < sampleCount * Stride)
             _rows = new double[sampleCount * Stride];
         var raw = _raw.AsSpan(0, sampleCount * outputCount);
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var g = gradients[i];
-            if (!float.IsFinite(g))
-                ThrowHelper.BadGradient(i / outputCount, i % outputCount, g);
-            raw[i] = g;
-        }
+        gradients.CopyTo(raw);
+        CheckFinite(raw, outputCount);
         foreach (var slice in slices)
         {
             if (slice.MaxGradNorm > 0)
                 Clip(raw, sampleCount, outputCount, slice.Start, slice.Length, slice.MaxGradNorm);
         }
+        // Per column: mean and 1 / std for L2 (the rows are (g - mean) * inv), 0 and 1 for cosine; slot K is the
+        // count 1 (mean 0, inv 1 keep it exact) and the padding stays 0.
+        Span<double> mean = stackalloc double[Stride];
+        Span<double> inv = stackalloc double[Stride];
+        mean.Clear();
+        inv.Fill(1.0);
+        if (standardize)
+            ColumnScales(raw, sampleCount, outputCount, mean, inv);
         var rows = _rows.AsSpan(0, sampleCount * Stride);
-        rows.Clear();
+        if (Stride == 4 && Avx.IsSupported)
+            PackStride4(_raw, sampleCount, outputCount, mean, inv, rows);
+        else
+            Pack(raw, sampleCount, outputCount, Stride, mean, inv, rows);
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> raw, int outputCount)
+    {
+        var exponent = Vector256.Create(0x7F800000);
+        var i = 0;
+        var bad = false;
+        for (; i + 8 <= raw.Length && !bad; i += 8)
+        {
+            var bits = Vector256.Create(raw.Slice(i, 8)).AsInt32() & exponent;
+            bad = Vector256.EqualsAny(bits, exponent);
+        }
+        for (i = bad ? i - 8 : i; i < raw.Length; i++)
+        {
+            if (!float.IsFinite(raw[i]))
+                ThrowHelper.BadGradient(i / outputCount, i % outputCount, raw[i]);
+        }
+    }
+
+    /// <summary>Mean and 1 / std (population; a zero std counts as 1) of each of the K columns, summed in sample order.</summary>
+    private static void ColumnScales(ReadOnlySpan<float> raw, int sampleCount, int outputCount, Span<double> mean, Span<double> inv)
+    {
         for (var i = 0; i < sampleCount; i++)
         {
             for (var k = 0; k < outputCount; k++)
-                rows[i * Stride + k] = raw[i * outputCount + k];
-            rows[i * Stride + outputCount] = 1.0;
+                mean[k] += raw[i * outputCount + k];
         }
-        if (standardize)
-            Standardize(rows, sampleCount, outputCount, Stride);
+        Span<double> variance = stackalloc double[outputCount];
+        variance.Clear();
+        for (var k = 0; k < outputCount; k++)
+            mean[k] /= sampleCount;
+        for (var i = 0; i < sampleCount; i++)
+        {
+            for (var k = 0; k < outputCount; k++)
+            {
+                var d = raw[i * outputCount + k] - mean[k];
+                variance[k] += d * d;
+            }
+        }
+        for (var k = 0; k < outputCount; k++)
+        {
+            var std = Math.Sqrt(variance[k] / sampleCount);
+            inv[k] = std > 0 ? 1.0 / std : 1.0;
+        }
+    }
+
+    /// <summary>Rows of 4 doubles (K &lt;= 3): one 4-float load per sample, lanes past K replaced by (1, 0, 0).</summary>
+    private static void PackStride4(float[] raw, int sampleCount, int outputCount, ReadOnlySpan<double> mean, ReadOnlySpan<double> inv, Span<double> rows)
+    {
+        var m = Vector256.Create(mean);
+        var s = Vector256.Create(inv);
+        var lane = Vector256.Create(0L, 1L, 2L, 3L);
+        var keep = Vector256.LessThan(lane, Vector256.Create((long)outputCount)).AsDouble();
+        var fill = Vector256.ConditionalSelect(Vector256.Equals(lane, Vector256.Create((long)outputCount)).AsDouble(), Vector256.Create(1.0), Vector256<double>.Zero);
+        ref var source = ref MemoryMarshal.GetArrayDataReference(raw);
+        ref var destination = ref MemoryMarshal.GetReference(rows);
+        for (var i = 0; i < sampleCount; i++)
+        {
+            var g = Vector128.LoadUnsafe(ref source, (nuint)(i * outputCount));
+            var row = Vector256.ConditionalSelect(keep, Avx.ConvertToVector256Double(g), fill);
+            ((row - m) * s).StoreUnsafe(ref destination, (nuint)(i * 4));
+        }
+    }
+
+    private static void Pack(ReadOnlySpan<float> raw, int sampleCount, int outputCount, int stride, ReadOnlySpan<double> mean, ReadOnlySpan<double> inv, Span<double> rows)
+    {
+        for (var i = 0; i < sampleCount; i++)
+        {
+            var row = rows.Slice(i * stride, stride);
+            for (var k = 0; k < outputCount; k++)
+                row[k] = (raw[i * outputCount + k] - mean[k]) * inv[k];
+            row[outputCount] = 1.0;
+            row[(outputCount + 1)..].Clear();
+        }
     }
 
     /// <summary>Rescales every row of the slice whose L2 norm exceeds <paramref name="maxNorm"/> to that norm.</summary>
@@ -84,27 +161,6 @@ internal sealed class GradientBatch
                 for (var k = 0; k < row.Length; k++)
                     row[k] = (float)(row[k] * scale);
             }
-        }
-    }
-
-    private static void Standardize(Span<double> rows, int sampleCount, int outputCount, int stride)
-    {
-        for (var k = 0; k < outputCount; k++)
-        {
-            var mean = 0.0;
-            for (var i = 0; i < sampleCount; i++)
-                mean += rows[i * stride + k];
-            mean /= sampleCount;
-            var variance = 0.0;
-            for (var i = 0; i < sampleCount; i++)
-            {
-                var d = rows[i * stride + k] - mean;
-                variance += d * d;
-            }
-            var std = Math.Sqrt(variance / sampleCount);
-            var inv = std > 0 ? 1.0 / std : 1.0;
-            for (var i = 0; i < sampleCount; i++)
-                rows[i * stride + k] = (rows[i * stride + k] - mean) * inv;
         }
     }
 }

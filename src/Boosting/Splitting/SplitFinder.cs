@@ -124,9 +124,13 @@ internal sealed class SplitFinder
             var nr = n - nl;
             var sl = l0 * l0 + l1 * l1 + l2 * l2;
             var sr = r0 * r0 + r1 * r1 + r2 * r2;
-            // sl / nl + sr / nr, an empty child adding 0 (only reachable with minSamples 0).
-            var x = Vector256.ConditionalSelect(Vector256.Equals(nl, Vector256<double>.Zero), sr / nr,
-                Vector256.ConditionalSelect(Vector256.Equals(nr, Vector256<double>.Zero), sl / nl, (sl * nr + sr * nl) / (nl * nr)));
+            // sl / nl + sr / nr as (sl nr + sr nl) / (nl nr), an empty child adding 0 (only reachable with
+            // minSamples 0): numerator and denominator are chosen per lane so that one division serves all cases.
+            var leftEmpty = Vector256.Equals(nl, Vector256<double>.Zero);
+            var rightEmpty = Vector256.Equals(nr, Vector256<double>.Zero);
+            var numerator = Vector256.ConditionalSelect(leftEmpty, sr, Vector256.ConditionalSelect(rightEmpty, sl, sl * nr + sr * nl));
+            var denominator = Vector256.ConditionalSelect(leftEmpty, nr, Vector256.ConditionalSelect(rightEmpty, nl, nl * nr));
+            var x = numerator / denominator;
             var score = TScore.Finish(x);
             var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
             Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);

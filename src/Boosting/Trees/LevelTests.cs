@@ -6,43 +6,48 @@ namespace RLFramework.Boosting.Trees;
 
 /// <summary>
 /// The vectorized form of <see cref="SplitTest.GoesRight"/>, as a generic struct policy chosen once per call:
-/// all-numerical ensembles need one comparison per level, ensembles with categorical features two.
+/// all-numerical ensembles need one comparison per level, ensembles with categorical features two. The
+/// thresholds are passed by address so that the numerical test never reads the upper bounds.
 /// Result lanes are all ones where the sample goes right.
 /// </summary>
-internal interface ILevelTest
+internal unsafe interface ILevelTest
 {
-    static abstract Vector256<float> Right(Vector256<float> x, float lo, float hi);
+    /// <summary>Every lane of <paramref name="x"/> against the one test at <paramref name="lo"/> / <paramref name="hi"/>.</summary>
+    static abstract Vector256<float> RightOfOne(Vector256<float> x, float* lo, float* hi);
 
-    static abstract Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi);
+    /// <summary>Lane i of <paramref name="x"/> against test i (4 tests).</summary>
+    static abstract Vector128<float> Right(Vector128<float> x, float* lo, float* hi);
 
-    static abstract Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi);
+    /// <summary>Lane i of <paramref name="x"/> against test i (8 tests).</summary>
+    static abstract Vector256<float> Right(Vector256<float> x, float* lo, float* hi);
 }
 
 /// <summary>x &gt; lo (every level numerical; hi is +inf and not read).</summary>
-internal readonly struct NumericalLevelTest : ILevelTest
+internal readonly unsafe struct NumericalLevelTest : ILevelTest
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Right(Vector256<float> x, float lo, float hi) => Avx.CompareGreaterThan(x, Vector256.Create(lo));
+    public static Vector256<float> RightOfOne(Vector256<float> x, float* lo, float* hi) =>
+        Avx.CompareGreaterThan(x, Avx.BroadcastScalarToVector256(lo));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi) => Sse.CompareGreaterThan(x, lo);
+    public static Vector128<float> Right(Vector128<float> x, float* lo, float* hi) => Sse.CompareGreaterThan(x, Sse.LoadVector128(lo));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) => Avx.CompareGreaterThan(x, lo);
+    public static Vector256<float> Right(Vector256<float> x, float* lo, float* hi) => Avx.CompareGreaterThan(x, Avx.LoadVector256(lo));
 }
 
 /// <summary>x &gt; lo and x &lt;= hi (numerical levels have hi = +inf; categorical ones test equality).</summary>
-internal readonly struct MixedLevelTest : ILevelTest
+internal readonly unsafe struct MixedLevelTest : ILevelTest
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Right(Vector256<float> x, float lo, float hi) =>
-        Avx.And(Avx.CompareGreaterThan(x, Vector256.Create(lo)), Avx.CompareLessThanOrEqual(x, Vector256.Create(hi)));
+    public static Vector256<float> RightOfOne(Vector256<float> x, float* lo, float* hi) =>
+        Avx.And(Avx.CompareGreaterThan(x, Avx.BroadcastScalarToVector256(lo)), Avx.CompareLessThanOrEqual(x, Avx.BroadcastScalarToVector256(hi)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Right(Vector128<float> x, Vector128<float> lo, Vector128<float> hi) =>
-        Sse.And(Sse.CompareGreaterThan(x, lo), Sse.CompareLessThanOrEqual(x, hi));
+    public static Vector128<float> Right(Vector128<float> x, float* lo, float* hi) =>
+        Sse.And(Sse.CompareGreaterThan(x, Sse.LoadVector128(lo)), Sse.CompareLessThanOrEqual(x, Sse.LoadVector128(hi)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Right(Vector256<float> x, Vector256<float> lo, Vector256<float> hi) =>
-        Avx.And(Avx.CompareGreaterThan(x, lo), Avx.CompareLessThanOrEqual(x, hi));
+    public static Vector256<float> Right(Vector256<float> x, float* lo, float* hi) =>
+        Avx.And(Avx.CompareGreaterThan(x, Avx.LoadVector256(lo)), Avx.CompareLessThanOrEqual(x, Avx.LoadVector256(hi)));
 }

@@ -123,7 +123,16 @@ internal sealed class ObliviousTreeLearner
     /// <summary>Stable partition of each node's range of _order into _next: left child j, right child j + nodes.</summary>
     private void Partition(ReadOnlySpan<byte> codes, SplitCandidate split, int nodes)
     {
-        var bin = (byte)split.Bin;
+        if (split.IsCategorical)
+            Partition<CategoryTest>(codes, (byte)split.Bin, nodes);
+        else
+            Partition<ThresholdTest>(codes, (byte)split.Bin, nodes);
+    }
+
+    /// <summary>Branch-free: one pass counts the right child, one writes every sample to its side.</summary>
+    private void Partition<TTest>(ReadOnlySpan<byte> codes, byte bin, int nodes)
+        where TTest : struct, ICodeTest
+    {
         for (var j = 0; j < nodes; j++)
         {
             var start = _start[j];
@@ -131,24 +140,40 @@ internal sealed class ObliviousTreeLearner
             var range = _order.AsSpan(start, count);
             var right = 0;
             foreach (var i in range)
-            {
-                if (split.IsCategorical ? codes[i] == bin : codes[i] > bin)
-                    right++;
-            }
+                right += TTest.Right(codes[i], bin);
             var left = count - right;
             int l = start, r = start + left;
+            var next = _next.AsSpan();
             foreach (var i in range)
             {
-                if (split.IsCategorical ? codes[i] == bin : codes[i] > bin)
-                    _next[r++] = i;
-                else
-                    _next[l++] = i;
+                var goesRight = TTest.Right(codes[i], bin);
+                next[goesRight != 0 ? r : l] = i;
+                r += goesRight;
+                l += 1 - goesRight;
             }
             _childStart[j] = start;
             _childCount[j] = left;
             _childStart[j + nodes] = start + left;
             _childCount[j + nodes] = right;
         }
+    }
+
+    /// <summary>Whether a bin code goes right (1) or left (0), as a generic struct policy.</summary>
+    private interface ICodeTest
+    {
+        static abstract int Right(byte code, byte bin);
+    }
+
+    /// <summary>Numerical: code &gt; bin (the value is above threshold bin).</summary>
+    private readonly struct ThresholdTest : ICodeTest
+    {
+        public static int Right(byte code, byte bin) => code > bin ? 1 : 0;
+    }
+
+    /// <summary>Categorical: code == bin (the value is category bin - 1).</summary>
+    private readonly struct CategoryTest : ICodeTest
+    {
+        public static int Right(byte code, byte bin) => code == bin ? 1 : 0;
     }
 
     private void EnsureBuffers(int n, int maxDepth, int stride)

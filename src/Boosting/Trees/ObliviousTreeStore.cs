@@ -9,14 +9,17 @@ namespace RLFramework.Boosting.Trees;
 /// <summary>
 /// Oblivious trees stored compactly in chunks of parallel arrays. Every tree has the ensemble's MaxDepth
 /// levels (<c>LevelStride</c> = 4 when MaxDepth &lt;= 4, so that a tree's levels fill one SIMD register;
-/// unused levels never send right) and 2^MaxDepth leaves per output, output-major. A depth-4, 3-output tree
-/// takes 4 x 4 (features) + 4 x 4 (thresholds) + 1 (depth) + 16 x 3 x 4 (leaves) = 225 bytes
-/// (plus 4 x 4 for categorical upper bounds when the schema has categorical features).
-/// <para>Prediction kernels (same float additions in the same order, so bit-identical results):
-/// AVX2 batch (8 samples per register; levels compared on transposed features, leaf index built as
-/// 2·idx + bit, leaf values picked by permutes) and AVX2 single sample (a tree's levels in one register: one
-/// permute gathers the features, one compare and a movemask give the leaf), for MaxDepth &lt;= 4; a scalar
-/// kernel otherwise.</para>
+/// unused levels never send right) and 2^MaxDepth leaves, each a row of K values (leaf-major: a sample adds
+/// its leaf's K outputs with one vector load). A depth-4, 3-output tree takes 4 x 4 (features) + 4 x 4
+/// (thresholds) + 1 (depth) + 16 x 3 x 4 (leaves) = 225 bytes (plus 4 x 4 for categorical upper bounds when
+/// the schema has categorical features).
+/// <para>Prediction kernels (every output summed over the trees in tree order, so all give the same floats):
+/// AVX2 batch (blocks of 8 samples, tree-major: levels compared on the transposed block give 8 leaf rows, each
+/// sample adds its row) and AVX2 single sample (a tree's levels in one register: one permute gathers the
+/// features, one compare and a movemask give the leaf), for MaxDepth &lt;= 4; a scalar kernel otherwise.
+/// The SIMD kernels are compiled fully optimized on first use (<c>AggressiveOptimization</c>): their loops run once
+/// per chunk of trees, too few iterations for on-stack replacement, so a caller that predicts a few thousand
+/// single samples (an RL loop) would otherwise run unoptimized code for its first ~100 ms.</para>
 /// </summary>
 internal sealed class ObliviousTreeStore : ITreeStore
 {
@@ -98,12 +101,16 @@ internal sealed class ObliviousTreeStore : ITreeStore
             if (chunk.Hi is not null)
                 chunk.Hi[t * _levelStride + d] = test.Hi;
         }
-        // Draft leaves: [k * 2^depth + leaf]; stored: [k * 2^MaxDepth + leaf], unreachable leaves zero.
-        var leaves = chunk.Leaves.AsSpan(t * LeafBlock, LeafBlock);
-        leaves.Clear();
+        // Draft leaves: [k * 2^depth + leaf]; stored: one row of K values per leaf, [leaf * K + k], for 2^MaxDepth
+        // leaves, unreachable ones zero.
+        var rows = chunk.Leaves.AsSpan(t * LeafBlock, LeafBlock);
+        rows.Clear();
         var used = 1 << depth;
         for (var k = 0; k < _outputs; k++)
-            draft.Leaves.AsSpan(k * used, used).CopyTo(leaves.Slice(k * _leafCount));
+        {
+            for (var leaf = 0; leaf < used; leaf++)
+                rows[leaf * _outputs + k] = draft.Leaves[k * used + leaf];
+        }
         chunk.Count++;
         Count++;
     }
@@ -133,8 +140,12 @@ internal sealed class ObliviousTreeStore : ITreeStore
         for (var d = 0; d < depth; d++)
             into.Levels[d] = LevelOf(chunk, t, d);
         var used = 1 << depth;
+        var rows = chunk.Leaves.AsSpan(t * LeafBlock, LeafBlock);
         for (var k = 0; k < _outputs; k++)
-            chunk.Leaves.AsSpan(t * LeafBlock + k * _leafCount, used).CopyTo(into.Leaves.AsSpan(k * used));
+        {
+            for (var leaf = 0; leaf < used; leaf++)
+                into.Leaves[k * used + leaf] = rows[leaf * _outputs + k];
+        }
     }
 
     private SplitTest LevelOf(Chunk chunk, int t, int d)
@@ -152,9 +163,9 @@ internal sealed class ObliviousTreeStore : ITreeStore
         if (Avx2.IsSupported && _maxDepth <= 4)
         {
             if (_categorical)
-                AccumulateAvx2<MixedLevelTest>(features, sampleCount, featureCount, firstTree, endTree, outputs);
+                AccumulateAvx2<MixedLevelTest>(features, sampleCount, featureCount, firstTree, endTree, outputs, Environment.ProcessorCount);
             else
-                AccumulateAvx2<NumericalLevelTest>(features, sampleCount, featureCount, firstTree, endTree, outputs);
+                AccumulateAvx2<NumericalLevelTest>(features, sampleCount, featureCount, firstTree, endTree, outputs, Environment.ProcessorCount);
         }
         else
         {
@@ -183,9 +194,9 @@ internal sealed class ObliviousTreeStore : ITreeStore
                     if (v > chunk.Lo[j] && v <= hi)
                         leaf |= 1 << d;
                 }
-                var leaves = chunk.Leaves.AsSpan(t * LeafBlock);
+                var row = chunk.Leaves.AsSpan(t * LeafBlock + leaf * _outputs, _outputs);
                 for (var k = 0; k < _outputs; k++)
-                    acc[k] += leaves[k * _leafCount + leaf];
+                    acc[k] += row[k];
             }
             for (var k = 0; k < _outputs; k++)
                 outputs[i * _outputs + k] -= acc[k];
@@ -193,7 +204,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>AVX2 kernels (MaxDepth &lt;= 4): single sample or blocks of 8 samples, split over cores for large work.</summary>
-    internal unsafe void AccumulateAvx2<TTest>(ReadOnlySpan<float> features, int sampleCount, int featureCount, int firstTree, int endTree, Span<float> outputs)
+    internal unsafe void AccumulateAvx2<TTest>(ReadOnlySpan<float> features, int sampleCount, int featureCount, int firstTree, int endTree, Span<float> outputs, int maxParts)
         where TTest : struct, ILevelTest
     {
         fixed (float* x = features)
@@ -205,11 +216,11 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 return;
             }
             var blocks = (sampleCount + 7) / 8;
-            var parts = Math.Min(Environment.ProcessorCount, blocks);
+            var parts = Math.Min(maxParts, blocks);
             if (parts > 1 && (long)sampleCount * (endTree - firstTree) >= ParallelWork)
             {
                 nint xp = (nint)x, op = (nint)output;
-                Parallel.For(0, parts, p =>
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
                     BlocksAvx2<TTest>((float*)xp, sampleCount, featureCount, firstTree, endTree, (float*)op,
                         blocks * p / parts, blocks * (p + 1) / parts));
             }
@@ -220,23 +231,22 @@ internal sealed class ObliviousTreeStore : ITreeStore
         }
     }
 
+    /// <summary>
+    /// Blocks of 8 samples, tree-major: the block is transposed to feature-major once, each tree's 4 levels are
+    /// compared lane-wise and give the 8 offsets of the samples' leaf rows, then each sample adds its row (K
+    /// outputs at once). Up to 4 outputs the 8 sums stay in registers (one 128-bit row each); more outputs
+    /// are summed 8 at a time in a stack buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BlocksAvx2<TTest>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock)
         where TTest : struct, ILevelTest
     {
         var k = _outputs;
-        var leafCount = _leafCount;
-        var leafBlock = LeafBlock;
+        var sumStride = k <= 4 ? 4 : (k + 7) & ~7;
         var block = stackalloc float[featureCount * 8];
-        var pair = stackalloc float[featureCount * 16];
-        var acc = stackalloc Vector256<float>[k];
+        var sums = stackalloc float[8 * sumStride];
         for (var b = firstBlock; b < endBlock; b++)
         {
-            if (k <= 4 && b + 1 < endBlock)
-            {
-                PairAvx2<TTest>(x, sampleCount, featureCount, firstTree, endTree, output, b, pair);
-                b++;
-                continue;
-            }
             var first = b * 8;
             var lanes = Math.Min(8, sampleCount - first);
             for (var f = 0; f < featureCount; f++)
@@ -244,9 +254,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 for (var l = 0; l < 8; l++)
                     block[f * 8 + l] = l < lanes ? x[(first + l) * featureCount + f] : 0f;
             }
-            for (var j = 0; j < k; j++)
-                acc[j] = Vector256<float>.Zero;
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            new Span<float>(sums, 8 * sumStride).Clear();
             for (var tree = firstTree; tree < endTree;)
             {
                 var chunk = _chunks[tree >> ChunkShift];
@@ -255,202 +263,150 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 fixed (int* features = chunk.Feature)
                 fixed (float* los = chunk.Lo)
                 fixed (float* his = chunk.Hi ?? chunk.Lo)
-                fixed (float* leavesBase = chunk.Leaves)
+                fixed (float* leaves = chunk.Leaves)
                 {
-                    for (var t = start; t < stop; t++)
-                    {
-                        var tf = features + t * 4;
-                        var tlo = los + t * 4;
-                        var thi = his + t * 4;
-                        var idx = Vector256<int>.Zero;
-                        for (var d = 3; d >= 0; d--)
-                        {
-                            var right = TTest.Right(Avx.LoadVector256(block + tf[d] * 8), tlo[d], thi[d]).AsInt32();
-                            idx = idx + idx - right;
-                        }
-                        var leaves = leavesBase + t * leafBlock;
-                        if (k <= 4)
-                        {
-                            // Up to 4 outputs: accumulators stay in registers.
-                            a0 += PickLeaves(leaves, idx, leafCount);
-                            if (k > 1)
-                                a1 += PickLeaves(leaves + leafCount, idx, leafCount);
-                            if (k > 2)
-                                a2 += PickLeaves(leaves + 2 * leafCount, idx, leafCount);
-                            if (k > 3)
-                                a3 += PickLeaves(leaves + 3 * leafCount, idx, leafCount);
-                        }
-                        else
-                        {
-                            for (var j = 0; j < k; j++)
-                                acc[j] += PickLeaves(leaves + j * leafCount, idx, leafCount);
-                        }
-                    }
+                    var trees = new TreeRange(features + start * 4, los + start * 4, his + start * 4, leaves + start * LeafBlock, stop - start, LeafBlock);
+                    if (k <= 4)
+                        AddRows4<TTest>(block, trees, k, sums);
+                    else
+                        AddRowsWide<TTest>(block, trees, k, sums, sumStride);
                 }
                 tree += stop - start;
             }
-            if (k <= 4)
+            for (var l = 0; l < lanes; l++)
             {
-                acc[0] = a0;
-                if (k > 1)
-                    acc[1] = a1;
-                if (k > 2)
-                    acc[2] = a2;
-                if (k > 3)
-                    acc[3] = a3;
-            }
-            for (var j = 0; j < k; j++)
-            {
-                var a = (float*)(acc + j);
-                for (var l = 0; l < lanes; l++)
-                    output[(first + l) * k + j] -= a[l];
+                for (var j = 0; j < k; j++)
+                    output[(first + l) * k + j] -= sums[l * sumStride + j];
             }
         }
+    }
+
+    /// <summary>Consecutive trees of one chunk: pointers to the first tree's levels and leaf rows.</summary>
+    private readonly unsafe struct TreeRange(int* features, float* lo, float* hi, float* leaves, int count, int leafBlock)
+    {
+        public readonly int* Features = features;
+        public readonly float* Lo = lo;
+        public readonly float* Hi = hi;
+        public readonly float* Leaves = leaves;
+        public readonly int Count = count;
+        public readonly int LeafBlock = leafBlock;
+    }
+
+    /// <summary>The leaf index (0..15) of each of the 8 samples of a transposed block in tree <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<int> LeafIndex<TTest>(float* block, in TreeRange trees, int t)
+        where TTest : struct, ILevelTest
+    {
+        var tf = trees.Features + t * 4;
+        var tlo = trees.Lo + t * 4;
+        var thi = trees.Hi + t * 4;
+        var idx = Vector256<int>.Zero;
+        for (var d = 3; d >= 0; d--)
+        {
+            var right = TTest.RightOfOne(Avx.LoadVector256(block + tf[d] * 8), tlo + d, thi + d).AsInt32();
+            idx = idx + idx - right;
+        }
+        return idx;
     }
 
     /// <summary>
-    /// Two blocks of 8 samples (16 samples) per pass over the trees, for up to 4 outputs: each tree's thresholds
-    /// and leaf vectors are loaded once for both blocks, and all accumulators stay in registers.
+    /// Up to 4 outputs: the 8 samples' sums live in registers for a whole chunk of trees. Lanes K..3 of a sum
+    /// pick up the next row's values and are never read.
     /// </summary>
-    private unsafe void PairAvx2<TTest>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int b, float* pair)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddRows4<TTest>(float* block, in TreeRange trees, int k, float* sums)
         where TTest : struct, ILevelTest
     {
-        var k = _outputs;
-        var leafCount = _leafCount;
-        var leafBlock = LeafBlock;
-        var first = b * 8;
-        var lanes = Math.Min(16, sampleCount - first);
-        for (var f = 0; f < featureCount; f++)
+        // Software-pipelined: tree t + 1's row offsets are computed while tree t's rows are added.
+        var rows = stackalloc long[8];
+        var rowWidth = Vector256.Create(k);
+        var s0 = Sse.LoadVector128(sums);
+        var s1 = Sse.LoadVector128(sums + 4);
+        var s2 = Sse.LoadVector128(sums + 8);
+        var s3 = Sse.LoadVector128(sums + 12);
+        var s4 = Sse.LoadVector128(sums + 16);
+        var s5 = Sse.LoadVector128(sums + 20);
+        var s6 = Sse.LoadVector128(sums + 24);
+        var s7 = Sse.LoadVector128(sums + 28);
+        var range = trees;
+        var leaves = range.Leaves;
+        var leafBlock = range.LeafBlock;
+        var count = range.Count;
+        var current = rows;
+        var next = rows + 4;
+        if (count > 0)
+            Avx.Store((int*)current, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, 0), rowWidth));
+        for (var t = 0; t < count; t++)
         {
-            for (var l = 0; l < 16; l++)
-                pair[f * 16 + l] = l < lanes ? x[(first + l) * featureCount + f] : 0f;
+            if (t + 1 < count)
+                Avx.Store((int*)next, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, t + 1), rowWidth));
+            // Row offsets of the 8 samples, read back two per 64-bit load.
+            var r01 = (ulong)current[0];
+            var r23 = (ulong)current[1];
+            var r45 = (ulong)current[2];
+            var r67 = (ulong)current[3];
+            s0 = Sse.Add(s0, Sse.LoadVector128(leaves + (uint)r01));
+            s1 = Sse.Add(s1, Sse.LoadVector128(leaves + (r01 >> 32)));
+            s2 = Sse.Add(s2, Sse.LoadVector128(leaves + (uint)r23));
+            s3 = Sse.Add(s3, Sse.LoadVector128(leaves + (r23 >> 32)));
+            s4 = Sse.Add(s4, Sse.LoadVector128(leaves + (uint)r45));
+            s5 = Sse.Add(s5, Sse.LoadVector128(leaves + (r45 >> 32)));
+            s6 = Sse.Add(s6, Sse.LoadVector128(leaves + (uint)r67));
+            s7 = Sse.Add(s7, Sse.LoadVector128(leaves + (r67 >> 32)));
+            leaves += leafBlock;
+            var swap = current;
+            current = next;
+            next = swap;
         }
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
-        for (var tree = firstTree; tree < endTree;)
-        {
-            var chunk = _chunks[tree >> ChunkShift];
-            var start = tree & (ChunkTrees - 1);
-            var stop = Math.Min(chunk.Count, start + (endTree - tree));
-            fixed (int* features = chunk.Feature)
-            fixed (float* los = chunk.Lo)
-            fixed (float* his = chunk.Hi ?? chunk.Lo)
-            fixed (float* leavesBase = chunk.Leaves)
-            {
-                for (var t = start; t < stop; t++)
-                {
-                    var tf = features + t * 4;
-                    var tlo = los + t * 4;
-                    var thi = his + t * 4;
-                    var idxA = Vector256<int>.Zero;
-                    var idxB = Vector256<int>.Zero;
-                    for (var d = 3; d >= 0; d--)
-                    {
-                        var lo = Vector256.Create(tlo[d]);
-                        var hi = Vector256.Create(thi[d]);
-                        var column = pair + tf[d] * 16;
-                        var rightA = TTest.Right(Avx.LoadVector256(column), lo, hi).AsInt32();
-                        var rightB = TTest.Right(Avx.LoadVector256(column + 8), lo, hi).AsInt32();
-                        idxA = idxA + idxA - rightA;
-                        idxB = idxB + idxB - rightB;
-                    }
-                    var leaves = leavesBase + t * leafBlock;
-                    if (leafCount <= 8)
-                    {
-                        var v = Avx.LoadVector256(leaves);
-                        a0 += Avx2.PermuteVar8x32(v, idxA);
-                        b0 += Avx2.PermuteVar8x32(v, idxB);
-                        if (k > 1)
-                        {
-                            v = Avx.LoadVector256(leaves + leafCount);
-                            a1 += Avx2.PermuteVar8x32(v, idxA);
-                            b1 += Avx2.PermuteVar8x32(v, idxB);
-                        }
-                        if (k > 2)
-                        {
-                            v = Avx.LoadVector256(leaves + 2 * leafCount);
-                            a2 += Avx2.PermuteVar8x32(v, idxA);
-                            b2 += Avx2.PermuteVar8x32(v, idxB);
-                        }
-                        if (k > 3)
-                        {
-                            v = Avx.LoadVector256(leaves + 3 * leafCount);
-                            a3 += Avx2.PermuteVar8x32(v, idxA);
-                            b3 += Avx2.PermuteVar8x32(v, idxB);
-                        }
-                    }
-                    else
-                    {
-                        var upperA = Avx2.ShiftLeftLogical(idxA, 28).AsSingle();
-                        var upperB = Avx2.ShiftLeftLogical(idxB, 28).AsSingle();
-                        a0 += Pick16(leaves, idxA, upperA);
-                        b0 += Pick16(leaves, idxB, upperB);
-                        if (k > 1)
-                        {
-                            a1 += Pick16(leaves + 16, idxA, upperA);
-                            b1 += Pick16(leaves + 16, idxB, upperB);
-                        }
-                        if (k > 2)
-                        {
-                            a2 += Pick16(leaves + 32, idxA, upperA);
-                            b2 += Pick16(leaves + 32, idxB, upperB);
-                        }
-                        if (k > 3)
-                        {
-                            a3 += Pick16(leaves + 48, idxA, upperA);
-                            b3 += Pick16(leaves + 48, idxB, upperB);
-                        }
-                    }
-                }
-            }
-            tree += stop - start;
-        }
-        var sums = stackalloc Vector256<float>[8];
-        sums[0] = a0;
-        sums[1] = a1;
-        sums[2] = a2;
-        sums[3] = a3;
-        sums[4] = b0;
-        sums[5] = b1;
-        sums[6] = b2;
-        sums[7] = b3;
-        for (var l = 0; l < lanes; l++)
-        {
-            var lanesOf = (float*)(sums + (l < 8 ? 0 : 4));
-            for (var j = 0; j < k; j++)
-                output[(first + l) * k + j] -= lanesOf[j * 8 + (l & 7)];
-        }
+        Sse.Store(sums, s0);
+        Sse.Store(sums + 4, s1);
+        Sse.Store(sums + 8, s2);
+        Sse.Store(sums + 12, s3);
+        Sse.Store(sums + 16, s4);
+        Sse.Store(sums + 20, s5);
+        Sse.Store(sums + 24, s6);
+        Sse.Store(sums + 28, s7);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Pick16(float* leaves, Vector256<int> idx, Vector256<float> upper) =>
-        Avx.BlendVariable(Avx2.PermuteVar8x32(Avx.LoadVector256(leaves), idx), Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + 8), idx), upper);
-
-    /// <summary>The leaf value of each lane's leaf index (leafCount &lt;= 16 values of one output).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> PickLeaves(float* leaves, Vector256<int> idx, int leafCount)
+    /// <summary>More than 4 outputs: each sample's sums in memory, 8 outputs per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddRowsWide<TTest>(float* block, in TreeRange trees, int k, float* sums, int sumStride)
+        where TTest : struct, ILevelTest
     {
-        var low = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves), idx);
-        if (leafCount <= 8)
-            return low;
-        var high = Avx2.PermuteVar8x32(Avx.LoadVector256(leaves + 8), idx);
-        return Avx.BlendVariable(low, high, Avx2.ShiftLeftLogical(idx, 28).AsSingle());
+        var rows = stackalloc int[8];
+        var rowWidth = Vector256.Create(k);
+        var leaves = trees.Leaves;
+        for (var t = 0; t < trees.Count; t++)
+        {
+            Avx.Store(rows, Avx2.MultiplyLow(LeafIndex<TTest>(block, trees, t), rowWidth));
+            for (var l = 0; l < 8; l++)
+                AddRow(sums + l * sumStride, leaves + rows[l], sumStride);
+            leaves += trees.LeafBlock;
+        }
     }
 
+    /// <summary>sums[0..width) += row[0..width), 8 lanes at a time (lanes past K read the next row and are never used).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddRow(float* sums, float* row, int width)
+    {
+        for (var j = 0; j < width; j += 8)
+            Avx.Store(sums + j, Avx.Add(Avx.LoadVector256(sums + j), Avx.LoadVector256(row + j)));
+    }
+
+    /// <summary>One sample (at most 8 features): its sums in one register up to 4 outputs, else in a stack buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SingleAvx2<TTest>(float* x, int featureCount, int firstTree, int endTree, float* output)
         where TTest : struct, ILevelTest
     {
         var k = _outputs;
-        var leafCount = _leafCount;
-        var leafBlock = LeafBlock;
+        var sumStride = k <= 4 ? 4 : (k + 7) & ~7;
         var padded = stackalloc float[8];
         for (var f = 0; f < 8; f++)
             padded[f] = f < featureCount ? x[f] : 0f;
         var sample = Avx.LoadVector256(padded);
-        var acc = stackalloc float[k];
-        for (var j = 0; j < k; j++)
-            acc[j] = 0f;
-        float s0 = 0f, s1 = 0f, s2 = 0f;
+        var sums = stackalloc float[sumStride];
+        new Span<float>(sums, sumStride).Clear();
+        var sum = Vector128<float>.Zero;
         for (var tree = firstTree; tree < endTree;)
         {
             var chunk = _chunks[tree >> ChunkShift];
@@ -459,59 +415,71 @@ internal sealed class ObliviousTreeStore : ITreeStore
             fixed (int* features = chunk.Feature)
             fixed (float* los = chunk.Lo)
             fixed (float* his = chunk.Hi ?? chunk.Lo)
-            fixed (float* leavesBase = chunk.Leaves)
+            fixed (float* leaves = chunk.Leaves)
             {
-                var t = start;
-                for (; t + 1 < stop; t += 2)
-                {
-                    // Two trees per step: their 2 x 4 levels fill one register; the movemask's low nibble is the
-                    // first tree's leaf, the high nibble the second's. Additions stay in tree order.
-                    var values = Avx2.PermuteVar8x32(sample, Avx.LoadVector256(features + t * 4));
-                    var mask = Avx.MoveMask(TTest.Right(values, Avx.LoadVector256(los + t * 4), Avx.LoadVector256(his + t * 4)));
-                    var first = leavesBase + t * leafBlock + (mask & 15);
-                    var second = leavesBase + (t + 1) * leafBlock + (mask >> 4);
-                    s0 += first[0];
-                    s0 += second[0];
-                    if (k > 1)
-                    {
-                        s1 += first[leafCount];
-                        s1 += second[leafCount];
-                    }
-                    if (k > 2)
-                    {
-                        s2 += first[2 * leafCount];
-                        s2 += second[2 * leafCount];
-                    }
-                    for (var j = 3; j < k; j++)
-                    {
-                        acc[j] += first[j * leafCount];
-                        acc[j] += second[j * leafCount];
-                    }
-                }
-                for (; t < stop; t++)
-                {
-                    var index = Sse2.LoadVector128(features + t * 4).ToVector256Unsafe();
-                    var values = Avx2.PermuteVar8x32(sample, index).GetLower();
-                    var right = TTest.Right(values, Sse.LoadVector128(los + t * 4), Sse.LoadVector128(his + t * 4));
-                    var leaves = leavesBase + t * leafBlock + Sse.MoveMask(right);
-                    s0 += leaves[0];
-                    if (k > 1)
-                        s1 += leaves[leafCount];
-                    if (k > 2)
-                        s2 += leaves[2 * leafCount];
-                    for (var j = 3; j < k; j++)
-                        acc[j] += leaves[j * leafCount];
-                }
+                var trees = new TreeRange(features + start * 4, los + start * 4, his + start * 4, leaves + start * LeafBlock, stop - start, LeafBlock);
+                if (k <= 4)
+                    sum = SingleRows4<TTest>(sample, trees, k, sum);
+                else
+                    SingleRowsWide<TTest>(sample, trees, k, sums, sumStride);
             }
             tree += stop - start;
         }
-        acc[0] = s0;
-        if (k > 1)
-            acc[1] = s1;
-        if (k > 2)
-            acc[2] = s2;
+        if (k <= 4)
+            Sse.Store(sums, sum);
         for (var j = 0; j < k; j++)
-            output[j] -= acc[j];
+            output[j] -= sums[j];
+    }
+
+    /// <summary>
+    /// The leaves of one sample in two consecutive trees: their 2 x 4 levels fill one register, one permute
+    /// gathers the tested features, one compare and a movemask give both leaves (low nibble: first tree).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int LeafPair<TTest>(Vector256<float> sample, int* features, float* lo, float* hi)
+        where TTest : struct, ILevelTest =>
+        Avx.MoveMask(TTest.Right(Avx2.PermuteVar8x32(sample, Avx.LoadVector256(features)), lo, hi));
+
+    /// <summary>The leaf of one sample in one tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Leaf<TTest>(Vector256<float> sample, int* features, float* lo, float* hi)
+        where TTest : struct, ILevelTest =>
+        Sse.MoveMask(TTest.Right(Avx2.PermuteVar8x32(sample, Sse2.LoadVector128(features).ToVector256Unsafe()).GetLower(), lo, hi));
+
+    /// <summary>Up to 4 outputs: the rows are added to one register in tree order (lanes K..3 are never read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe Vector128<float> SingleRows4<TTest>(Vector256<float> sample, in TreeRange trees, int k, Vector128<float> sum)
+        where TTest : struct, ILevelTest
+    {
+        var range = trees;
+        var leaves = range.Leaves;
+        var leafBlock = range.LeafBlock;
+        var count = range.Count;
+        var t = 0;
+        for (; t + 1 < count; t += 2)
+        {
+            var mask = LeafPair<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4);
+            sum = Sse.Add(sum, Sse.LoadVector128(leaves + (mask & 15) * k));
+            sum = Sse.Add(sum, Sse.LoadVector128(leaves + leafBlock + (mask >> 4) * k));
+            leaves += 2 * leafBlock;
+        }
+        if (t < count)
+            sum = Sse.Add(sum, Sse.LoadVector128(leaves + Leaf<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4) * k));
+        return sum;
+    }
+
+    /// <summary>More than 4 outputs: the rows are added to a stack buffer, 8 outputs per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SingleRowsWide<TTest>(Vector256<float> sample, in TreeRange trees, int k, float* sums, int sumStride)
+        where TTest : struct, ILevelTest
+    {
+        var range = trees;
+        var leaves = range.Leaves;
+        for (var t = 0; t < range.Count; t++)
+        {
+            AddRow(sums, leaves + Leaf<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4) * k, sumStride);
+            leaves += range.LeafBlock;
+        }
     }
 
     /// <inheritdoc />
@@ -529,10 +497,11 @@ internal sealed class ObliviousTreeStore : ITreeStore
             writer.Write(level.Hi);
         }
         var used = 1 << depth;
+        var rows = chunk.Leaves.AsSpan(t * LeafBlock, LeafBlock);
         for (var k = 0; k < _outputs; k++)
         {
-            foreach (var v in chunk.Leaves.AsSpan(t * LeafBlock + k * _leafCount, used))
-                writer.Write(v);
+            for (var leaf = 0; leaf < used; leaf++)
+                writer.Write(rows[leaf * _outputs + k]);
         }
     }
 
