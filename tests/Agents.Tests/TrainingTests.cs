@@ -97,8 +97,8 @@ public class TrainingTests
             Assert.Equal(agent.TreeCount, loaded.TreeCount);
             Assert.Equal(agent.Policy.LogStd.ToArray(), loaded.Policy.LogStd.ToArray());
             Assert.Equal(Outputs(agent, probe), Outputs(loaded, probe));
-            Assert.Equal(agent.Normalizer.ObservationStatistics.Mean, loaded.Normalizer.ObservationStatistics.Mean);
-            Assert.Equal(agent.Normalizer.ReturnStatistics.Variance, loaded.Normalizer.ReturnStatistics.Variance);
+            Assert.Equal(agent.Normalizer.ObservationStatistics.Mean.ToArray(), loaded.Normalizer.ObservationStatistics.Mean.ToArray());
+            Assert.Equal(agent.Normalizer.ReturnStatistics.Variance.ToArray(), loaded.Normalizer.ReturnStatistics.Variance.ToArray());
             Assert.Equal(agent.Episodes.Episodes, loaded.Episodes.Episodes);
             Assert.Equal(agent.Random.GetState(), loaded.Random.GetState());
             var actions = new float[2];

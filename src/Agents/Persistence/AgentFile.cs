@@ -7,6 +7,7 @@ using RLFramework.Agents.Policies;
 using RLFramework.Agents.Rollouts;
 using RLFramework.Boosting;
 using RLFramework.Environments.Vector;
+using RLFramework.Environments.Wrappers;
 
 namespace RLFramework.Agents.Persistence;
 
@@ -59,8 +60,8 @@ internal static class AgentFile
             AdamFirstMoment = gbrl?.LogStdOptimizer.FirstMoment ?? [],
             AdamSecondMoment = gbrl?.LogStdOptimizer.SecondMoment ?? [],
             AdamSteps = gbrl?.LogStdOptimizer.StepCount ?? 0,
-            ObservationMean = normalizer.ObservationStatistics.Mean,
-            ObservationVariance = normalizer.ObservationStatistics.Variance,
+            ObservationMean = normalizer.ObservationStatistics.Mean.ToArray(),
+            ObservationVariance = normalizer.ObservationStatistics.Variance.ToArray(),
             ObservationCount = normalizer.ObservationStatistics.Count,
             ReturnMean = normalizer.ReturnStatistics.Mean[0],
             ReturnVariance = normalizer.ReturnStatistics.Variance[0],
@@ -155,8 +156,9 @@ internal static class AgentFile
         return (header, boosters, algorithmState);
     }
 
-    public static ActorCriticAgent Load(string path, IVectorEnvironment? env)
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env, BoosterProvider? boosters)
     {
+        boosters ??= BoosterProvider.Cpu;
         var (header, boosterBytes, algorithmState) = Read(path);
         var options = DeserializeOptions(header);
         if (env is null)
@@ -175,7 +177,8 @@ internal static class AgentFile
             {
                 throw new ArgumentException($"The model '{path}' was trained on '{header.EnvironmentId}'. {e.Message}", nameof(env), e);
             }
-            var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId);
+            var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId,
+                header.Policy.Policy == PolicyKind.Mlp ? null : boosters);
             IActorCriticPolicy policy;
             if (header.Policy.Policy == PolicyKind.Mlp)
             {
@@ -187,10 +190,10 @@ internal static class AgentFile
             else
             {
                 var fresh = agent.GbrlPolicy;
-                var boosters = boosterBytes.Select(b => Boosters.Load(new MemoryStream(b))).ToArray();
-                var gbrl = boosters.Length == 1
-                    ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, boosters[0], null, null, header.PolicyVersion)
-                    : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, boosters[0], boosters[1], header.PolicyVersion);
+                var ensembles = boosterBytes.Select(b => boosters.Load(new MemoryStream(b))).ToArray();
+                var gbrl = ensembles.Length == 1
+                    ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, ensembles[0], null, null, header.PolicyVersion)
+                    : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, ensembles[0], ensembles[1], header.PolicyVersion);
                 header.LogStd.CopyTo(gbrl.MutableLogStd);
                 header.AdamFirstMoment.CopyTo(gbrl.LogStdOptimizer.FirstMoment, 0);
                 header.AdamSecondMoment.CopyTo(gbrl.LogStdOptimizer.SecondMoment, 0);
@@ -199,12 +202,8 @@ internal static class AgentFile
             }
 
             var normalizer = agent.Normalizer;
-            header.ObservationMean.CopyTo(normalizer.ObservationStatistics.Mean, 0);
-            header.ObservationVariance.CopyTo(normalizer.ObservationStatistics.Variance, 0);
-            normalizer.ObservationStatistics.Count = header.ObservationCount;
-            normalizer.ReturnStatistics.Mean[0] = header.ReturnMean;
-            normalizer.ReturnStatistics.Variance[0] = header.ReturnVariance;
-            normalizer.ReturnStatistics.Count = header.ReturnCount;
+            normalizer.ObservationStatistics.SetState(new RunningStatistics(header.ObservationMean, header.ObservationVariance, header.ObservationCount));
+            normalizer.ReturnStatistics.SetState(new RunningStatistics([header.ReturnMean], [header.ReturnVariance], header.ReturnCount));
             header.DiscountedReturns.AsSpan(0, Math.Min(header.DiscountedReturns.Length, normalizer.DiscountedReturns.Length)).CopyTo(normalizer.DiscountedReturns);
 
             agent.Restore(policy, RandomSource.FromState(header.RandomState), header.Timesteps, header.Iterations,
