@@ -131,6 +131,12 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>Environment steps taken in training so far.</summary>
     public long NumTimesteps => _collector.Timesteps;
 
+    /// <summary>
+    /// The total the last <see cref="Learn"/> trained to (0 before any): saved with the agent, so that a run resumed
+    /// from a checkpoint continues to the same total, with the same learning-rate schedules.
+    /// </summary>
+    public long TargetTimesteps { get; internal set; }
+
     /// <summary>Training iterations so far.</summary>
     public int Iterations { get; private set; }
 
@@ -146,7 +152,7 @@ public abstract class ActorCriticAgent : IDisposable
 
     internal ActionSpaceInfo ActionSpace { get; }
 
-    private protected RolloutCollector Collector => _collector;
+    internal RolloutCollector Collector => _collector;
 
     /// <summary>
     /// Trains until <see cref="NumTimesteps"/> reaches <paramref name="totalTimesteps"/> (a total, so that a
@@ -156,6 +162,7 @@ public abstract class ActorCriticAgent : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTimesteps, 1);
+        TargetTimesteps = totalTimesteps;
         var callbackList = callbacks?.ToList() ?? [];
         var sinkList = sinks?.ToList() ?? [];
         foreach (var callback in callbackList)
@@ -310,14 +317,13 @@ public abstract class ActorCriticAgent : IDisposable
     }
 
     /// <summary>Replaces the fresh state with a loaded one (called by <see cref="AgentFile"/>).</summary>
-    internal void Restore(IActorCriticPolicy policy, RandomSource random, long timesteps, int iterations, IEnumerable<EpisodeRecord> episodes)
+    internal void Restore(IActorCriticPolicy policy, RandomSource random, long timesteps, int iterations)
     {
         _policy.Dispose();
         _policy = policy;
         Random = random;
         Iterations = iterations;
         _collector = new RolloutCollector(Environment, _policy, Normalizer, ActionSpace, Episodes) { Timesteps = timesteps };
-        Episodes.Restore(episodes);
         OnPolicyReplaced();
     }
 

@@ -26,6 +26,7 @@ internal sealed class RolloutCollector
     private readonly int[] _truncatedEnvs;
     private readonly float[] _normalizedRewards;
     private readonly float[] _lastValues;
+    private readonly EnvironmentHistory _history = new();
     private bool _needsReset = true;
 
     public RolloutCollector(IVectorEnvironment env, IActorCriticPolicy policy, VecNormalizer normalizer,
@@ -60,6 +61,9 @@ internal sealed class RolloutCollector
     /// <summary>The (normalized) observations the next step acts on.</summary>
     public ReadOnlySpan<float> CurrentObservations => _observations;
 
+    /// <summary>The environments' reset seed and actions since, which rebuild their state on resume.</summary>
+    public EnvironmentHistory History => _history;
+
     /// <summary>Forces a reset (with a seed drawn from <paramref name="random"/>) before the next step.</summary>
     public void RequestReset() => _needsReset = true;
 
@@ -72,7 +76,9 @@ internal sealed class RolloutCollector
         var actionSize = _actionSpace.ActionSize;
         if (_needsReset)
         {
-            _env.Reset(random.NextSeed(), _step.Observations);
+            var seed = random.NextSeed();
+            _env.Reset(seed, _step.Observations);
+            _history.Reset(seed);
             _normalizer.ProcessObservations(_step.Observations, n, _observations);
             Episodes.ResetRunning(n);
             _needsReset = false;
@@ -109,6 +115,7 @@ internal sealed class RolloutCollector
         {
             for (var e = 0; e < _discreteActions.Length; e++)
                 _discreteActions[e] = (int)actions[e] + _actionSpace.DiscreteStart;
+            _history.Append(_discreteActions);
             _env.Step(_discreteActions, _step);
             return;
         }
@@ -116,7 +123,46 @@ internal sealed class RolloutCollector
         var d = _actionSpace.ActionSize;
         for (var i = 0; i < _continuousActions.Length; i++)
             _continuousActions[i] = Math.Clamp(actions[i], _actionSpace.Low[i % d], _actionSpace.High[i % d]);
+        _history.Append(_continuousActions);
         _env.Step(_continuousActions, _step);
+    }
+
+    /// <summary>
+    /// Rebuilds the environments' state from a saved history: resets them with its seed and replays its actions, then
+    /// normalizes the current observations with the (restored) statistics, leaving the statistics untouched. Without a
+    /// seed (an agent saved before its first step) the next collection resets as a fresh agent would.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The actions are not a whole number of vector steps.</exception>
+    public void RestoreEnvironments(int? seed, ReadOnlySpan<float> actions)
+    {
+        _history.Restore(seed, actions);
+        if (seed is not { } resetSeed)
+        {
+            _needsReset = true;
+            return;
+        }
+        var n = _env.NumEnvs;
+        var perStep = _actionSpace.IsDiscrete ? n : _continuousActions.Length;
+        if (actions.Length % perStep != 0)
+            throw new InvalidDataException($"The saved environment history holds {actions.Length} action values, not a whole number of steps of {perStep}.");
+        _env.Reset(resetSeed, _step.Observations);
+        for (var start = 0; start < actions.Length; start += perStep)
+        {
+            var step = actions.Slice(start, perStep);
+            if (_actionSpace.IsDiscrete)
+            {
+                for (var e = 0; e < n; e++)
+                    _discreteActions[e] = (int)step[e];
+                _env.Step(_discreteActions, _step);
+            }
+            else
+            {
+                step.CopyTo(_continuousActions);
+                _env.Step(_continuousActions, _step);
+            }
+        }
+        _normalizer.NormalizeObservationRows(_step.Observations, n, _observations);
+        _needsReset = false;
     }
 
     /// <summary>r_t += gamma * V(final observation) for every episode cut short by a time limit.</summary>
