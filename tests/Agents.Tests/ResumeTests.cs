@@ -2,6 +2,7 @@ using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Presets;
+using RLFramework.Agents.Tests.Fakes;
 
 namespace RLFramework.Agents.Tests;
 
@@ -129,15 +130,6 @@ public class ResumeTests
         finally
         {
             File.Delete(path);
-        }
-    }
-
-    private sealed class ListSink(List<MetricRecord> records) : IMetricSink
-    {
-        public void Write(MetricRecord record) => records.Add(record);
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -3,6 +3,7 @@ using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Presets;
+using RLFramework.Agents.Tests.Fakes;
 
 namespace RLFramework.Agents.Tests;
 
@@ -282,14 +283,5 @@ public class TrainingTests
         var mean = result.Returns.Average();
         Assert.Equal(mean, result.MeanReturn, 10);
         Assert.Equal(Math.Sqrt(result.Returns.Sum(r => (r - mean) * (r - mean)) / 7), result.StdReturn, 10);
-    }
-
-    private sealed class ListSink(List<MetricRecord> records) : IMetricSink
-    {
-        public void Write(MetricRecord record) => records.Add(record);
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -90,6 +90,29 @@ public sealed class TrainResumeTests : IDisposable
     }
 
     [Fact]
+    public void An_interrupted_run_writes_its_folder_and_resumes_to_the_uninterrupted_run()
+    {
+        string[] set = ["n_steps=32", "batch_size=32", "n_epochs=1"];
+        var whole = Folder("whole");
+        var error = new StringWriter();
+        Assert.True(Train(new TrainArguments("CartPole-v1", Steps: 512, Seed: 6, Envs: 4, Set: set, Out: whole), error: error) == 0, error.ToString());
+
+        // Ctrl+C before the first iteration ends: the run folder is written at the steps reached, with the run's target.
+        var run = Folder("run");
+        var output = new StringWriter();
+        using (var interrupt = new CancellationTokenSource())
+        {
+            interrupt.Cancel();
+            Assert.Equal(0, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 512, Seed: 6, Envs: 4, Set: set, Out: run), output, error,
+                interactive: false, cancellationToken: interrupt.Token));
+        }
+        Assert.Contains($"Interrupted at 0 of 512 steps; continue with: rl train --resume {run}", output.ToString(), StringComparison.Ordinal);
+        Assert.True(Train(new TrainArguments(null, Resume: run), error: error) == 0, error.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "model.rlm")), File.ReadAllBytes(Path.Combine(run, "model.rlm")));
+        Assert.Equal(DeterministicCsv(Path.Combine(whole, "metrics.csv")), DeterministicCsv(Path.Combine(run, "metrics.csv")));
+    }
+
+    [Fact]
     public void Bad_resume_input_is_a_clear_error_before_any_training()
     {
         var run = Folder("run");

@@ -62,11 +62,30 @@ internal static class TrainCommand
         command.Options.Add(device);
         command.Options.Add(checkpointEvery);
         command.Options.Add(resume);
-        command.SetAction(parseResult => Run(
-            new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
-                parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
-                parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery)),
-            Console.Out, Console.Error, interactive: !Console.IsOutputRedirected));
+        command.SetAction(parseResult =>
+        {
+            // The first Ctrl+C ends training after the current iteration and writes the run folder as usual, so the run
+            // can be resumed; a second one terminates at once.
+            using var interrupt = new CancellationTokenSource();
+            void OnCancel(object? sender, ConsoleCancelEventArgs e)
+            {
+                e.Cancel = !interrupt.IsCancellationRequested;
+                interrupt.Cancel();
+            }
+            Console.CancelKeyPress += OnCancel;
+            try
+            {
+                return Run(
+                    new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
+                        parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
+                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery)),
+                    Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
+            }
+        });
         return command;
     }
 
@@ -76,13 +95,16 @@ internal static class TrainCommand
     /// <param name="error">Errors.</param>
     /// <param name="interactive">Show a progress bar (else plain lines).</param>
     /// <param name="device">An already opened device (tests: ILGPU's CPU accelerator); null: <see cref="TrainArguments.Device"/>.</param>
-    internal static int Run(TrainArguments arguments, TextWriter output, TextWriter error, bool interactive, TrainingDevice? device = null)
+    /// <param name="cancellationToken">Ends training after the current iteration (Ctrl+C); the run folder is still written.</param>
+    internal static int Run(TrainArguments arguments, TextWriter output, TextWriter error, bool interactive, TrainingDevice? device = null,
+        CancellationToken cancellationToken = default)
     {
         try
         {
+            var session = new Session(output, interactive, cancellationToken);
             return arguments.Resume is null
-                ? RunFresh(arguments, output, interactive, device)
-                : RunResumed(arguments, output, interactive, device);
+                ? RunFresh(arguments, session, device)
+                : RunResumed(arguments, session, device);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or EndOfStreamException or GpuUnavailableException)
         {
@@ -91,7 +113,10 @@ internal static class TrainCommand
         }
     }
 
-    private static int RunFresh(TrainArguments arguments, TextWriter output, bool interactive, TrainingDevice? device)
+    /// <summary>Where progress goes, and what interrupts training.</summary>
+    private sealed record Session(TextWriter Output, bool Interactive, CancellationToken Interrupt);
+
+    private static int RunFresh(TrainArguments arguments, Session session, TrainingDevice? device)
     {
         var steps = arguments.Steps ?? DefaultSteps;
         if (steps < 1)
@@ -111,12 +136,12 @@ internal static class TrainCommand
         using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
         run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null);
-        output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
-        output.WriteLine($"Device: {opened.Description}");
-        return Train(agent, run, steps, arguments, opened, appendMetrics: false, output, interactive);
+        session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
+        session.Output.WriteLine($"Device: {opened.Description}");
+        return Train(agent, run, steps, arguments, opened, appendMetrics: false, session);
     }
 
-    private static int RunResumed(TrainArguments arguments, TextWriter output, bool interactive, TrainingDevice? device)
+    private static int RunResumed(TrainArguments arguments, Session session, TrainingDevice? device)
     {
         if (arguments.Set is { Count: > 0 } || arguments.Envs is not null)
             throw new ArgumentException("--set and --envs cannot change a resumed run: it continues with its saved options (start a new run to change them).");
@@ -141,17 +166,18 @@ internal static class TrainCommand
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
             run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps));
-            output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
+            session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
-            output.WriteLine($"Device: {opened.Description}");
-            return Train(agent, run, steps, arguments, opened, appendMetrics: true, output, interactive);
+            session.Output.WriteLine($"Device: {opened.Description}");
+            return Train(agent, run, steps, arguments, opened, appendMetrics: true, session);
         }
     }
 
     /// <summary>Learns to <paramref name="steps"/> in total, then writes the model, the curve and the summary.</summary>
     private static int Train(ActorCriticAgent agent, RunFolder run, long steps, TrainArguments arguments, TrainingDevice device, bool appendMetrics,
-        TextWriter output, bool interactive)
+        Session session)
     {
+        var output = session.Output;
         var startSteps = agent.NumTimesteps;
         var clock = Stopwatch.StartNew();
         LearnResult result;
@@ -163,7 +189,7 @@ internal static class TrainCommand
             if (arguments.CheckpointEvery is { } every)
                 callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
             IMetricSink[] sinks = [csv, json];
-            if (interactive)
+            if (session.Interactive)
             {
                 result = default;
                 AnsiConsole.Progress()
@@ -173,13 +199,13 @@ internal static class TrainCommand
                     {
                         progress.Task = ctx.AddTask("starting", maxValue: steps);
                         progress.Task.Value = startSteps;
-                        result = agent.Learn(steps, callbacks, sinks);
-                        progress.Task.Value = progress.Task.MaxValue;
+                        result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
+                        progress.Task.Value = agent.NumTimesteps;
                     });
             }
             else
             {
-                result = agent.Learn(steps, callbacks, sinks);
+                result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
             }
         }
         clock.Stop();
@@ -194,6 +220,8 @@ internal static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {summary.MeanReturnLast100:F2} +- {summary.StdReturnLast100:F2}."));
         output.WriteLine($"Model: {run.Model}");
+        if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
+            output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
         return 0;
     }
 
