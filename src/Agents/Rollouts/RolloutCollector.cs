@@ -28,6 +28,7 @@ internal sealed class RolloutCollector
     private readonly float[] _lastValues;
     private readonly EnvironmentHistory _history = new();
     private bool _needsReset = true;
+    private bool _replayPending;
 
     public RolloutCollector(IVectorEnvironment env, IActorCriticPolicy policy, VecNormalizer normalizer,
         ActionSpaceInfo actionSpace, EpisodeStatistics episodes)
@@ -65,7 +66,11 @@ internal sealed class RolloutCollector
     public EnvironmentHistory History => _history;
 
     /// <summary>Forces a reset (with a seed drawn from <paramref name="random"/>) before the next step.</summary>
-    public void RequestReset() => _needsReset = true;
+    public void RequestReset()
+    {
+        _needsReset = true;
+        _replayPending = false;
+    }
 
     /// <summary>Fills <paramref name="buffer"/> with its NumSteps steps and computes GAE.</summary>
     public void Collect(RolloutBuffer buffer, RandomSource random, double gamma, double gaeLambda)
@@ -74,7 +79,11 @@ internal sealed class RolloutCollector
         var obsSize = _env.ObservationSize;
         var k = _policy.OutputCount;
         var actionSize = _actionSpace.ActionSize;
-        if (_needsReset)
+        if (_replayPending)
+        {
+            ReplayHistory();
+        }
+        else if (_needsReset)
         {
             var seed = random.NextSeed();
             _env.Reset(seed, _step.Observations);
@@ -128,24 +137,28 @@ internal sealed class RolloutCollector
     }
 
     /// <summary>
-    /// Rebuilds the environments' state from a saved history: resets them with its seed and replays its actions, then
-    /// normalizes the current observations with the (restored) statistics, leaving the statistics untouched. Without a
-    /// seed (an agent saved before its first step) the next collection resets as a fresh agent would.
+    /// Takes a saved history: before the next collection the environments are reset with its seed and its actions
+    /// replayed (not now, so that loading an agent to evaluate it costs nothing), and the current observations are
+    /// normalized with the restored statistics, which stay untouched. Without a seed (an agent saved before its first
+    /// step) the next collection resets as a fresh agent's would.
     /// </summary>
     /// <exception cref="InvalidDataException">The actions are not a whole number of vector steps.</exception>
     public void RestoreEnvironments(int? seed, ReadOnlySpan<float> actions)
     {
+        var perStep = _actionSpace.IsDiscrete ? _env.NumEnvs : _continuousActions.Length;
+        if (actions.Length % perStep != 0 || (seed is null && !actions.IsEmpty))
+            throw new InvalidDataException($"The saved environment history holds {actions.Length} action values, not a whole number of steps of {perStep} after a reset.");
         _history.Restore(seed, actions);
-        if (seed is not { } resetSeed)
-        {
-            _needsReset = true;
-            return;
-        }
+        _needsReset = true;
+        _replayPending = seed is not null;
+    }
+
+    private void ReplayHistory()
+    {
         var n = _env.NumEnvs;
+        var actions = _history.Actions;
         var perStep = _actionSpace.IsDiscrete ? n : _continuousActions.Length;
-        if (actions.Length % perStep != 0)
-            throw new InvalidDataException($"The saved environment history holds {actions.Length} action values, not a whole number of steps of {perStep}.");
-        _env.Reset(resetSeed, _step.Observations);
+        _env.Reset(_history.ResetSeed!.Value, _step.Observations);
         for (var start = 0; start < actions.Length; start += perStep)
         {
             var step = actions.Slice(start, perStep);
@@ -162,6 +175,7 @@ internal sealed class RolloutCollector
             }
         }
         _normalizer.NormalizeObservationRows(_step.Observations, n, _observations);
+        _replayPending = false;
         _needsReset = false;
     }
 
