@@ -6,6 +6,10 @@ using RLFramework.Benchmarks.Learning;
 if (args.Length > 0 && args[0] == "learning")
     return SampleComplexity.Run(args[1..]);
 
+// Table and PNG from finished `rl train` run folders: ... -- learning-report RUN_DIR [RUN_DIR ...] [--threshold X]
+if (args.Length > 0 && args[0] == "learning-report")
+    return RunReport.Run(args[1..]);
+
 // --env-cpu-time prints CPU time per environment step (for a loaded machine; see benchmarks/README.md).
 if (args is ["--env-cpu-time"])
 {

@@ -8,7 +8,7 @@ namespace RLFramework.Environments;
 internal sealed class EnvironmentRandom
 {
     private static int s_unseededCounter;
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256 _bits;
 
     /// <summary>A generator seeded with <paramref name="seed"/>.</summary>
     public EnvironmentRandom(int seed) => Reseed(seed);
@@ -20,46 +20,14 @@ internal sealed class EnvironmentRandom
     public static EnvironmentRandom Unseeded() => new(unchecked(0x5EED + Interlocked.Increment(ref s_unseededCounter) * 7919));
 
     /// <summary>Restarts the stream from <paramref name="seed"/>.</summary>
-    public void Reseed(int seed)
-    {
-        ulong x = unchecked((ulong)(long)seed);
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
-    }
+    public void Reseed(int seed) => _bits = new Xoshiro256(seed);
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
+    public double NextDouble() => _bits.NextDouble();
 
     /// <summary>A uniform double in [low, high), computed as NumPy does: low + (high - low) * u.</summary>
     public double Uniform(double low, double high) => low + ((high - low) * NextDouble());
 
     /// <summary>A uniform integer in [0, n).</summary>
-    public int NextInt(int n)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        return (int)(((NextUInt64() >> 32) * (ulong)n) >> 32);
-    }
-
-    private ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public int NextInt(int n) => _bits.NextInt(n);
 }
