@@ -13,12 +13,17 @@ public static class AgentFactory
     /// makes NumEnvs copies of the environment (same-step autoreset), and builds the agent. Every error in
     /// the configuration is thrown before any environment is made.
     /// </summary>
+    /// <param name="algorithm">ppo, a2c or awr.</param>
+    /// <param name="environmentId">A registered environment id.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="overrides">key=value overrides of the preset.</param>
+    /// <param name="boosters">Makes the GBRL ensembles (null: the CPU engine).</param>
     public static ActorCriticAgent Create(string algorithm, string environmentId, int seed = 0,
-        IEnumerable<KeyValuePair<string, string>>? overrides = null)
+        IEnumerable<KeyValuePair<string, string>>? overrides = null, BoosterProvider? boosters = null)
     {
         CheckEnvironmentId(environmentId);
         var configuration = AgentPresets.Resolve(algorithm, environmentId, overrides);
-        return Create(configuration, environmentId, seed);
+        return Create(configuration, environmentId, seed, boosters);
     }
 
     /// <summary>Builds an agent from a resolved configuration on a registered environment.</summary>
