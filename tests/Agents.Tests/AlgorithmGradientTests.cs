@@ -67,7 +67,7 @@ public class AlgorithmGradientTests
         var made = new List<FakeBooster>();
         var options = new PpoOptions { NumEnvs = 2, NumSteps = 8, BatchSize = 16, Epochs = 2, EntCoef = 0.01, VfCoef = 0.87, ClipRange = 0.1, NormalizeReward = false };
         var policyOptions = new GbrlPolicyOptions { PolicyLearningRate = 3.0, ValueLearningRate = 0.1, MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 };
-        using var agent = new Ppo(new FakeVectorEnvironment([5, 7], [true, false], new Discrete(3)), options, policyOptions, seed: 1, boosterFactory: FakeBooster.Factory(made));
+        using var agent = new Ppo(new FakeVectorEnvironment([5, 7], [true, false], new Discrete(3)), options, policyOptions, seed: 1, boosters: FakeBooster.Factory(made));
         agent.Learn(16);
 
         var fits = made[0].Fits;
@@ -109,7 +109,7 @@ public class AlgorithmGradientTests
         var made = new List<FakeBooster>();
         var options = new PpoOptions { NumEnvs = 1, NumSteps = 12, BatchSize = 12, Epochs = 1, NormalizeReward = false, VfCoef = 0.5 };
         using var agent = new Ppo(new FakeVectorEnvironment([4], [false], new Box(-1f, 1f, 1)), options,
-            new GbrlPolicyOptions { LogStdInit = -0.5, MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 2, boosterFactory: FakeBooster.Factory(made));
+            new GbrlPolicyOptions { LogStdInit = -0.5, MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 2, boosters: FakeBooster.Factory(made));
         agent.Learn(12);
         var fit = made[0].Fits[0];
         var fresh = new FakeBooster(made[0].FitOptions, FeatureSchema.Numerical(3), 0);
@@ -143,7 +143,7 @@ public class AlgorithmGradientTests
         var made = new List<FakeBooster>();
         var options = new A2cOptions { NumEnvs = 3, NumSteps = 5, EntCoef = 0.02, VfCoef = 0.5, NormalizeReward = false, GaeLambda = 0.9 };
         using var agent = new A2c(new FakeVectorEnvironment([2, 3, 9], [false, true, false], new Discrete(2)), options,
-            new GbrlPolicyOptions { MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 4, boosterFactory: FakeBooster.Factory(made));
+            new GbrlPolicyOptions { MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 4, boosters: FakeBooster.Factory(made));
         agent.Learn(15);
         var fit = made[0].Fits[0];
         var buffer = agent.Buffer;
@@ -170,7 +170,7 @@ public class AlgorithmGradientTests
         var made = new List<FakeBooster>();
         var options = new AwrOptions { NumEnvs = 1, TrainFreq = 20, GradientSteps = 1, BatchSize = 8, BufferSize = 100, VfCoef = 0.5, Beta = 0.5, MaxWeight = 3 };
         using var agent = new Awr(new FakeVectorEnvironment([6], [true], new Discrete(2)), options,
-            new GbrlPolicyOptions { MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 5, boosterFactory: FakeBooster.Factory(made));
+            new GbrlPolicyOptions { MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 }, seed: 5, boosters: FakeBooster.Factory(made));
         agent.Learn(20);
         var fit = made[0].Fits[0];
         var replay = agent.Replay;

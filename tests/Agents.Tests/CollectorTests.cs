@@ -17,7 +17,7 @@ public class CollectorTests
         const double gamma = 0.9;
         using var env = new FakeVectorEnvironment([3, 3], [true, false], new Discrete(2));
         var made = new List<FakeBooster>();
-        using var policy = new GbrlActorCriticPolicy(new CategoricalDistribution(2), FeatureSchema.Numerical(3), new GbrlPolicyOptions(), FakeBooster.Factory(made));
+        using var policy = new GbrlActorCriticPolicy(new CategoricalDistribution(2), FeatureSchema.Numerical(3), new GbrlPolicyOptions(), FakeBooster.Factory(made).Create);
         var normalizer = new VecNormalizer(2, 3, normalizeObservations: false, normalizeRewards: false, gamma);
         var episodes = new EpisodeStatistics(2);
         var collector = new RolloutCollector(env, policy, normalizer, ActionSpaceInfo.Discrete(2), episodes);
@@ -61,7 +61,7 @@ public class CollectorTests
         using var env = new FakeVectorEnvironment([50], [true], new Box(-0.1f, 0.1f, 1));
         var made = new List<FakeBooster>();
         using var policy = new GbrlActorCriticPolicy(new DiagGaussianDistribution(1), FeatureSchema.Numerical(3),
-            new GbrlPolicyOptions { LogStdInit = 1 }, FakeBooster.Factory(made));
+            new GbrlPolicyOptions { LogStdInit = 1 }, FakeBooster.Factory(made).Create);
         var normalizer = new VecNormalizer(1, 3, false, false, 0.99);
         var collector = new RolloutCollector(env, policy, normalizer, ActionSpaceInfo.Box([-0.1f], [0.1f]), new EpisodeStatistics(1));
         var buffer = new RolloutBuffer(20, 1, 3, 1, 2);
@@ -81,7 +81,7 @@ public class CollectorTests
     {
         var made = new List<FakeBooster>();
         using var policy = new GbrlActorCriticPolicy(new CategoricalDistribution(3), FeatureSchema.Numerical(2),
-            new GbrlPolicyOptions { SharedTrees = false }, FakeBooster.Factory(made));
+            new GbrlPolicyOptions { SharedTrees = false }, FakeBooster.Factory(made).Create);
         float[] observations = [0.1f, 2f, -1f, 0.5f, 3f, 3f];
         var outputs = new float[3 * 4];
         policy.Forward(observations, 3, outputs);
@@ -105,14 +105,14 @@ public class CollectorTests
         var made = new List<FakeBooster>();
         IActorCriticPolicy? built = null;
         using var agent = new Algorithms.A2c(new FakeVectorEnvironment([4, 6], [true, false], new Discrete(2)), new Algorithms.A2cOptions { NumEnvs = 2, NumSteps = 4 },
-            (distribution, features) => built = new GbrlActorCriticPolicy(distribution, features, new GbrlPolicyOptions(), FakeBooster.Factory(made)));
+            policyFactory: (distribution, features) => built = new GbrlActorCriticPolicy(distribution, features, new GbrlPolicyOptions(), FakeBooster.Factory(made).Create));
         agent.Learn(24);
         Assert.Same(built, agent.Policy);
         Assert.Equal(3, agent.Policy.Version);
         Assert.Throws<NotSupportedException>(() => agent.Save(Path.Combine(Path.GetTempPath(), "never.rlm")));
 
         var e = Assert.Throws<ArgumentException>(() => new Algorithms.A2c(new FakeVectorEnvironment([4], [true], new Discrete(2)), new Algorithms.A2cOptions { NumEnvs = 1 },
-            (_, features) => new GbrlActorCriticPolicy(new CategoricalDistribution(5), features, new GbrlPolicyOptions(), FakeBooster.Factory(made))));
+            policyFactory: (_, features) => new GbrlActorCriticPolicy(new CategoricalDistribution(5), features, new GbrlPolicyOptions(), FakeBooster.Factory(made).Create)));
         Assert.Contains("outputs", e.Message, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Presets;
+using RLFramework.Agents.Tests.Fakes;
 
 namespace RLFramework.Agents.Tests;
 
@@ -97,8 +98,8 @@ public class TrainingTests
             Assert.Equal(agent.TreeCount, loaded.TreeCount);
             Assert.Equal(agent.Policy.LogStd.ToArray(), loaded.Policy.LogStd.ToArray());
             Assert.Equal(Outputs(agent, probe), Outputs(loaded, probe));
-            Assert.Equal(agent.Normalizer.ObservationStatistics.Mean, loaded.Normalizer.ObservationStatistics.Mean);
-            Assert.Equal(agent.Normalizer.ReturnStatistics.Variance, loaded.Normalizer.ReturnStatistics.Variance);
+            Assert.Equal(agent.Normalizer.ObservationStatistics.Mean.ToArray(), loaded.Normalizer.ObservationStatistics.Mean.ToArray());
+            Assert.Equal(agent.Normalizer.ReturnStatistics.Variance.ToArray(), loaded.Normalizer.ReturnStatistics.Variance.ToArray());
             Assert.Equal(agent.Episodes.Episodes, loaded.Episodes.Episodes);
             Assert.Equal(agent.Random.GetState(), loaded.Random.GetState());
             var actions = new float[2];
@@ -282,14 +283,5 @@ public class TrainingTests
         var mean = result.Returns.Average();
         Assert.Equal(mean, result.MeanReturn, 10);
         Assert.Equal(Math.Sqrt(result.Returns.Sum(r => (r - mean) * (r - mean)) / 7), result.StdReturn, 10);
-    }
-
-    private sealed class ListSink(List<MetricRecord> records) : IMetricSink
-    {
-        public void Write(MetricRecord record) => records.Add(record);
-
-        public void Dispose()
-        {
-        }
     }
 }

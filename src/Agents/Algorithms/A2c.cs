@@ -17,53 +17,18 @@ public sealed class A2c : ActorCriticAgent
 {
     private readonly A2cOptions _options;
     private readonly RolloutBuffer _buffer;
-    private readonly float[] _advantages;
-    private readonly float[] _logProbs;
-    private readonly float[] _entropies;
-    private readonly float[] _logProbCoefficients;
-    private readonly float[] _gradients;
-    private readonly double[] _logStdGradient;
+    private readonly MinibatchScratch _scratch;
 
-    /// <summary>Creates an A2C agent with a fresh GBRL policy on <paramref name="env"/>.</summary>
-    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
-    /// <param name="options">A2C options (null: defaults).</param>
-    /// <param name="policyOptions">Policy options (null: defaults).</param>
-    /// <param name="seed">Seed of every random draw of the run.</param>
-    /// <param name="environmentId">Registry id saved with the model.</param>
-    /// <param name="boosterFactory">Makes the ensembles (null: the CPU GBRL booster).</param>
-    public A2c(IVectorEnvironment env, A2cOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
-        string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
-        : this(env, options ?? new A2cOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
-            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory, seed))
-    {
-    }
-
-    /// <summary>An A2C agent on a policy of the caller's (for example a neural policy); such agents cannot be saved.</summary>
-    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
-    /// <param name="options">A2C options.</param>
-    /// <param name="policyFactory">Builds the policy from the action distribution and the observation features.</param>
-    /// <param name="seed">Seed of every random draw of the run.</param>
-    /// <param name="environmentId">Registry id of the environment.</param>
-    public A2c(IVectorEnvironment env, A2cOptions options, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory,
-        int seed = 0, string environmentId = "")
-        : this(env, options, new GbrlPolicyOptions(), seed, environmentId, policyFactory)
-    {
-    }
-
-    private A2c(IVectorEnvironment env, A2cOptions options, GbrlPolicyOptions policyOptions, int seed, string environmentId,
-        Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
-        : base(env, options, policyOptions, seed, environmentId, policyFactory)
+    /// <summary>Creates an A2C agent on <paramref name="env"/> with a fresh policy.</summary>
+    /// <inheritdoc cref="ActorCriticAgent(IVectorEnvironment, IAlgorithmOptions, GbrlPolicyOptions, int, string, BoosterProvider, Func{ActionDistribution, FeatureSchema, IActorCriticPolicy})" path="/param"/>
+    public A2c(IVectorEnvironment env, A2cOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0, string environmentId = "",
+        BoosterProvider? boosters = null, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy>? policyFactory = null)
+        : base(env, options ?? new A2cOptions(), policyOptions, seed, environmentId, boosters, policyFactory)
     {
         _options = (A2cOptions)Options;
-        var k = Policy.OutputCount;
-        var n = _options.RolloutSize;
-        _buffer = new RolloutBuffer(_options.NumSteps, _options.NumEnvs, Policy.ObservationSize, Policy.Distribution.ActionSize, k);
-        _advantages = new float[n];
-        _logProbs = new float[n];
-        _entropies = new float[n];
-        _logProbCoefficients = new float[n];
-        _gradients = new float[n * k];
-        _logStdGradient = new double[Policy.Distribution.LogStdCount];
+        _buffer = new RolloutBuffer(_options.NumSteps, _options.NumEnvs, Policy.ObservationSize, Policy.Distribution.ActionSize, Policy.OutputCount);
+        // The whole rollout is one batch; its observations, outputs and actions are read in place from the buffer.
+        _scratch = new MinibatchScratch(_options.RolloutSize, 0, 0, Policy.OutputCount, Policy.Distribution.LogStdCount);
     }
 
     /// <inheritdoc />
@@ -82,34 +47,31 @@ public sealed class A2c : ActorCriticAgent
         var p = distribution.OutputCount;
         // The policy has not changed since the rollout, so the outputs stored at collection are current.
         var outputs = _buffer.Outputs;
-        _buffer.Advantages.AsSpan().CopyTo(_advantages);
+        var scratch = _scratch;
+        var advantages = scratch.Advantages;
+        _buffer.Advantages.AsSpan().CopyTo(advantages);
         if (_options.NormalizeAdvantage)
-            Standardize(_advantages);
-        distribution.LogProbAndEntropy(outputs, k, n, policy.LogStd, _buffer.Actions, _logProbs, _entropies);
+            Standardize(advantages);
+        distribution.LogProbAndEntropy(outputs, k, n, policy.LogStd, _buffer.Actions, scratch.LogProbs, scratch.Entropies);
 
         double pgLoss = 0, valueLoss = 0, entropyLoss = 0;
         for (var i = 0; i < n; i++)
         {
-            double advantage = _advantages[i];
-            pgLoss += -advantage * _logProbs[i];
-            _logProbCoefficients[i] = (float)-advantage;
+            double advantage = advantages[i];
+            pgLoss += -advantage * scratch.LogProbs[i];
+            scratch.LogProbCoefficients[i] = (float)-advantage;
             // valueLoss = (V - R)^2 (plain MSE for A2C), d/dV = 2 (V - R).
             var valueError = (double)outputs[i * k + p] - _buffer.Returns[i];
             valueLoss += valueError * valueError;
-            _gradients[i * k + p] = (float)(_options.VfCoef * 2 * valueError);
-            entropyLoss -= _entropies[i];
+            scratch.Gradients[i * k + p] = (float)(_options.VfCoef * 2 * valueError);
+            entropyLoss -= scratch.Entropies[i];
         }
-        Array.Clear(_logStdGradient);
-        distribution.Gradients(outputs, k, n, policy.LogStd, _buffer.Actions, _logProbCoefficients, -_options.EntCoef, _gradients, _logStdGradient);
-        for (var j = 0; j < _logStdGradient.Length; j++)
-            _logStdGradient[j] /= n;
-        policy.Update(_buffer.Observations, _gradients, n, _logStdGradient, progressRemaining);
+        scratch.PolicyGradients(distribution, policy.LogStd, outputs, _buffer.Actions, n, _options.EntCoef);
+        policy.Update(_buffer.Observations, scratch.Gradients, n, scratch.LogStdGradient, progressRemaining);
 
         metrics.Add(new Metric(MetricKeys.PolicyLoss, pgLoss / n));
         metrics.Add(new Metric(MetricKeys.ValueLoss, valueLoss / n));
         metrics.Add(new Metric(MetricKeys.EntropyLoss, entropyLoss / n));
-        metrics.Add(new Metric(MetricKeys.ExplainedVariance, ExplainedVariance(_buffer.Values, _buffer.Returns)));
-        if (policy.LogStd.Length > 0)
-            metrics.Add(new Metric(MetricKeys.Std, Ppo.StdOf(policy.LogStd)));
+        AddValueAndStdMetrics(metrics, _buffer.Values, _buffer.Returns);
     }
 }

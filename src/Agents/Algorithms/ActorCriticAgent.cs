@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RLFramework.Agents.Buffers;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Logging;
@@ -50,29 +51,27 @@ public abstract class ActorCriticAgent : IDisposable
     private RolloutCollector _collector;
     private readonly List<Metric> _metrics = [];
 
-    /// <summary>
-    /// A factory of the policies <paramref name="options"/> ask for: GBRL policies on ensembles from
-    /// <paramref name="boosterFactory"/> (null: the CPU booster), or MLP policies initialized from <paramref name="seed"/>.
-    /// </summary>
-    private protected static Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> GbrlPolicies(GbrlPolicyOptions options,
-        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory, int seed) => options.Policy switch
-        {
-            PolicyKind.Mlp => (distribution, features) => new MlpActorCriticPolicy(distribution, features.FeatureCount, options, seed),
-            _ => (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosterFactory ?? Boosters.Create),
-        };
-
-    /// <summary>
-    /// An agent on a policy of the caller's (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>):
-    /// <paramref name="policyFactory"/> gets the action distribution and the observation features of the environment.
-    /// Only the policies the policy options name (GBRL or MLP) can be saved.
-    /// </summary>
-    private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions policyOptions,
-        int seed, string environmentId, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
+    /// <summary>Builds the agent's state around a fresh policy.</summary>
+    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
+    /// <param name="options">The algorithm's options.</param>
+    /// <param name="policyOptions">Policy options (null: defaults): GBRL ensembles, or the MLP baseline.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="environmentId">Registry id saved with the model.</param>
+    /// <param name="boosters">Makes the GBRL ensembles (null: <see cref="BoosterProvider.Cpu"/>).</param>
+    /// <param name="policyFactory">
+    /// A policy of the caller's instead (e.g. a neural policy implementing <see cref="IActorCriticPolicy"/>), made from the
+    /// action distribution and the observation features; such agents cannot be saved. Null: the policy the policy options name.
+    /// </param>
+    private protected ActorCriticAgent(IVectorEnvironment env, IAlgorithmOptions options, GbrlPolicyOptions? policyOptions, int seed,
+        string environmentId, BoosterProvider? boosters, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy>? policyFactory)
     {
+        policyOptions ??= new GbrlPolicyOptions();
+        if (policyFactory is not null && boosters is not null)
+            throw new ArgumentException("Pass either a policy factory or a booster provider: the boosters make GBRL policies only.", nameof(boosters));
+        Boosters = boosters ?? BoosterProvider.Cpu;
+        policyFactory ??= PoliciesFromOptions(policyOptions, Boosters, seed);
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(policyOptions);
-        ArgumentNullException.ThrowIfNull(policyFactory);
         options.Validate();
         policyOptions.Validate();
         if (env.NumEnvs != options.NumEnvs)
@@ -94,6 +93,14 @@ public abstract class ActorCriticAgent : IDisposable
         _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes);
     }
 
+    /// <summary>The policies the policy options name: GBRL on ensembles from <paramref name="boosters"/>, or MLPs initialized from <paramref name="seed"/>.</summary>
+    private static Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> PoliciesFromOptions(GbrlPolicyOptions options,
+        BoosterProvider boosters, int seed) => options.Policy switch
+        {
+            PolicyKind.Mlp => (distribution, features) => new MlpActorCriticPolicy(distribution, features.FeatureCount, options, seed),
+            _ => (distribution, features) => new GbrlActorCriticPolicy(distribution, features, options, boosters.Create),
+        };
+
     /// <summary>Short algorithm name ("ppo", "a2c", "awr").</summary>
     public abstract string Algorithm { get; }
 
@@ -102,6 +109,9 @@ public abstract class ActorCriticAgent : IDisposable
 
     /// <summary>The policy's options.</summary>
     public GbrlPolicyOptions PolicyOptions { get; }
+
+    /// <summary>Where the GBRL ensembles are made and loaded (the device that runs them).</summary>
+    public BoosterProvider Boosters { get; }
 
     /// <summary>The id of the environment the agent trains on (saved with the model).</summary>
     public string EnvironmentId { get; }
@@ -121,6 +131,12 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>Environment steps taken in training so far.</summary>
     public long NumTimesteps => _collector.Timesteps;
 
+    /// <summary>
+    /// The total the last <see cref="Learn"/> trained to (0 before any): saved with the agent, so that a run resumed
+    /// from a checkpoint continues to the same total, with the same learning-rate schedules.
+    /// </summary>
+    public long TargetTimesteps { get; internal set; }
+
     /// <summary>Training iterations so far.</summary>
     public int Iterations { get; private set; }
 
@@ -136,7 +152,7 @@ public abstract class ActorCriticAgent : IDisposable
 
     internal ActionSpaceInfo ActionSpace { get; }
 
-    private protected RolloutCollector Collector => _collector;
+    internal RolloutCollector Collector => _collector;
 
     /// <summary>
     /// Trains until <see cref="NumTimesteps"/> reaches <paramref name="totalTimesteps"/> (a total, so that a
@@ -146,6 +162,7 @@ public abstract class ActorCriticAgent : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTimesteps, 1);
+        TargetTimesteps = totalTimesteps;
         var callbackList = callbacks?.ToList() ?? [];
         var sinkList = sinks?.ToList() ?? [];
         foreach (var callback in callbackList)
@@ -279,8 +296,9 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>
     /// Loads an agent saved by <see cref="Save"/>. With <paramref name="env"/> the agent trains on that
     /// environment (it must match the saved spaces); without, one is made from the registry by the saved id.
+    /// The ensembles are loaded through <paramref name="boosters"/> (null: the CPU engine), whatever device trained them.
     /// </summary>
-    public static ActorCriticAgent Load(string path, IVectorEnvironment? env = null) => AgentFile.Load(path, env);
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env = null, BoosterProvider? boosters = null) => AgentFile.Load(path, env, boosters);
 
     /// <summary>Throws when <paramref name="env"/>'s spaces differ from the agent's.</summary>
     internal void CheckCompatible(IVectorEnvironment env)
@@ -299,14 +317,13 @@ public abstract class ActorCriticAgent : IDisposable
     }
 
     /// <summary>Replaces the fresh state with a loaded one (called by <see cref="AgentFile"/>).</summary>
-    internal void Restore(IActorCriticPolicy policy, RandomSource random, long timesteps, int iterations, IEnumerable<EpisodeRecord> episodes)
+    internal void Restore(IActorCriticPolicy policy, RandomSource random, long timesteps, int iterations)
     {
         _policy.Dispose();
         _policy = policy;
         Random = random;
         Iterations = iterations;
         _collector = new RolloutCollector(Environment, _policy, Normalizer, ActionSpace, Episodes) { Timesteps = timesteps };
-        Episodes.Restore(episodes);
         OnPolicyReplaced();
     }
 
@@ -372,6 +389,32 @@ public abstract class ActorCriticAgent : IDisposable
         var std = Math.Sqrt(variance / (values.Length - 1));
         for (var i = 0; i < values.Length; i++)
             values[i] = (float)((values[i] - mean) / (std + 1e-8));
+    }
+
+    /// <summary>
+    /// Fits one tree to the first <paramref name="count"/> samples of <paramref name="minibatch"/> (its observations,
+    /// gradients and log-std gradient), then brings the raw outputs of the <paramref name="rows"/> stored samples up to date.
+    /// </summary>
+    private protected static void UpdateAndRefresh(IActorCriticPolicy policy, MinibatchScratch minibatch, int count, double progressRemaining,
+        ReadOnlySpan<float> observations, int rows, Span<float> outputs)
+    {
+        var versionBefore = policy.Version;
+        policy.Update(minibatch.Observations.AsSpan(0, count * policy.ObservationSize), minibatch.Gradients.AsSpan(0, count * policy.OutputCount), count,
+            minibatch.LogStdGradient, progressRemaining);
+        policy.RefreshOutputs(observations, rows, outputs, versionBefore);
+    }
+
+    /// <summary>Adds the metrics every algorithm reports last: the critic's explained variance and, for Gaussian policies, the std.</summary>
+    private protected void AddValueAndStdMetrics(List<Metric> metrics, ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
+    {
+        metrics.Add(new Metric(MetricKeys.ExplainedVariance, ExplainedVariance(values, returns)));
+        var logStd = _policy.LogStd;
+        if (logStd.Length == 0)
+            return;
+        var sum = 0.0;
+        foreach (var s in logStd)
+            sum += Math.Exp(s);
+        metrics.Add(new Metric(MetricKeys.Std, sum / logStd.Length));
     }
 
     /// <inheritdoc />

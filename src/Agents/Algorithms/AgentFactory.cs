@@ -1,5 +1,5 @@
 using RLFramework.Agents.Presets;
-using RLFramework.Boosting;
+using RLFramework.Agents.Policies;
 using RLFramework.Environments;
 using RLFramework.Environments.Vector;
 
@@ -13,23 +13,32 @@ public static class AgentFactory
     /// makes NumEnvs copies of the environment (same-step autoreset), and builds the agent. Every error in
     /// the configuration is thrown before any environment is made.
     /// </summary>
+    /// <param name="algorithm">ppo, a2c or awr.</param>
+    /// <param name="environmentId">A registered environment id.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="overrides">key=value overrides of the preset.</param>
+    /// <param name="boosters">Makes the GBRL ensembles (null: the CPU engine).</param>
     public static ActorCriticAgent Create(string algorithm, string environmentId, int seed = 0,
-        IEnumerable<KeyValuePair<string, string>>? overrides = null)
+        IEnumerable<KeyValuePair<string, string>>? overrides = null, BoosterProvider? boosters = null)
     {
         CheckEnvironmentId(environmentId);
         var configuration = AgentPresets.Resolve(algorithm, environmentId, overrides);
-        return Create(configuration, environmentId, seed);
+        return Create(configuration, environmentId, seed, boosters);
     }
 
     /// <summary>Builds an agent from a resolved configuration on a registered environment.</summary>
-    public static ActorCriticAgent Create(AgentConfiguration configuration, string environmentId, int seed = 0)
+    /// <param name="configuration">Algorithm, options and policy options.</param>
+    /// <param name="environmentId">A registered environment id.</param>
+    /// <param name="seed">Seed of every random draw of the run.</param>
+    /// <param name="boosters">Makes the GBRL ensembles (null: the CPU engine).</param>
+    public static ActorCriticAgent Create(AgentConfiguration configuration, string environmentId, int seed = 0, BoosterProvider? boosters = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         CheckEnvironmentId(environmentId);
         var env = MakeTrainingEnvironment(environmentId, configuration.Options.NumEnvs);
         try
         {
-            return Create(configuration.Algorithm, env, configuration.Options, configuration.Policy, seed, environmentId);
+            return Create(configuration.Algorithm, env, configuration.Options, configuration.Policy, seed, environmentId, boosters);
         }
         catch
         {
@@ -40,12 +49,11 @@ public static class AgentFactory
 
     /// <summary>Builds an agent of <paramref name="algorithm"/> on a vector environment of the caller's.</summary>
     public static ActorCriticAgent Create(string algorithm, IVectorEnvironment env, IAlgorithmOptions options,
-        Policies.GbrlPolicyOptions policy, int seed, string environmentId,
-        Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null) => algorithm switch
+        GbrlPolicyOptions policy, int seed, string environmentId, BoosterProvider? boosters = null) => algorithm switch
         {
-            "ppo" => new Ppo(env, (PpoOptions)options, policy, seed, environmentId, boosterFactory),
-            "a2c" => new A2c(env, (A2cOptions)options, policy, seed, environmentId, boosterFactory),
-            "awr" => new Awr(env, (AwrOptions)options, policy, seed, environmentId, boosterFactory),
+            "ppo" => new Ppo(env, (PpoOptions)options, policy, seed, environmentId, boosters),
+            "a2c" => new A2c(env, (A2cOptions)options, policy, seed, environmentId, boosters),
+            "awr" => new Awr(env, (AwrOptions)options, policy, seed, environmentId, boosters),
             _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known algorithms: {string.Join(", ", AgentPresets.Algorithms)}.", nameof(algorithm)),
         };
 

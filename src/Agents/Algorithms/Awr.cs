@@ -23,63 +23,24 @@ public sealed class Awr : ActorCriticAgent
     private readonly float[] _weights;
     private readonly float[] _lastValues;
     private readonly int[] _mbRows;
-    private readonly float[] _mbObservations;
-    private readonly float[] _mbOutputs;
-    private readonly float[] _mbActions;
-    private readonly float[] _logProbs;
-    private readonly float[] _entropies;
-    private readonly float[] _logProbCoefficients;
-    private readonly float[] _gradients;
-    private readonly double[] _logStdGradient;
+    private readonly MinibatchScratch _minibatch;
 
-    /// <summary>Creates an AWR agent with a fresh GBRL policy on <paramref name="env"/>.</summary>
-    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
-    /// <param name="options">AWR options (null: defaults).</param>
-    /// <param name="policyOptions">Policy options (null: defaults).</param>
-    /// <param name="seed">Seed of every random draw of the run.</param>
-    /// <param name="environmentId">Registry id saved with the model.</param>
-    /// <param name="boosterFactory">Makes the ensembles (null: the CPU GBRL booster).</param>
-    public Awr(IVectorEnvironment env, AwrOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0,
-        string environmentId = "", Func<GbrlOptions, FeatureSchema, IGradientBooster>? boosterFactory = null)
-        : this(env, options ?? new AwrOptions(), policyOptions ?? new GbrlPolicyOptions(), seed, environmentId,
-            GbrlPolicies(policyOptions ?? new GbrlPolicyOptions(), boosterFactory, seed))
-    {
-    }
-
-    /// <summary>An AWR agent on a policy of the caller's (for example a neural policy); such agents cannot be saved.</summary>
-    /// <param name="env">Training environments (NumEnvs of them, same-step autoreset).</param>
-    /// <param name="options">AWR options.</param>
-    /// <param name="policyFactory">Builds the policy from the action distribution and the observation features.</param>
-    /// <param name="seed">Seed of every random draw of the run.</param>
-    /// <param name="environmentId">Registry id of the environment.</param>
-    public Awr(IVectorEnvironment env, AwrOptions options, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory,
-        int seed = 0, string environmentId = "")
-        : this(env, options, new GbrlPolicyOptions(), seed, environmentId, policyFactory)
-    {
-    }
-
-    private Awr(IVectorEnvironment env, AwrOptions options, GbrlPolicyOptions policyOptions, int seed, string environmentId,
-        Func<ActionDistribution, FeatureSchema, IActorCriticPolicy> policyFactory)
-        : base(env, options, policyOptions, seed, environmentId, policyFactory)
+    /// <summary>Creates an AWR agent on <paramref name="env"/> with a fresh policy.</summary>
+    /// <inheritdoc cref="ActorCriticAgent(IVectorEnvironment, IAlgorithmOptions, GbrlPolicyOptions, int, string, BoosterProvider, Func{ActionDistribution, FeatureSchema, IActorCriticPolicy})" path="/param"/>
+    public Awr(IVectorEnvironment env, AwrOptions? options = null, GbrlPolicyOptions? policyOptions = null, int seed = 0, string environmentId = "",
+        BoosterProvider? boosters = null, Func<ActionDistribution, FeatureSchema, IActorCriticPolicy>? policyFactory = null)
+        : base(env, options ?? new AwrOptions(), policyOptions, seed, environmentId, boosters, policyFactory)
     {
         _options = (AwrOptions)Options;
         var k = Policy.OutputCount;
         var obsSize = Policy.ObservationSize;
         var actionSize = Policy.Distribution.ActionSize;
-        var b = _options.BatchSize;
         _rollout = new RolloutBuffer(_options.StepsPerEnv, _options.NumEnvs, obsSize, actionSize, k);
         _replay = new ReplayBuffer(Math.Max(1, _options.BufferSize / _options.NumEnvs), _options.NumEnvs, obsSize, actionSize, k);
         _weights = new float[_replay.CapacitySteps * _options.NumEnvs];
         _lastValues = new float[_options.NumEnvs];
-        _mbRows = new int[b];
-        _mbObservations = new float[b * obsSize];
-        _mbOutputs = new float[b * k];
-        _mbActions = new float[b * actionSize];
-        _logProbs = new float[b];
-        _entropies = new float[b];
-        _logProbCoefficients = new float[b];
-        _gradients = new float[b * k];
-        _logStdGradient = new double[Policy.Distribution.LogStdCount];
+        _mbRows = new int[_options.BatchSize];
+        _minibatch = new MinibatchScratch(_options.BatchSize, obsSize, actionSize, k, Policy.Distribution.LogStdCount);
     }
 
     /// <inheritdoc />
@@ -103,8 +64,7 @@ public sealed class Awr : ActorCriticAgent
         var distribution = policy.Distribution;
         var k = policy.OutputCount;
         var p = distribution.OutputCount;
-        var obsSize = policy.ObservationSize;
-        var actionSize = distribution.ActionSize;
+        var mb = _minibatch;
         var rows = _replay.Rows;
 
         // Advantages over the whole replay buffer with the current critic, then the weights w = min(exp(A / beta), MaxWeight).
@@ -127,30 +87,22 @@ public sealed class Awr : ActorCriticAgent
             {
                 var row = Random.NextInt(rows);
                 _mbRows[i] = row;
-                _replay.Observations.AsSpan(row * obsSize, obsSize).CopyTo(_mbObservations.AsSpan(i * obsSize));
-                _replay.Outputs.AsSpan(row * k, k).CopyTo(_mbOutputs.AsSpan(i * k));
-                _replay.Actions.AsSpan(row * actionSize, actionSize).CopyTo(_mbActions.AsSpan(i * actionSize));
-                _logProbCoefficients[i] = -weights[row];
+                mb.Gather(i, row, _replay.Observations, _replay.Outputs, _replay.Actions);
+                mb.LogProbCoefficients[i] = -weights[row];
                 // Value term: vfCoef * 0.5 * (V - R)^2, d/dV = vfCoef * (V - R).
-                var valueError = (double)_mbOutputs[i * k + p] - _replay.Returns[row];
+                var valueError = (double)mb.Outputs[i * k + p] - _replay.Returns[row];
                 valueLossSum += 0.5 * valueError * valueError / b;
-                _gradients[i * k + p] = (float)(_options.VfCoef * valueError);
+                mb.Gradients[i * k + p] = (float)(_options.VfCoef * valueError);
                 weightSum += weights[row] / b;
             }
-            distribution.LogProbAndEntropy(_mbOutputs, k, b, policy.LogStd, _mbActions, _logProbs, _entropies);
+            distribution.LogProbAndEntropy(mb.Outputs, k, b, policy.LogStd, mb.Actions, mb.LogProbs, mb.Entropies);
             for (var i = 0; i < b; i++)
             {
-                pgLossSum += _logProbCoefficients[i] * _logProbs[i] / b;
-                entropyLossSum -= _entropies[i] / b;
+                pgLossSum += mb.LogProbCoefficients[i] * mb.LogProbs[i] / b;
+                entropyLossSum -= mb.Entropies[i] / b;
             }
-            Array.Clear(_logStdGradient);
-            distribution.Gradients(_mbOutputs, k, b, policy.LogStd, _mbActions, _logProbCoefficients, -_options.EntCoef, _gradients, _logStdGradient);
-            for (var j = 0; j < _logStdGradient.Length; j++)
-                _logStdGradient[j] /= b;
-
-            var versionBefore = policy.Version;
-            policy.Update(_mbObservations.AsSpan(0, b * obsSize), _gradients.AsSpan(0, b * k), b, _logStdGradient, progressRemaining);
-            policy.RefreshOutputs(_replay.Observations.AsSpan(0, rows * obsSize), rows, _replay.Outputs, versionBefore);
+            mb.PolicyGradients(distribution, policy.LogStd, mb.Outputs, mb.Actions, b, _options.EntCoef);
+            UpdateAndRefresh(policy, mb, b, progressRemaining, _replay.Observations.AsSpan(0, rows * policy.ObservationSize), rows, _replay.Outputs);
         }
 
         var steps = _options.GradientSteps;
@@ -158,8 +110,6 @@ public sealed class Awr : ActorCriticAgent
         metrics.Add(new Metric(MetricKeys.ValueLoss, valueLossSum / steps));
         metrics.Add(new Metric(MetricKeys.EntropyLoss, entropyLossSum / steps));
         metrics.Add(new Metric("train/mean_weight", weightSum / steps));
-        metrics.Add(new Metric(MetricKeys.ExplainedVariance, ExplainedVariance(_rollout.Values, _rollout.Returns)));
-        if (policy.LogStd.Length > 0)
-            metrics.Add(new Metric(MetricKeys.Std, Ppo.StdOf(policy.LogStd)));
+        AddValueAndStdMetrics(metrics, _rollout.Values, _rollout.Returns);
     }
 }

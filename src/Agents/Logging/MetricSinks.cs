@@ -27,7 +27,8 @@ public sealed class ConsoleMetricSink(TextWriter writer) : IMetricSink
 
 /// <summary>
 /// Appends one CSV row per record; the columns are <see cref="MetricKeys.All"/> plus any other key
-/// of the first record. Each row is flushed, so the file is readable while training runs.
+/// of the first record (or, appending to an existing file, that file's header). Each row is flushed,
+/// so the file is readable while training runs.
 /// </summary>
 public sealed class CsvMetricSink : IMetricSink
 {
@@ -35,7 +36,32 @@ public sealed class CsvMetricSink : IMetricSink
     private List<string>? _columns;
 
     /// <summary>Creates (or overwrites) the CSV file at <paramref name="path"/>.</summary>
-    public CsvMetricSink(string path) => _writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+    public CsvMetricSink(string path)
+        : this(path, append: false)
+    {
+    }
+
+    /// <summary>
+    /// Opens the CSV file at <paramref name="path"/>; with <paramref name="append"/>, rows go after the existing ones
+    /// under the existing header (a resumed run), else the file is overwritten.
+    /// </summary>
+    public CsvMetricSink(string path, bool append)
+    {
+        if (append && File.Exists(path))
+        {
+            using (var reader = new StreamReader(path))
+            {
+                var header = reader.ReadLine();
+                if (!string.IsNullOrEmpty(header))
+                    _columns = [.. header.Split(',')];
+            }
+            _writer = new StreamWriter(path, append: _columns is not null, new UTF8Encoding(false));
+        }
+        else
+        {
+            _writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        }
+    }
 
     /// <inheritdoc />
     public void Write(MetricRecord record)
@@ -71,7 +97,13 @@ public sealed class JsonMetricSink : IMetricSink
     private readonly StreamWriter _writer;
 
     /// <summary>Creates (or overwrites) the file at <paramref name="path"/>.</summary>
-    public JsonMetricSink(string path) => _writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+    public JsonMetricSink(string path)
+        : this(path, append: false)
+    {
+    }
+
+    /// <summary>Opens the file at <paramref name="path"/>; with <paramref name="append"/>, records go after the existing ones.</summary>
+    public JsonMetricSink(string path, bool append) => _writer = new StreamWriter(path, append, new UTF8Encoding(false));
 
     /// <inheritdoc />
     public void Write(MetricRecord record)

@@ -1,9 +1,12 @@
+using RLFramework.Environments.Wrappers;
+
 namespace RLFramework.Agents.Normalization;
 
 /// <summary>
 /// Observation and reward normalization of a vector of environments, Stable-Baselines3's VecNormalize:
 /// obs -> clip((obs - mean) / sqrt(var + eps), +-clip); reward -> clip(reward / sqrt(var(discounted return) + eps), +-clip).
-/// Statistics update only while <see cref="Training"/> is true and are saved with the agent.
+/// Statistics update only while <see cref="Training"/> is true and are saved with the agent. The running
+/// moments are the environments' own <see cref="RunningMeanStd"/> (one implementation of the parallel update).
 /// </summary>
 internal sealed class VecNormalizer
 {
@@ -46,8 +49,8 @@ internal sealed class VecNormalizer
     /// <summary>Updates the statistics with <paramref name="raw"/> (when training) and writes the normalized rows.</summary>
     public void ProcessObservations(ReadOnlySpan<float> raw, int count, Span<float> normalized)
     {
-        if (NormalizeObservations && Training)
-            ObservationStatistics.Update(raw, count);
+        if (NormalizeObservations && Training && count > 0)
+            ObservationStatistics.Update(raw[..(count * ObservationStatistics.Size)]);
         NormalizeObservationRows(raw, count, normalized);
     }
 
@@ -60,16 +63,8 @@ internal sealed class VecNormalizer
             raw[..(count * size)].CopyTo(normalized);
             return;
         }
-        var mean = ObservationStatistics.Mean;
-        var variance = ObservationStatistics.Variance;
         for (var i = 0; i < count; i++)
-        {
-            for (var j = 0; j < size; j++)
-            {
-                var z = (raw[i * size + j] - mean[j]) / Math.Sqrt(variance[j] + Epsilon);
-                normalized[i * size + j] = (float)Math.Clamp(z, -ClipObservation, ClipObservation);
-            }
-        }
+            ObservationStatistics.Normalize(raw.Slice(i * size, size), normalized.Slice(i * size, size), Epsilon, ClipObservation);
     }
 
     /// <summary>Updates the return statistics (when training) and writes the scaled rewards; episodes that ended restart their return.</summary>
@@ -88,7 +83,8 @@ internal sealed class VecNormalizer
                 DiscountedReturns[e] = DiscountedReturns[e] * Gamma + raw[e];
                 _returnSamples[e] = DiscountedReturns[e];
             }
-            ReturnStatistics.UpdateScalar(_returnSamples.AsSpan(0, raw.Length));
+            if (raw.Length > 0)
+                ReturnStatistics.Update(_returnSamples.AsSpan(0, raw.Length));
         }
         var scale = Math.Sqrt(ReturnStatistics.Variance[0] + Epsilon);
         for (var e = 0; e < raw.Length; e++)

@@ -7,6 +7,7 @@ using RLFramework.Agents.Policies;
 using RLFramework.Agents.Rollouts;
 using RLFramework.Boosting;
 using RLFramework.Environments.Vector;
+using RLFramework.Environments.Wrappers;
 
 namespace RLFramework.Agents.Persistence;
 
@@ -16,11 +17,14 @@ namespace RLFramework.Agents.Persistence;
 /// Payload: the header as JSON (algorithm, environment id and spaces, options, counters, random state,
 /// log-std and its Adam state, normalization statistics, finished episodes), then the ensembles, each
 /// as an int64 length and the booster's own versioned format (an MLP agent: one such section holding the
-/// networks' parameters and Adam state, <see cref="MlpActorCriticPolicy"/>), then the algorithm's own state (AWR: the replay buffer).
+/// networks' parameters and Adam state, <see cref="MlpActorCriticPolicy"/>), then (version 2) the environments' history since
+/// their reset (<see cref="EnvironmentHistory"/>, so a resumed run continues bit for bit), then the algorithm's own state
+/// (AWR: the replay buffer). Version 1 files (no history) still load; their environments reset on the first step.
 /// </summary>
 internal static class AgentFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    private const int FirstVersionWithHistory = 2;
     private static readonly byte[] s_magic = "RLFWAGNT"u8.ToArray();
 
     internal static JsonSerializerOptions Json { get; } = new()
@@ -59,14 +63,18 @@ internal static class AgentFile
             AdamFirstMoment = gbrl?.LogStdOptimizer.FirstMoment ?? [],
             AdamSecondMoment = gbrl?.LogStdOptimizer.SecondMoment ?? [],
             AdamSteps = gbrl?.LogStdOptimizer.StepCount ?? 0,
-            ObservationMean = normalizer.ObservationStatistics.Mean,
-            ObservationVariance = normalizer.ObservationStatistics.Variance,
+            ObservationMean = normalizer.ObservationStatistics.Mean.ToArray(),
+            ObservationVariance = normalizer.ObservationStatistics.Variance.ToArray(),
             ObservationCount = normalizer.ObservationStatistics.Count,
             ReturnMean = normalizer.ReturnStatistics.Mean[0],
             ReturnVariance = normalizer.ReturnStatistics.Variance[0],
             ReturnCount = normalizer.ReturnStatistics.Count,
             DiscountedReturns = normalizer.DiscountedReturns,
             Episodes = [.. agent.Episodes.Episodes.Select(e => new[] { e.Timestep, e.Return, e.Length })],
+            RunningReturns = agent.Episodes.RunningReturns.ToArray(),
+            RunningLengths = agent.Episodes.RunningLengths.ToArray(),
+            TargetTimesteps = agent.TargetTimesteps,
+            EnvironmentResetSeed = agent.Collector.History.ResetSeed,
         };
 
         using var payload = new MemoryStream();
@@ -95,6 +103,7 @@ internal static class AgentFile
                     writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
                 }
             }
+            agent.Collector.History.Write(writer);
             agent.WriteAlgorithmState(writer);
         }
         var body = payload.ToArray();
@@ -123,7 +132,7 @@ internal static class AgentFile
     }
 
     /// <summary>Reads and checks the file's frame; returns the header and the raw ensembles.</summary>
-    public static (AgentFileHeader Header, byte[][] Boosters, byte[] AlgorithmState) Read(string path)
+    public static (AgentFileHeader Header, byte[][] Boosters, float[] EnvironmentActions, byte[] AlgorithmState) Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -133,8 +142,8 @@ internal static class AgentFile
         if (bytes.Length < frame || !bytes.AsSpan(0, 8).SequenceEqual(s_magic))
             throw new InvalidDataException($"'{path}' is not an RLFramework agent file (bad magic or too short).");
         var version = BitConverter.ToInt32(bytes, 8);
-        if (version != FormatVersion)
-            throw new InvalidDataException($"'{path}' has agent-file format version {version}; this build reads version {FormatVersion}.");
+        if (version is < 1 or > FormatVersion)
+            throw new InvalidDataException($"'{path}' has agent-file format version {version}; this build reads versions 1 to {FormatVersion}.");
         var length = BitConverter.ToInt64(bytes, 12);
         if (length != bytes.Length - frame)
             throw new InvalidDataException($"'{path}' is truncated or corrupt: the header announces {length} payload bytes, the file holds {bytes.Length - frame}.");
@@ -151,13 +160,15 @@ internal static class AgentFile
         var boosters = new byte[count][];
         for (var i = 0; i < count; i++)
             boosters[i] = reader.ReadBytes(checked((int)reader.ReadInt64()));
+        var actions = version >= FirstVersionWithHistory ? EnvironmentHistory.ReadActions(reader) : [];
         var algorithmState = reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
-        return (header, boosters, algorithmState);
+        return (header, boosters, actions, algorithmState);
     }
 
-    public static ActorCriticAgent Load(string path, IVectorEnvironment? env)
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env, BoosterProvider? boosters)
     {
-        var (header, boosterBytes, algorithmState) = Read(path);
+        boosters ??= BoosterProvider.Cpu;
+        var (header, boosterBytes, environmentActions, algorithmState) = Read(path);
         var options = DeserializeOptions(header);
         if (env is null)
         {
@@ -175,7 +186,8 @@ internal static class AgentFile
             {
                 throw new ArgumentException($"The model '{path}' was trained on '{header.EnvironmentId}'. {e.Message}", nameof(env), e);
             }
-            var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId);
+            var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId,
+                header.Policy.Policy == PolicyKind.Mlp ? null : boosters);
             IActorCriticPolicy policy;
             if (header.Policy.Policy == PolicyKind.Mlp)
             {
@@ -187,10 +199,10 @@ internal static class AgentFile
             else
             {
                 var fresh = agent.GbrlPolicy;
-                var boosters = boosterBytes.Select(b => Boosters.Load(new MemoryStream(b))).ToArray();
-                var gbrl = boosters.Length == 1
-                    ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, boosters[0], null, null, header.PolicyVersion)
-                    : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, boosters[0], boosters[1], header.PolicyVersion);
+                var ensembles = boosterBytes.Select(b => boosters.Load(new MemoryStream(b))).ToArray();
+                var gbrl = ensembles.Length == 1
+                    ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, ensembles[0], null, null, header.PolicyVersion)
+                    : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, ensembles[0], ensembles[1], header.PolicyVersion);
                 header.LogStd.CopyTo(gbrl.MutableLogStd);
                 header.AdamFirstMoment.CopyTo(gbrl.LogStdOptimizer.FirstMoment, 0);
                 header.AdamSecondMoment.CopyTo(gbrl.LogStdOptimizer.SecondMoment, 0);
@@ -199,16 +211,14 @@ internal static class AgentFile
             }
 
             var normalizer = agent.Normalizer;
-            header.ObservationMean.CopyTo(normalizer.ObservationStatistics.Mean, 0);
-            header.ObservationVariance.CopyTo(normalizer.ObservationStatistics.Variance, 0);
-            normalizer.ObservationStatistics.Count = header.ObservationCount;
-            normalizer.ReturnStatistics.Mean[0] = header.ReturnMean;
-            normalizer.ReturnStatistics.Variance[0] = header.ReturnVariance;
-            normalizer.ReturnStatistics.Count = header.ReturnCount;
+            normalizer.ObservationStatistics.SetState(new RunningStatistics(header.ObservationMean, header.ObservationVariance, header.ObservationCount));
+            normalizer.ReturnStatistics.SetState(new RunningStatistics([header.ReturnMean], [header.ReturnVariance], header.ReturnCount));
             header.DiscountedReturns.AsSpan(0, Math.Min(header.DiscountedReturns.Length, normalizer.DiscountedReturns.Length)).CopyTo(normalizer.DiscountedReturns);
 
-            agent.Restore(policy, RandomSource.FromState(header.RandomState), header.Timesteps, header.Iterations,
-                header.Episodes.Select(e => new EpisodeRecord((long)e[0], e[1], (int)e[2])));
+            agent.Restore(policy, RandomSource.FromState(header.RandomState), header.Timesteps, header.Iterations);
+            agent.TargetTimesteps = header.TargetTimesteps;
+            agent.Episodes.Restore(header.Episodes.Select(e => new EpisodeRecord((long)e[0], e[1], (int)e[2])), header.RunningReturns, header.RunningLengths);
+            agent.Collector.RestoreEnvironments(header.EnvironmentResetSeed, environmentActions);
             using (var stateReader = new BinaryReader(new MemoryStream(algorithmState)))
                 agent.ReadAlgorithmState(stateReader);
             return agent;
@@ -256,4 +266,8 @@ internal sealed record AgentFileHeader
     public double ReturnCount { get; init; }
     public double[] DiscountedReturns { get; init; } = [];
     public double[][] Episodes { get; init; } = [];
+    public double[] RunningReturns { get; init; } = [];
+    public int[] RunningLengths { get; init; } = [];
+    public long TargetTimesteps { get; init; }
+    public int? EnvironmentResetSeed { get; init; }
 }

@@ -63,10 +63,22 @@ public sealed class EpisodeStatistics
         _lengths = new int[numEnvs];
     }
 
-    internal void Restore(IEnumerable<EpisodeRecord> episodes)
+    /// <summary>Return so far of each environment's episode in progress.</summary>
+    internal ReadOnlySpan<double> RunningReturns => _returns;
+
+    /// <summary>Length so far of each environment's episode in progress.</summary>
+    internal ReadOnlySpan<int> RunningLengths => _lengths;
+
+    /// <summary>Restores the finished episodes and, when saved (same environment count), the episodes in progress.</summary>
+    internal void Restore(IEnumerable<EpisodeRecord> episodes, double[] runningReturns, int[] runningLengths)
     {
         _episodes.Clear();
         _episodes.AddRange(episodes);
+        if (runningReturns.Length == _returns.Length && runningLengths.Length == _lengths.Length)
+        {
+            _returns = [.. runningReturns];
+            _lengths = [.. runningLengths];
+        }
     }
 
     private double Mean(int window, Func<EpisodeRecord, double> field)

@@ -26,7 +26,9 @@ internal sealed class RolloutCollector
     private readonly int[] _truncatedEnvs;
     private readonly float[] _normalizedRewards;
     private readonly float[] _lastValues;
+    private readonly EnvironmentHistory _history = new();
     private bool _needsReset = true;
+    private bool _replayPending;
 
     public RolloutCollector(IVectorEnvironment env, IActorCriticPolicy policy, VecNormalizer normalizer,
         ActionSpaceInfo actionSpace, EpisodeStatistics episodes)
@@ -60,8 +62,15 @@ internal sealed class RolloutCollector
     /// <summary>The (normalized) observations the next step acts on.</summary>
     public ReadOnlySpan<float> CurrentObservations => _observations;
 
+    /// <summary>The environments' reset seed and actions since, which rebuild their state on resume.</summary>
+    public EnvironmentHistory History => _history;
+
     /// <summary>Forces a reset (with a seed drawn from <paramref name="random"/>) before the next step.</summary>
-    public void RequestReset() => _needsReset = true;
+    public void RequestReset()
+    {
+        _needsReset = true;
+        _replayPending = false;
+    }
 
     /// <summary>Fills <paramref name="buffer"/> with its NumSteps steps and computes GAE.</summary>
     public void Collect(RolloutBuffer buffer, RandomSource random, double gamma, double gaeLambda)
@@ -70,9 +79,15 @@ internal sealed class RolloutCollector
         var obsSize = _env.ObservationSize;
         var k = _policy.OutputCount;
         var actionSize = _actionSpace.ActionSize;
-        if (_needsReset)
+        if (_replayPending)
         {
-            _env.Reset(random.NextSeed(), _step.Observations);
+            ReplayHistory();
+        }
+        else if (_needsReset)
+        {
+            var seed = random.NextSeed();
+            _env.Reset(seed, _step.Observations);
+            _history.Reset(seed);
             _normalizer.ProcessObservations(_step.Observations, n, _observations);
             Episodes.ResetRunning(n);
             _needsReset = false;
@@ -109,6 +124,7 @@ internal sealed class RolloutCollector
         {
             for (var e = 0; e < _discreteActions.Length; e++)
                 _discreteActions[e] = (int)actions[e] + _actionSpace.DiscreteStart;
+            _history.Append(_discreteActions);
             _env.Step(_discreteActions, _step);
             return;
         }
@@ -116,7 +132,51 @@ internal sealed class RolloutCollector
         var d = _actionSpace.ActionSize;
         for (var i = 0; i < _continuousActions.Length; i++)
             _continuousActions[i] = Math.Clamp(actions[i], _actionSpace.Low[i % d], _actionSpace.High[i % d]);
+        _history.Append(_continuousActions);
         _env.Step(_continuousActions, _step);
+    }
+
+    /// <summary>
+    /// Takes a saved history: before the next collection the environments are reset with its seed and its actions
+    /// replayed (not now, so that loading an agent to evaluate it costs nothing), and the current observations are
+    /// normalized with the restored statistics, which stay untouched. Without a seed (an agent saved before its first
+    /// step) the next collection resets as a fresh agent's would.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The actions are not a whole number of vector steps.</exception>
+    public void RestoreEnvironments(int? seed, ReadOnlySpan<float> actions)
+    {
+        var perStep = _actionSpace.IsDiscrete ? _env.NumEnvs : _continuousActions.Length;
+        if (actions.Length % perStep != 0 || (seed is null && !actions.IsEmpty))
+            throw new InvalidDataException($"The saved environment history holds {actions.Length} action values, not a whole number of steps of {perStep} after a reset.");
+        _history.Restore(seed, actions);
+        _needsReset = true;
+        _replayPending = seed is not null;
+    }
+
+    private void ReplayHistory()
+    {
+        var n = _env.NumEnvs;
+        var actions = _history.Actions;
+        var perStep = _actionSpace.IsDiscrete ? n : _continuousActions.Length;
+        _env.Reset(_history.ResetSeed!.Value, _step.Observations);
+        for (var start = 0; start < actions.Length; start += perStep)
+        {
+            var step = actions.Slice(start, perStep);
+            if (_actionSpace.IsDiscrete)
+            {
+                for (var e = 0; e < n; e++)
+                    _discreteActions[e] = (int)step[e];
+                _env.Step(_discreteActions, _step);
+            }
+            else
+            {
+                step.CopyTo(_continuousActions);
+                _env.Step(_continuousActions, _step);
+            }
+        }
+        _normalizer.NormalizeObservationRows(_step.Observations, n, _observations);
+        _replayPending = false;
+        _needsReset = false;
     }
 
     /// <summary>r_t += gamma * V(final observation) for every episode cut short by a time limit.</summary>

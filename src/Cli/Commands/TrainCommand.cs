@@ -4,33 +4,53 @@ using System.Globalization;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
+using RLFramework.Agents.Policies;
 using RLFramework.Agents.Presets;
 using RLFramework.Cli.Training;
+using RLFramework.Cuda;
 using Spectre.Console;
 
 namespace RLFramework.Cli.Commands;
 
-/// <summary>What <c>rl train</c> was asked to do.</summary>
-internal sealed record TrainArguments(string Environment, string Algorithm = "ppo", long Steps = 100_000, int Seed = 0,
-    int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null);
+/// <summary>What <c>rl train</c> was asked to do (null: not given on the command line).</summary>
+/// <param name="Environment">Registered environment id (optional when resuming: the saved one).</param>
+/// <param name="Algorithm">ppo, a2c or awr (default ppo; when resuming, the saved one).</param>
+/// <param name="Steps">Total environment steps of the run (default 100,000; when resuming, the saved run's target).</param>
+/// <param name="Seed">Seed (default 0; when resuming, the saved one).</param>
+/// <param name="Envs">Number of parallel environments (the preset's when null).</param>
+/// <param name="Set">key=value overrides.</param>
+/// <param name="Out">Run folder.</param>
+/// <param name="Device">auto, cpu or cuda.</param>
+/// <param name="Resume">A run folder, model file or checkpoint to continue from.</param>
+/// <param name="CheckpointEvery">Save a checkpoint every this many steps (null: none).</param>
+internal sealed record TrainArguments(string? Environment, string? Algorithm = null, long? Steps = null, int? Seed = null,
+    int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null, string Device = "cpu", string? Resume = null,
+    long? CheckpointEvery = null);
 
 /// <summary>
-/// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--out DIR]</c>:
-/// trains an agent with the preset of (algorithm, environment) and the overrides, shows progress, and
-/// writes a run folder (model, metrics, options, learning curve, summary). Exit code 2 on bad input,
-/// before any training.
+/// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--out DIR]
+/// [--device auto|cpu|cuda] [--checkpoint-every N] [--resume PATH]</c>: trains an agent with the preset of
+/// (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
+/// learning curve, summary). <c>--resume</c> continues a saved run with nothing lost; <c>--steps</c> is always the
+/// total of the run, so a resumed run given the original <c>--steps</c> ends exactly where the uninterrupted run
+/// would. Exit code 2 on bad input, before any training.
 /// </summary>
 internal static class TrainCommand
 {
+    private const long DefaultSteps = 100_000;
+
     public static Command Create()
     {
-        var env = new Argument<string>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`)." };
-        var algo = new Option<string>("--algo") { Description = "Algorithm: ppo, a2c or awr.", DefaultValueFactory = _ => "ppo" };
-        var steps = new Option<long>("--steps") { Description = "Environment steps to train for.", DefaultValueFactory = _ => 100_000 };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random draw of the run.", DefaultValueFactory = _ => 0 };
+        var env = new Argument<string?>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`); optional with --resume.", Arity = ArgumentArity.ZeroOrOne };
+        var algo = new Option<string?>("--algo") { Description = "Algorithm: ppo (default), a2c or awr." };
+        var steps = new Option<long?>("--steps") { Description = "Total environment steps of the run (default 100000). With --resume: the total to reach, counting the steps already done (default: the saved run's target)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of every random draw of the run (default 0)." };
         var envs = new Option<int?>("--envs") { Description = "Number of parallel environments (overrides the preset's num_envs)." };
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value (repeatable); e.g. --set policy_lr=0.05, or --set policy=mlp for the neural baseline (2x64 tanh MLPs, Adam; mlp_lr, mlp_hidden_size, mlp_hidden_layers, mlp_max_grad_norm).", AllowMultipleArgumentsPerToken = false };
-        var outDir = new Option<string?>("--out") { Description = "Run folder (default: a fresh dated folder under runs/)." };
+        var outDir = new Option<string?>("--out") { Description = "Run folder (default: a fresh dated folder under runs/; with --resume, the resumed run's folder)." };
+        var device = new Option<string>("--device") { Description = "Where the trees are fitted: cpu (default), cuda (an NVIDIA GPU; an error when there is none), or auto (cuda when usable, else cpu; says which).", DefaultValueFactory = _ => "cpu" };
+        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run: its run folder, its model.rlm, or a checkpoint. Options, counters, random state, normalization statistics, episodes and metrics carry over." };
         var command = new Command("train", "Train a GBRL actor-critic agent (or the neural MLP baseline with --set policy=mlp) and write a run folder.");
         command.Arguments.Add(env);
         command.Options.Add(algo);
@@ -39,88 +59,193 @@ internal static class TrainCommand
         command.Options.Add(envs);
         command.Options.Add(set);
         command.Options.Add(outDir);
-        command.SetAction(parseResult => Run(
-            new TrainArguments(parseResult.GetValue(env)!, parseResult.GetValue(algo)!, parseResult.GetValue(steps), parseResult.GetValue(seed),
-                parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir)),
-            Console.Out, Console.Error, interactive: !Console.IsOutputRedirected));
+        command.Options.Add(device);
+        command.Options.Add(checkpointEvery);
+        command.Options.Add(resume);
+        command.SetAction(parseResult =>
+        {
+            // The first Ctrl+C ends training after the current iteration and writes the run folder as usual, so the run
+            // can be resumed; a second one terminates at once.
+            using var interrupt = new CancellationTokenSource();
+            void OnCancel(object? sender, ConsoleCancelEventArgs e)
+            {
+                e.Cancel = !interrupt.IsCancellationRequested;
+                interrupt.Cancel();
+            }
+            Console.CancelKeyPress += OnCancel;
+            try
+            {
+                return Run(
+                    new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
+                        parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
+                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery)),
+                    Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
+            }
+        });
         return command;
     }
 
     /// <summary>Trains as <paramref name="arguments"/> say; returns the exit code (0 done, 2 bad input).</summary>
-    internal static int Run(TrainArguments arguments, TextWriter output, TextWriter error, bool interactive)
+    /// <param name="arguments">The command line.</param>
+    /// <param name="output">Progress and results.</param>
+    /// <param name="error">Errors.</param>
+    /// <param name="interactive">Show a progress bar (else plain lines).</param>
+    /// <param name="device">An already opened device (tests: ILGPU's CPU accelerator); null: <see cref="TrainArguments.Device"/>.</param>
+    /// <param name="cancellationToken">Ends training after the current iteration (Ctrl+C); the run folder is still written.</param>
+    internal static int Run(TrainArguments arguments, TextWriter output, TextWriter error, bool interactive, TrainingDevice? device = null,
+        CancellationToken cancellationToken = default)
     {
-        AgentConfiguration configuration;
-        List<KeyValuePair<string, string>> overrides;
         try
         {
-            if (arguments.Steps < 1)
-                throw new ArgumentException($"--steps must be at least 1, got {arguments.Steps}.");
-            AgentFactory.CheckEnvironmentId(arguments.Environment);
-            overrides = [.. AgentPresets.ParseOverrides(arguments.Set ?? [])];
-            if (arguments.Envs is { } k)
-                overrides.Add(new("num_envs", k.ToString(CultureInfo.InvariantCulture)));
-            configuration = AgentPresets.Resolve(arguments.Algorithm, arguments.Environment, overrides);
+            var session = new Session(output, interactive, cancellationToken);
+            return arguments.Resume is null
+                ? RunFresh(arguments, session, device)
+                : RunResumed(arguments, session, device);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or EndOfStreamException or GpuUnavailableException)
         {
             error.WriteLine($"rl train: {e.Message}");
             return 2;
         }
+    }
 
-        ActorCriticAgent agent;
-        try
-        {
-            agent = AgentFactory.Create(configuration, arguments.Environment, arguments.Seed);
-        }
-        catch (ArgumentException e)
-        {
-            error.WriteLine($"rl train: {e.Message}");
-            return 2;
-        }
+    /// <summary>Where progress goes, and what interrupts training.</summary>
+    private sealed record Session(TextWriter Output, bool Interactive, CancellationToken Interrupt);
 
+    private static int RunFresh(TrainArguments arguments, Session session, TrainingDevice? device)
+    {
+        var steps = arguments.Steps ?? DefaultSteps;
+        if (steps < 1)
+            throw new ArgumentException($"--steps must be at least 1, got {steps}.");
+        CheckCheckpointEvery(arguments);
+        if (string.IsNullOrWhiteSpace(arguments.Environment))
+            throw new ArgumentException("Name the environment to train on (e.g. rl train CartPole-v1), or pass --resume PATH.");
+        var environment = arguments.Environment;
+        var seed = arguments.Seed ?? 0;
+        AgentFactory.CheckEnvironmentId(environment);
+        List<KeyValuePair<string, string>> overrides = [.. AgentPresets.ParseOverrides(arguments.Set ?? [])];
+        if (arguments.Envs is { } k)
+            overrides.Add(new("num_envs", k.ToString(CultureInfo.InvariantCulture)));
+        var configuration = AgentPresets.Resolve(arguments.Algorithm ?? "ppo", environment, overrides);
+
+        using var opened = device ?? OpenDevice(arguments.Device, configuration.Policy);
+        using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters);
+        var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
+        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null);
+        session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
+        session.Output.WriteLine($"Device: {opened.Description}");
+        return Train(agent, run, steps, arguments, opened, appendMetrics: false, session);
+    }
+
+    private static int RunResumed(TrainArguments arguments, Session session, TrainingDevice? device)
+    {
+        if (arguments.Set is { Count: > 0 } || arguments.Envs is not null)
+            throw new ArgumentException("--set and --envs cannot change a resumed run: it continues with its saved options (start a new run to change them).");
+        CheckCheckpointEvery(arguments);
+        var source = ResumeSource.Resolve(arguments.Resume!);
+
+        using var opened = device ?? TrainingDevice.Open(arguments.Device);
+        var agent = ActorCriticAgent.Load(source.Model, env: null, opened.Boosters);
         using (agent)
         {
-            var run = RunFolder.Create(arguments.Out, arguments.Environment, configuration.Algorithm, arguments.Seed);
-            run.WriteOptions(configuration, arguments.Environment, arguments.Seed, arguments.Steps, overrides);
-            output.WriteLine($"Training {configuration.Algorithm} on {arguments.Environment} for {arguments.Steps} steps (seed {arguments.Seed}); run folder {run.Path}");
-
-            var clock = Stopwatch.StartNew();
-            LearnResult result;
-            using (var csv = new CsvMetricSink(run.MetricsCsv))
-            using (var json = new JsonMetricSink(run.MetricsJson))
+            Check(arguments.Environment, agent.EnvironmentId, "environment", source.Model);
+            Check(arguments.Algorithm, agent.Algorithm, "algorithm (--algo)", source.Model);
+            Check(arguments.Seed?.ToString(CultureInfo.InvariantCulture), agent.Seed.ToString(CultureInfo.InvariantCulture), "seed (--seed)", source.Model);
+            var steps = arguments.Steps ?? agent.TargetTimesteps;
+            if (steps <= agent.NumTimesteps)
             {
-                var progress = new ProgressReporter(output);
-                IMetricSink[] sinks = [csv, json];
-                if (interactive)
-                {
-                    result = default;
-                    AnsiConsole.Progress()
-                        .AutoClear(false)
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                        .Start(ctx =>
-                        {
-                            progress.Task = ctx.AddTask("starting", maxValue: arguments.Steps);
-                            result = agent.Learn(arguments.Steps, [progress], sinks);
-                            progress.Task.Value = progress.Task.MaxValue;
-                        });
-                }
-                else
-                {
-                    result = agent.Learn(arguments.Steps, [progress], sinks);
-                }
+                throw new ArgumentException($"'{source.Model}' is already at {agent.NumTimesteps} steps{(arguments.Steps is null ? $", its run's target" : "")}; " +
+                    $"--steps is the total to reach, so pass more than {agent.NumTimesteps} to train further.");
             }
-            clock.Stop();
 
-            agent.Save(run.Model);
-            LearningCurvePlot.Write(agent.Episodes.Episodes, $"{configuration.Algorithm.ToUpperInvariant()} on {arguments.Environment} (seed {arguments.Seed})", run.Curve);
-            var summary = new RunSummary(arguments.Environment, configuration.Algorithm, arguments.Seed, agent.NumTimesteps,
-                Math.Round(clock.Elapsed.TotalSeconds, 3), agent.TreeCount, agent.Episodes.Episodes.Count,
-                agent.Episodes.MeanReturn(100), agent.Episodes.StdReturn(100), result.StoppedByCallback, RunFolder.ModelFile);
-            run.WriteSummary(summary);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Done: {summary.TotalSteps} steps in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {summary.MeanReturnLast100:F2} +- {summary.StdReturnLast100:F2}."));
-            output.WriteLine($"Model: {run.Model}");
-            return 0;
+            var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed);
+            var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
+            var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
+            run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps));
+            session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
+                $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
+            session.Output.WriteLine($"Device: {opened.Description}");
+            return Train(agent, run, steps, arguments, opened, appendMetrics: true, session);
         }
+    }
+
+    /// <summary>Learns to <paramref name="steps"/> in total, then writes the model, the curve and the summary.</summary>
+    private static int Train(ActorCriticAgent agent, RunFolder run, long steps, TrainArguments arguments, TrainingDevice device, bool appendMetrics,
+        Session session)
+    {
+        var output = session.Output;
+        var startSteps = agent.NumTimesteps;
+        var clock = Stopwatch.StartNew();
+        LearnResult result;
+        using (var csv = new CsvMetricSink(run.MetricsCsv, appendMetrics))
+        using (var json = new JsonMetricSink(run.MetricsJson, appendMetrics))
+        {
+            var progress = new ProgressReporter(output);
+            List<TrainingCallback> callbacks = [progress];
+            if (arguments.CheckpointEvery is { } every)
+                callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
+            IMetricSink[] sinks = [csv, json];
+            if (session.Interactive)
+            {
+                result = default;
+                AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        progress.Task = ctx.AddTask("starting", maxValue: steps);
+                        progress.Task.Value = startSteps;
+                        result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
+                        progress.Task.Value = agent.NumTimesteps;
+                    });
+            }
+            else
+            {
+                result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
+            }
+        }
+        clock.Stop();
+
+        agent.Save(run.Model);
+        LearningCurvePlot.Write(agent.Episodes.Episodes, $"{agent.Algorithm.ToUpperInvariant()} on {agent.EnvironmentId} (seed {agent.Seed})", run.Curve);
+        var summary = new RunSummary(agent.EnvironmentId, agent.Algorithm, agent.Seed, agent.NumTimesteps,
+            Math.Round(clock.Elapsed.TotalSeconds, 3), agent.TreeCount, agent.Episodes.Episodes.Count,
+            agent.Episodes.MeanReturn(100), agent.Episodes.StdReturn(100), result.StoppedByCallback, RunFolder.ModelFile,
+            device.Name, device.Description, startSteps);
+        run.WriteSummary(summary);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {summary.MeanReturnLast100:F2} +- {summary.StdReturnLast100:F2}."));
+        output.WriteLine($"Model: {run.Model}");
+        if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
+            output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
+        return 0;
+    }
+
+    /// <summary>The device for a fresh run: the MLP baseline runs on the CPU, so only an explicit cuda is an error for it.</summary>
+    private static TrainingDevice OpenDevice(string device, GbrlPolicyOptions policy)
+    {
+        if (policy.Policy != PolicyKind.Mlp)
+            return TrainingDevice.Open(device);
+        var kind = BoosterFactory.ParseDevice(device);
+        if (kind == DeviceKind.Cuda)
+            throw new ArgumentException("--device cuda: the MLP baseline (policy=mlp) runs on the CPU only; use --device cpu or auto.");
+        return TrainingDevice.Cpu("CPU (the MLP baseline runs on the CPU)");
+    }
+
+    private static void CheckCheckpointEvery(TrainArguments arguments)
+    {
+        if (arguments.CheckpointEvery is < 1)
+            throw new ArgumentException($"--checkpoint-every must be at least 1, got {arguments.CheckpointEvery}.");
+    }
+
+    /// <summary>A value given on the command line must equal the resumed run's.</summary>
+    private static void Check(string? given, string saved, string what, string model)
+    {
+        if (given is not null && given != saved)
+            throw new ArgumentException($"Cannot resume: '{model}' was trained with {what} '{saved}', not '{given}'.");
     }
 }

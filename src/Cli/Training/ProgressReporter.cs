@@ -15,6 +15,7 @@ internal sealed class ProgressReporter : TrainingCallback
     private readonly TextWriter _output;
     private readonly Stopwatch _sinceLine = new();
     private ProgressTask? _task;
+    private long _startSteps;
 
     public ProgressReporter(TextWriter output) => _output = output;
 
@@ -25,12 +26,20 @@ internal sealed class ProgressReporter : TrainingCallback
         set => _task = value;
     }
 
-    public static string Line(IterationContext context) => string.Create(CultureInfo.InvariantCulture,
-        $"steps {context.Timesteps,9}/{context.TotalTimesteps}  fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9),8:F0}  mean return {FormatReturn(context.MeanReturn),8}  trees {context.Trees,7}");
+    /// <summary>One plain progress line; fps counts the steps of this session (a resumed run starts at <paramref name="startSteps"/>).</summary>
+    public static string Line(IterationContext context, long startSteps = 0) => string.Create(CultureInfo.InvariantCulture,
+        $"steps {context.Timesteps,9}/{context.TotalTimesteps}  fps {Fps(context, startSteps),8:F0}  mean return {FormatReturn(context.MeanReturn),8}  trees {context.Trees,7}");
+
+    private static double Fps(IterationContext context, long startSteps) => (context.Timesteps - startSteps) / Math.Max(context.Elapsed.TotalSeconds, 1e-9);
 
     private static string FormatReturn(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
 
-    public override void OnTrainingStart(TrainingStartContext context) => _sinceLine.Restart();
+    public override void OnTrainingStart(TrainingStartContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _startSteps = context.Agent.NumTimesteps;
+        _sinceLine.Restart();
+    }
 
     public override bool OnIterationEnd(IterationContext context)
     {
@@ -39,13 +48,13 @@ internal sealed class ProgressReporter : TrainingCallback
         {
             _task.Value = Math.Min(context.Timesteps, context.TotalTimesteps);
             _task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"steps {context.Timesteps}/{context.TotalTimesteps} | fps {context.Timesteps / Math.Max(context.Elapsed.TotalSeconds, 1e-9):F0} | return {FormatReturn(context.MeanReturn)} | trees {context.Trees}");
+                $"steps {context.Timesteps}/{context.TotalTimesteps} | fps {Fps(context, _startSteps):F0} | return {FormatReturn(context.MeanReturn)} | trees {context.Trees}");
             return true;
         }
         var last = context.Timesteps >= context.TotalTimesteps;
         if (last || _sinceLine.Elapsed >= PlainInterval)
         {
-            _output.WriteLine(Line(context));
+            _output.WriteLine(Line(context, _startSteps));
             _sinceLine.Restart();
         }
         return true;

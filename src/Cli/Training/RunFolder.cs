@@ -19,6 +19,7 @@ internal sealed class RunFolder
     public const string OptionsFile = "options.json";
     public const string CurveFile = "learning_curve.png";
     public const string SummaryFile = "summary.json";
+    public const string CheckpointsFolder = "checkpoints";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -39,6 +40,8 @@ internal sealed class RunFolder
     public string MetricsJson => System.IO.Path.Combine(Path, MetricsJsonFile);
 
     public string Curve => System.IO.Path.Combine(Path, CurveFile);
+
+    public string Checkpoints => System.IO.Path.Combine(Path, CheckpointsFolder);
 
     /// <summary>Uses <paramref name="outDir"/>, or a fresh dated folder under runs/.</summary>
     public static RunFolder Create(string? outDir, string environmentId, string algorithm, int seed)
@@ -61,7 +64,8 @@ internal sealed class RunFolder
     }
 
     /// <summary>Writes options.json: the run's identity and every option value after presets and overrides.</summary>
-    public void WriteOptions(AgentConfiguration configuration, string environmentId, int seed, long steps, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    public void WriteOptions(AgentConfiguration configuration, string environmentId, int seed, long steps, IReadOnlyList<KeyValuePair<string, string>> overrides,
+        TrainingDevice device, (string Model, long Steps)? resumedFrom)
     {
         var root = new JsonObject
         {
@@ -71,20 +75,71 @@ internal sealed class RunFolder
             ["steps"] = steps,
             ["preset"] = AgentPresets.PresetKey(configuration.Algorithm, environmentId) is { } presetKey ? $"{configuration.Algorithm}/{presetKey}" : "defaults",
             ["overrides"] = new JsonObject(overrides.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["device"] = device.Name,
+            ["device_description"] = device.Description,
             ["options"] = JsonSerializer.SerializeToNode(configuration.Options, configuration.Options.GetType(), s_json),
             ["policy"] = JsonSerializer.SerializeToNode(configuration.Policy, s_json),
         };
+        if (resumedFrom is { } resumed)
+        {
+            root["resumed_from"] = resumed.Model;
+            root["resumed_at_steps"] = resumed.Steps;
+        }
         WriteAtomically(System.IO.Path.Combine(Path, OptionsFile), root.ToJsonString(s_json));
+    }
+
+    /// <summary>
+    /// Brings the metrics of <paramref name="sourceFolder"/> up to <paramref name="steps"/> (the resumed checkpoint) into
+    /// this folder: rows logged after it (a run that went on past its checkpoint) are dropped, so the resumed run appends
+    /// without duplicates. Returns the rows kept in the CSV.
+    /// </summary>
+    public int CarryMetrics(string sourceFolder, long steps)
+    {
+        var kept = 0;
+        var csv = System.IO.Path.Combine(sourceFolder, MetricsCsvFile);
+        if (File.Exists(csv))
+        {
+            var lines = File.ReadAllLines(csv);
+            var rows = new List<string>();
+            if (lines.Length > 0)
+            {
+                rows.Add(lines[0]);
+                var column = Array.IndexOf(lines[0].Split(','), Agents.Logging.MetricKeys.TotalTimesteps);
+                if (column < 0)
+                    throw new InvalidDataException($"'{csv}' has no {Agents.Logging.MetricKeys.TotalTimesteps} column.");
+                for (var i = 1; i < lines.Length; i++)
+                {
+                    var cells = lines[i].Split(',');
+                    if (cells.Length > column && long.TryParse(cells[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t <= steps)
+                        rows.Add(lines[i]);
+                }
+                kept = rows.Count - 1;
+            }
+            WriteAtomically(MetricsCsv, string.Join('\n', rows), newline: rows.Count > 0);
+        }
+        var jsonl = System.IO.Path.Combine(sourceFolder, MetricsJsonFile);
+        if (File.Exists(jsonl))
+        {
+            var rows = new List<string>();
+            foreach (var line in File.ReadAllLines(jsonl))
+            {
+                using var document = JsonDocument.Parse(line);
+                if (document.RootElement.TryGetProperty(Agents.Logging.MetricKeys.TotalTimesteps, out var t) && t.GetDouble() <= steps)
+                    rows.Add(line);
+            }
+            WriteAtomically(MetricsJson, string.Join('\n', rows), newline: rows.Count > 0);
+        }
+        return kept;
     }
 
     /// <summary>Writes summary.json.</summary>
     public void WriteSummary(RunSummary summary) =>
         WriteAtomically(System.IO.Path.Combine(Path, SummaryFile), JsonSerializer.Serialize(summary, s_json));
 
-    public static void WriteAtomically(string path, string text)
+    public static void WriteAtomically(string path, string text, bool newline = true)
     {
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, text + "\n", new UTF8Encoding(false));
+        File.WriteAllText(temp, newline ? text + "\n" : text, new UTF8Encoding(false));
         File.Move(temp, path, overwrite: true);
     }
 }
@@ -101,4 +156,7 @@ internal sealed record RunSummary(
     [property: System.Text.Json.Serialization.JsonPropertyName("mean_return_last_100")] double MeanReturnLast100,
     [property: System.Text.Json.Serialization.JsonPropertyName("std_return_last_100")] double StdReturnLast100,
     bool StoppedEarly,
-    string Model);
+    string Model,
+    string Device,
+    string DeviceDescription,
+    long ResumedAtSteps);

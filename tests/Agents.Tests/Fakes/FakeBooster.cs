@@ -1,3 +1,4 @@
+using RLFramework.Agents.Policies;
 using RLFramework.Boosting;
 
 namespace RLFramework.Agents.Tests.Fakes;
@@ -25,12 +26,12 @@ internal sealed class FakeBooster : IGradientBooster
             _weights[i] = (float)(random.NextDouble() - 0.5);
     }
 
-    public static Func<GbrlOptions, FeatureSchema, IGradientBooster> Factory(List<FakeBooster> made) => (o, s) =>
+    public static BoosterProvider Factory(List<FakeBooster> made) => new("fake", (o, s) =>
     {
         var booster = new FakeBooster(o, s, made.Count);
         made.Add(booster);
         return booster;
-    };
+    }, _ => throw new NotSupportedException("Fake boosters are not saved."));
 
     public GbrlOptions FitOptions => _options;
 
