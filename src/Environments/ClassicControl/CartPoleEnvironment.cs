@@ -11,16 +11,25 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
 {
+    /// <summary>Magnitude of the force of an action (the reference's <c>force_mag</c>).</summary>
+    internal const double ForceMag = 10.0;
+
+    /// <summary>The cart position beyond which an episode terminates (<c>x_threshold</c>).</summary>
+    internal const double XThreshold = 2.4;
+
+    /// <summary>The bound of the uniform initial state, U(-0.05, 0.05) per component.</summary>
+    internal const double InitialStateBound = 0.05;
+
     private const double Gravity = 9.8;
     private const double MassCart = 1.0;
     private const double MassPole = 0.1;
     private const double TotalMass = MassPole + MassCart;
     private const double Length = 0.5; // half the pole's length
     private const double PoleMassLength = MassPole * Length;
-    private const double ForceMag = 10.0;
     private const double Tau = 0.02;
-    private const double XThreshold = 2.4;
-    private static readonly double s_thetaThresholdRadians = 12 * 2 * Math.PI / 360;
+
+    /// <summary>The angle beyond which an episode terminates (<c>theta_threshold_radians</c>).</summary>
+    internal static readonly double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
 
     private readonly bool _suttonBartoReward;
     private readonly bool _euler;
@@ -95,13 +104,38 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         (double sinTheta, double cosTheta) = BitConverter.DoubleToInt64Bits(theta) == BitConverter.DoubleToInt64Bits(_preparedTheta)
             ? (_preparedSin, _preparedCos)
             : Math.SinCos(theta);
+        Integrate(_euler, force, sinTheta, cosTheta, ref x, ref xDot, ref theta, ref thetaDot);
+
+        state[3] = thetaDot; // highest index first: one bounds check
+        state[2] = theta;
+        state[1] = xDot;
+        state[0] = x;
+        Span<float> observation = Observation;
+        observation[3] = (float)thetaDot;
+        observation[2] = (float)theta;
+        observation[1] = (float)xDot;
+        observation[0] = (float)x;
+
+        bool terminated = IsTerminal(x, theta);
+        reward = Reward(terminated, _suttonBartoReward);
+        return terminated;
+    }
+
+    /// <summary>
+    /// The equations of motion of one step, in the reference's order of operations (bit for bit):
+    /// the state advanced by one step of <paramref name="force"/>, given sin and cos of the angle.
+    /// Shared with <see cref="CartPoleVectorEnvironment"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Integrate(bool euler, double force, double sinTheta, double cosTheta, ref double x, ref double xDot, ref double theta, ref double thetaDot)
+    {
         // Reference order of operations; np.square(v) is v * v.
         double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
         double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
             / (Length * ((4.0 / 3.0) - (MassPole * (cosTheta * cosTheta) / TotalMass)));
         double xAcc = temp - (PoleMassLength * thetaAcc * cosTheta / TotalMass);
 
-        if (_euler)
+        if (euler)
         {
             x += Tau * xDot;
             xDot += Tau * xAcc;
@@ -115,30 +149,24 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
             thetaDot += Tau * thetaAcc;
             theta += Tau * thetaDot;
         }
-
-        state[3] = thetaDot; // highest index first: one bounds check
-        state[2] = theta;
-        state[1] = xDot;
-        state[0] = x;
-        Span<float> observation = Observation;
-        observation[3] = (float)thetaDot;
-        observation[2] = (float)theta;
-        observation[1] = (float)xDot;
-        observation[0] = (float)x;
-
-        bool terminated = x < -XThreshold || x > XThreshold
-            || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;
-        reward = terminated
-            ? (_suttonBartoReward ? -1.0 : 1.0)
-            : (_suttonBartoReward ? 0.0 : 1.0);
-        return terminated;
     }
+
+    /// <summary>Whether the cart left the track or the pole fell past the threshold angle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsTerminal(double x, double theta) =>
+        x < -XThreshold || x > XThreshold || theta < -ThetaThresholdRadians || theta > ThetaThresholdRadians;
+
+    /// <summary>The reward of a step: 1 per step, or with Sutton and Barto's reward 0 per step and -1 on termination.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Reward(bool terminated, bool suttonBartoReward) => terminated
+        ? (suttonBartoReward ? -1.0 : 1.0)
+        : (suttonBartoReward ? 0.0 : 1.0);
 
     private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
     {
         for (int i = 0; i < 4; i++)
         {
-            state[i] = random.Uniform(-0.05, 0.05);
+            state[i] = random.Uniform(-InitialStateBound, InitialStateBound);
         }
     }
 

@@ -1,0 +1,361 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using RLFramework.Environments.Spaces;
+using RLFramework.Environments.Vector;
+
+namespace RLFramework.Environments.ClassicControl;
+
+/// <summary>
+/// A native vector of CartPole-v1 environments (Gymnasium's <c>CartPoleVectorEnv</c>): the state of
+/// all sub-environments in struct-of-arrays form, stepped in stages over all of them - sin and cos of
+/// every angle, then the equations of motion of every sub-environment, then the time limit, rewards,
+/// flags and autoresets - so that the CPU overlaps the independent per-environment dependency chains.
+/// Every operation is the single <see cref="CartPoleEnvironment"/>'s, so the results equal, bit for
+/// bit, a <see cref="SyncVectorEnvironment"/> over the registry's <c>CartPole-v1</c> (OrderEnforcing
+/// and TimeLimit included) with the same options, seeds and autoreset mode: sub-environment i is seeded
+/// with seed + i and draws its initial states from its own generator.
+/// <see cref="VectorEnvironment.Make"/> returns this class for CartPole-v1 unless
+/// <see cref="VectorOptions.Mode"/> asks for the generic <see cref="VectorMode.Sync"/> or
+/// <see cref="VectorMode.Threaded"/> vector. Sub-environments are never stepped past termination
+/// (autoreset), so there is no <c>steps_beyond_terminated</c> bookkeeping.
+/// </summary>
+public sealed class CartPoleVectorEnvironment : IVectorEnvironment
+{
+    private const string Name = "CartPole";
+    private const int StateSize = 4;
+
+    private readonly double[] _x;
+    private readonly double[] _xDot;
+    private readonly double[] _theta;
+    private readonly double[] _thetaDot;
+    private readonly double[] _sin;
+    private readonly double[] _cos;
+    private readonly double[] _force;
+    private readonly int[] _elapsedSteps;
+    private readonly bool[] _needsReset;
+    private readonly EnvironmentRandom[] _random;
+    private readonly bool _euler;
+    private readonly bool _suttonBartoReward;
+    private bool _hasReset;
+    private bool _disposed;
+
+    /// <summary>
+    /// Creates <paramref name="numEnvs"/> CartPoles with <paramref name="options"/> (null: defaults),
+    /// truncated after <paramref name="maxEpisodeSteps"/> steps (CartPole-v1's 500 by default).
+    /// </summary>
+    public CartPoleVectorEnvironment(
+        int numEnvs,
+        CartPoleOptions? options = null,
+        AutoresetMode autoresetMode = AutoresetMode.NextStep,
+        int maxEpisodeSteps = 500)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEpisodeSteps, 1);
+        options ??= new CartPoleOptions();
+        options.Validate();
+        if (!Enum.IsDefined(autoresetMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(autoresetMode), autoresetMode, "Unknown autoreset mode.");
+        }
+
+        var single = new CartPoleEnvironment(options);
+        SingleObservationSpace = single.ObservationSpace;
+        SingleActionSpace = single.ActionSpace;
+        Options = options;
+        AutoresetMode = autoresetMode;
+        MaxEpisodeSteps = maxEpisodeSteps;
+        _euler = options.KinematicsIntegrator == CartPoleIntegrator.Euler;
+        _suttonBartoReward = options.SuttonBartoReward;
+        _x = new double[numEnvs];
+        _xDot = new double[numEnvs];
+        _theta = new double[numEnvs];
+        _thetaDot = new double[numEnvs];
+        _sin = new double[numEnvs];
+        _cos = new double[numEnvs];
+        _force = new double[numEnvs];
+        _elapsedSteps = new int[numEnvs];
+        _needsReset = new bool[numEnvs];
+        _random = new EnvironmentRandom[numEnvs];
+        for (int i = 0; i < numEnvs; i++)
+        {
+            _random[i] = EnvironmentRandom.Unseeded();
+        }
+    }
+
+    /// <inheritdoc/>
+    public int NumEnvs => _x.Length;
+
+    /// <inheritdoc/>
+    public Space SingleObservationSpace { get; }
+
+    /// <inheritdoc/>
+    public Space SingleActionSpace { get; }
+
+    /// <inheritdoc/>
+    public int ObservationSize => StateSize;
+
+    /// <inheritdoc/>
+    public int ActionSize => 1;
+
+    /// <inheritdoc/>
+    public AutoresetMode AutoresetMode { get; }
+
+    /// <summary>The options every sub-environment has.</summary>
+    public CartPoleOptions Options { get; }
+
+    /// <summary>The time limit: an episode is truncated at this many steps.</summary>
+    public int MaxEpisodeSteps { get; }
+
+    /// <summary>The registry spec the sub-environments stand for (its id names them in error messages); null when constructed directly.</summary>
+    public EnvironmentSpec? Spec { get; init; }
+
+    /// <summary>Copies the float64 state [x, x_dot, theta, theta_dot] of sub-environment <paramref name="env"/> into <paramref name="state"/>.</summary>
+    public void GetState(int env, Span<double> state)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(env);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(env, NumEnvs);
+        if (state.Length != StateSize)
+        {
+            StepErrors.StateWrongLength(Name, state.Length, StateSize);
+        }
+
+        state[0] = _x[env];
+        state[1] = _xDot[env];
+        state[2] = _theta[env];
+        state[3] = _thetaDot[env];
+    }
+
+    /// <inheritdoc/>
+    public void Reset(int? seed, Span<float> observations)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (observations.Length != NumEnvs * StateSize)
+        {
+            ThrowSize("observations", observations.Length, NumEnvs * StateSize);
+        }
+
+        for (int i = 0; i < NumEnvs; i++)
+        {
+            if (seed is int s)
+            {
+                _random[i].Reseed(unchecked(s + i));
+            }
+
+            ResetEnvironment(i, observations.Slice(i * StateSize, StateSize));
+        }
+
+        _hasReset = true;
+    }
+
+    /// <inheritdoc/>
+    public void Step(ReadOnlySpan<int> actions, VectorStepBuffers results)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int n = NumEnvs;
+        if (actions.Length != n)
+        {
+            ThrowSize("actions", actions.Length, n);
+        }
+
+        CheckResults(results);
+        if (!_hasReset)
+        {
+            ThrowNotReset();
+        }
+
+        // Stage 1: check every action (none is applied when one is bad) and turn it into a force;
+        // a sub-environment that resets in this step (NextStep mode) ignores its action.
+        Span<double> force = _force;
+        ReadOnlySpan<bool> needsReset = _needsReset;
+        for (int i = 0; i < force.Length; i++)
+        {
+            int action = actions[i];
+            if ((uint)action >= 2 && !needsReset[i])
+            {
+                StepErrors.DiscreteActionOutOfRange(Name, action, 2);
+            }
+
+            force[i] = action == 1 ? CartPoleEnvironment.ForceMag : -CartPoleEnvironment.ForceMag;
+        }
+
+        // Stage 2: sin and cos of every angle, independent calls that the CPU overlaps.
+        ReadOnlySpan<double> thetaNow = _theta;
+        Span<double> sin = _sin.AsSpan(0, thetaNow.Length);
+        Span<double> cos = _cos.AsSpan(0, thetaNow.Length);
+        for (int i = 0; i < thetaNow.Length; i++)
+        {
+            (sin[i], cos[i]) = Math.SinCos(thetaNow[i]);
+        }
+
+        // Stage 3: the equations of motion of every sub-environment (independent chains) and the observations.
+        Span<float> observations = results.Observations;
+        if (_euler)
+        {
+            Integrate<EulerIntegrator>(observations);
+        }
+        else
+        {
+            Integrate<SemiImplicitIntegrator>(observations);
+        }
+
+        // Stage 4: termination, time limit, rewards, flags and autoresets.
+        Finish(results);
+    }
+
+    /// <summary>Always throws: CartPole's actions are discrete.</summary>
+    public void Step(ReadOnlySpan<float> actions, VectorStepBuffers results)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        throw new InvalidOperationException($"The sub-environments take discrete actions ({SingleActionSpace}); call Step with one int per environment.");
+    }
+
+    /// <summary>Marks the environment disposed (it holds no unmanaged resources).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        GC.SuppressFinalize(this);
+    }
+
+    private void Integrate<TIntegrator>(Span<float> observations)
+        where TIntegrator : struct, IIntegrator
+    {
+        Span<double> x = _x;
+        Span<double> xDot = _xDot.AsSpan(0, x.Length);
+        Span<double> theta = _theta.AsSpan(0, x.Length);
+        Span<double> thetaDot = _thetaDot.AsSpan(0, x.Length);
+        ReadOnlySpan<double> sin = _sin.AsSpan(0, x.Length);
+        ReadOnlySpan<double> cos = _cos.AsSpan(0, x.Length);
+        ReadOnlySpan<double> force = _force.AsSpan(0, x.Length);
+        Span<float> observation = observations[..(x.Length * StateSize)];
+        for (int i = 0; i < x.Length; i++)
+        {
+            double xi = x[i];
+            double xDoti = xDot[i];
+            double thetai = theta[i];
+            double thetaDoti = thetaDot[i];
+            CartPoleEnvironment.Integrate(TIntegrator.Euler, force[i], sin[i], cos[i], ref xi, ref xDoti, ref thetai, ref thetaDoti);
+            x[i] = xi;
+            xDot[i] = xDoti;
+            theta[i] = thetai;
+            thetaDot[i] = thetaDoti;
+            ref float o = ref observation[i * StateSize];
+            o = (float)xi;
+            Unsafe.Add(ref o, 1) = (float)xDoti;
+            Unsafe.Add(ref o, 2) = (float)thetai;
+            Unsafe.Add(ref o, 3) = (float)thetaDoti;
+        }
+    }
+
+    private void Finish(VectorStepBuffers results)
+    {
+        Span<double> rewards = results.Rewards;
+        Span<bool> terminated = results.Terminated;
+        Span<bool> truncated = results.Truncated;
+        Span<bool> hasFinal = results.HasFinalObservation;
+        Span<float> observations = results.Observations;
+        Span<int> elapsedSteps = _elapsedSteps;
+        Span<bool> needsReset = _needsReset;
+        ReadOnlySpan<double> x = _x;
+        ReadOnlySpan<double> theta = _theta;
+        bool suttonBarto = _suttonBartoReward;
+        int maxEpisodeSteps = MaxEpisodeSteps;
+        for (int i = 0; i < elapsedSteps.Length; i++)
+        {
+            if (needsReset[i])
+            {
+                // NextStep mode: this step resets the environment (its computed step is discarded).
+                ResetEnvironment(i, observations.Slice(i * StateSize, StateSize));
+                needsReset[i] = false;
+                rewards[i] = 0;
+                terminated[i] = false;
+                truncated[i] = false;
+                hasFinal[i] = false;
+                continue;
+            }
+
+            bool term = CartPoleEnvironment.IsTerminal(x[i], theta[i]);
+            int elapsed = elapsedSteps[i] + 1;
+            elapsedSteps[i] = elapsed;
+            bool trunc = elapsed >= maxEpisodeSteps;
+            rewards[i] = CartPoleEnvironment.Reward(term, suttonBarto);
+            terminated[i] = term;
+            truncated[i] = trunc;
+            hasFinal[i] = term || trunc;
+            if (term || trunc)
+            {
+                EndEpisode(i, results);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EndEpisode(int env, VectorStepBuffers results)
+    {
+        Span<float> observation = results.Observation(env);
+        observation.CopyTo(results.FinalObservationSlot(env));
+        if (AutoresetMode == AutoresetMode.SameStep)
+        {
+            ResetEnvironment(env, observation);
+        }
+        else
+        {
+            _needsReset[env] = true;
+        }
+    }
+
+    /// <summary>Draws a new initial state for <paramref name="env"/> from its generator, as <see cref="CartPoleEnvironment"/>'s reset does.</summary>
+    private void ResetEnvironment(int env, Span<float> observation)
+    {
+        var random = _random[env];
+        const double bound = CartPoleEnvironment.InitialStateBound;
+        double x = random.Uniform(-bound, bound);
+        double xDot = random.Uniform(-bound, bound);
+        double theta = random.Uniform(-bound, bound);
+        double thetaDot = random.Uniform(-bound, bound);
+        _x[env] = x;
+        _xDot[env] = xDot;
+        _theta[env] = theta;
+        _thetaDot[env] = thetaDot;
+        _elapsedSteps[env] = 0;
+        _needsReset[env] = false;
+        observation[3] = (float)thetaDot;
+        observation[2] = (float)theta;
+        observation[1] = (float)xDot;
+        observation[0] = (float)x;
+    }
+
+    private void CheckResults(VectorStepBuffers results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.NumEnvs != NumEnvs || results.ObservationSize != StateSize)
+        {
+            throw new ArgumentException(
+                $"The result buffers are for {results.NumEnvs} environments x {results.ObservationSize} floats; this vector environment needs {NumEnvs} x {StateSize}.",
+                nameof(results));
+        }
+    }
+
+    [DoesNotReturn]
+    private void ThrowNotReset() =>
+        throw new InvalidOperationException($"{Spec?.Id ?? "CartPole-v1"}: Step was called before Reset; call Reset first.");
+
+    [DoesNotReturn]
+    private static void ThrowSize(string name, int got, int expected) =>
+        throw new ArgumentException($"{name} has {got} values; expected {expected}.", name);
+
+    /// <summary>The integrator as a type, so that the per-environment loop has no branch on it.</summary>
+    private interface IIntegrator
+    {
+        static abstract bool Euler { get; }
+    }
+
+    private readonly struct EulerIntegrator : IIntegrator
+    {
+        public static bool Euler => true;
+    }
+
+    private readonly struct SemiImplicitIntegrator : IIntegrator
+    {
+        public static bool Euler => false;
+    }
+}
