@@ -25,6 +25,7 @@ internal static class EnvironmentCpuTime
             ("CartPole_v1_single", benchmarks.CartPole_v1_single),
             ("CartPole_v1_single_TimeLimit_only", benchmarks.CartPole_v1_single_TimeLimit_only),
             ("CartPole_v1_vector16_sync", benchmarks.CartPole_v1_vector16_sync),
+            ("CartPole_v1_vector16_native", benchmarks.CartPole_v1_vector16_native),
             ("Acrobot_v1_single", benchmarks.Acrobot_v1_single),
             ("Pendulum_v1_single", benchmarks.Pendulum_v1_single),
         };

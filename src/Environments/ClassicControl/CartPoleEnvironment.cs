@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
@@ -104,7 +105,7 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         (double sinTheta, double cosTheta) = BitConverter.DoubleToInt64Bits(theta) == BitConverter.DoubleToInt64Bits(_preparedTheta)
             ? (_preparedSin, _preparedCos)
             : Math.SinCos(theta);
-        Integrate(_euler, force, sinTheta, cosTheta, ref x, ref xDot, ref theta, ref thetaDot);
+        Integrate<double, ScalarLanes>(_euler, force, sinTheta, cosTheta, ref x, ref xDot, ref theta, ref thetaDot);
 
         state[3] = thetaDot; // highest index first: one bounds check
         state[2] = theta;
@@ -124,30 +125,37 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
     /// <summary>
     /// The equations of motion of one step, in the reference's order of operations (bit for bit):
     /// the state advanced by one step of <paramref name="force"/>, given sin and cos of the angle.
-    /// Shared with <see cref="CartPoleVectorEnvironment"/>.
+    /// <typeparamref name="T"/> is a double, or a vector of doubles that steps several environments at
+    /// once with the same IEEE operations per lane (<see cref="CartPoleVectorEnvironment"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Integrate(bool euler, double force, double sinTheta, double cosTheta, ref double x, ref double xDot, ref double theta, ref double thetaDot)
+    internal static void Integrate<T, TLanes>(bool euler, T force, T sinTheta, T cosTheta, ref T x, ref T xDot, ref T theta, ref T thetaDot)
+        where T : IAdditionOperators<T, T, T>, ISubtractionOperators<T, T, T>, IMultiplyOperators<T, T, T>, IDivisionOperators<T, T, T>
+        where TLanes : struct, IDoubleLanes<T>
     {
+        T tau = TLanes.Broadcast(Tau);
+        T totalMass = TLanes.Broadcast(TotalMass);
+        T poleMassLength = TLanes.Broadcast(PoleMassLength);
+
         // Reference order of operations; np.square(v) is v * v.
-        double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
-        double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
-            / (Length * ((4.0 / 3.0) - (MassPole * (cosTheta * cosTheta) / TotalMass)));
-        double xAcc = temp - (PoleMassLength * thetaAcc * cosTheta / TotalMass);
+        T temp = (force + (poleMassLength * (thetaDot * thetaDot) * sinTheta)) / totalMass;
+        T thetaAcc = ((TLanes.Broadcast(Gravity) * sinTheta) - (cosTheta * temp))
+            / (TLanes.Broadcast(Length) * (TLanes.Broadcast(4.0 / 3.0) - (TLanes.Broadcast(MassPole) * (cosTheta * cosTheta) / totalMass)));
+        T xAcc = temp - (poleMassLength * thetaAcc * cosTheta / totalMass);
 
         if (euler)
         {
-            x += Tau * xDot;
-            xDot += Tau * xAcc;
-            theta += Tau * thetaDot;
-            thetaDot += Tau * thetaAcc;
+            x += tau * xDot;
+            xDot += tau * xAcc;
+            theta += tau * thetaDot;
+            thetaDot += tau * thetaAcc;
         }
         else
         {
-            xDot += Tau * xAcc;
-            x += Tau * xDot;
-            thetaDot += Tau * thetaAcc;
-            theta += Tau * thetaDot;
+            xDot += tau * xAcc;
+            x += tau * xDot;
+            thetaDot += tau * thetaAcc;
+            theta += tau * thetaDot;
         }
     }
 
