@@ -159,10 +159,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         }
     }
 
-    /// <summary>Whether the cart left the track or the pole fell past the threshold angle.</summary>
+    /// <summary>Whether the cart left the track or the pole fell past the threshold angle (no branches: the test is rarely true).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsTerminal(double x, double theta) =>
-        x < -XThreshold || x > XThreshold || theta < -ThetaThresholdRadians || theta > ThetaThresholdRadians;
+        (x < -XThreshold) | (x > XThreshold) | (theta < -ThetaThresholdRadians) | (theta > ThetaThresholdRadians);
 
     /// <summary>The reward of a step: 1 per step, or with Sutton and Barto's reward 0 per step and -1 on termination.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -189,15 +189,14 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
             (sin[i], cos[i]) = Math.SinCos(thetaNow[i]);
         }
 
-        // Stage 3: the equations of motion of every sub-environment (independent chains) and the observations.
-        Span<float> observations = results.Observations;
+        // Stage 3: the equations of motion of every sub-environment (independent chains), the observations and the termination test.
         if (_euler)
         {
-            Integrate<EulerIntegrator>(observations);
+            Integrate<EulerIntegrator>(results.Observations, results.Terminated);
         }
         else
         {
-            Integrate<SemiImplicitIntegrator>(observations);
+            Integrate<SemiImplicitIntegrator>(results.Observations, results.Terminated);
         }
 
         // Stage 4: termination, time limit, rewards, flags and autoresets.
@@ -220,9 +219,11 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
 
     /// <summary>
     /// Advances every sub-environment: four at a time in a <see cref="Vector256{T}"/> (the same IEEE
-    /// operations per lane as the scalar step), the rest one by one; then writes the float observations.
+    /// operations per lane as the scalar step), the rest one by one, with the termination test of the new
+    /// state (<see cref="CartPoleEnvironment.IsTerminal"/>, the same comparisons) into <paramref name="terminated"/>;
+    /// then writes the float observations.
     /// </summary>
-    private void Integrate<TIntegrator>(Span<float> observations)
+    private void Integrate<TIntegrator>(Span<float> observations, Span<bool> terminated)
         where TIntegrator : struct, IIntegrator
     {
         int n = _x.Length;
@@ -233,6 +234,7 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
         ref double sin = ref MemoryMarshal.GetArrayDataReference(_sin);
         ref double cos = ref MemoryMarshal.GetArrayDataReference(_cos);
         ref double force = ref MemoryMarshal.GetArrayDataReference(_force);
+        terminated = terminated[..n]; // four bools are written at once below
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -256,6 +258,14 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
                 xDotv.Value.StoreUnsafe(ref xDot, at);
                 thetav.Value.StoreUnsafe(ref theta, at);
                 thetaDotv.Value.StoreUnsafe(ref thetaDot, at);
+                Vector256<double> outside = Vector256.LessThan(xv.Value, Vector256.Create(-CartPoleEnvironment.XThreshold))
+                    | Vector256.GreaterThan(xv.Value, Vector256.Create(CartPoleEnvironment.XThreshold))
+                    | Vector256.LessThan(thetav.Value, Vector256.Create(-CartPoleEnvironment.ThetaThresholdRadians))
+                    | Vector256.GreaterThan(thetav.Value, Vector256.Create(CartPoleEnvironment.ThetaThresholdRadians));
+
+                // Lane k's bit to byte k (the four bits land in disjoint ranges, so the product adds no carries): four bools at once.
+                uint bools = (outside.ExtractMostSignificantBits() * 0x0020_4081u) & 0x0101_0101u;
+                Unsafe.WriteUnaligned(ref Unsafe.As<bool, byte>(ref terminated[i]), bools);
             }
         }
 
@@ -264,6 +274,7 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
             CartPoleEnvironment.Integrate<double, ScalarLanes>(
                 TIntegrator.Euler, Unsafe.Add(ref force, i), Unsafe.Add(ref sin, i), Unsafe.Add(ref cos, i),
                 ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref xDot, i), ref Unsafe.Add(ref theta, i), ref Unsafe.Add(ref thetaDot, i));
+            terminated[i] = CartPoleEnvironment.IsTerminal(Unsafe.Add(ref x, i), Unsafe.Add(ref theta, i));
         }
 
         Span<float> observation = observations[..(n * StateSize)];
@@ -277,52 +288,50 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
         }
     }
 
+    /// <summary>
+    /// Writes every environment's result as if its episode went on (bulk fills; terminated is already
+    /// written by <see cref="Integrate"/>), then visits only
+    /// the environments whose episode ended or that reset in this step (a scan without branches on
+    /// the common path).
+    /// </summary>
     private void Finish(VectorStepBuffers results)
     {
-        Span<double> rewards = results.Rewards;
-        Span<bool> terminated = results.Terminated;
-        Span<bool> truncated = results.Truncated;
-        Span<bool> hasFinal = results.HasFinalObservation;
-        Span<float> observations = results.Observations;
+        results.Rewards.Fill(CartPoleEnvironment.Reward(terminated: false, _suttonBartoReward));
+        results.Truncated.Clear();
+        results.HasFinalObservation.Clear();
         Span<int> elapsedSteps = _elapsedSteps;
-        Span<bool> needsReset = _needsReset;
-        ReadOnlySpan<double> x = _x;
-        ReadOnlySpan<double> theta = _theta;
-        bool suttonBarto = _suttonBartoReward;
+        ReadOnlySpan<bool> needsReset = _needsReset.AsSpan(0, elapsedSteps.Length);
+        ReadOnlySpan<bool> terminated = results.Terminated[..elapsedSteps.Length];
         int maxEpisodeSteps = MaxEpisodeSteps;
         for (int i = 0; i < elapsedSteps.Length; i++)
         {
-            if (needsReset[i])
-            {
-                // NextStep mode: this step resets the environment (its computed step is discarded).
-                ResetEnvironment(i, observations.Slice(i * StateSize, StateSize));
-                needsReset[i] = false;
-                rewards[i] = 0;
-                terminated[i] = false;
-                truncated[i] = false;
-                hasFinal[i] = false;
-                continue;
-            }
-
-            bool term = CartPoleEnvironment.IsTerminal(x[i], theta[i]);
-            int elapsed = elapsedSteps[i] + 1;
+            int elapsed = elapsedSteps[i] + 1; // TimeLimit's count (a resetting environment's is set to 0)
             elapsedSteps[i] = elapsed;
-            bool trunc = elapsed >= maxEpisodeSteps;
-            rewards[i] = CartPoleEnvironment.Reward(term, suttonBarto);
-            terminated[i] = term;
-            truncated[i] = trunc;
-            hasFinal[i] = term || trunc;
-            if (term || trunc)
+            if (terminated[i] | (elapsed >= maxEpisodeSteps) | needsReset[i])
             {
-                EndEpisode(i, results);
+                EndOrReset(i, results);
             }
         }
     }
 
+    /// <summary>The rare case of <see cref="Finish"/>: the episode of <paramref name="env"/> ended in this step, or (NextStep mode) it resets now.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EndEpisode(int env, VectorStepBuffers results)
+    private void EndOrReset(int env, VectorStepBuffers results)
     {
         Span<float> observation = results.Observation(env);
+        if (_needsReset[env])
+        {
+            // NextStep mode: this step resets the environment (its computed step is discarded) and reports reward 0.
+            ResetEnvironment(env, observation);
+            results.Rewards[env] = 0;
+            results.Terminated[env] = false;
+            return;
+        }
+
+        bool terminated = results.Terminated[env];
+        results.Rewards[env] = CartPoleEnvironment.Reward(terminated, _suttonBartoReward);
+        results.Truncated[env] = _elapsedSteps[env] >= MaxEpisodeSteps;
+        results.HasFinalObservation[env] = true;
         observation.CopyTo(results.FinalObservationSlot(env));
         if (AutoresetMode == AutoresetMode.SameStep)
         {
