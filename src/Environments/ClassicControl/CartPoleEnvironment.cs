@@ -46,9 +46,8 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
     /// <summary>Creates the environment.</summary>
     public CartPoleEnvironment(CartPoleOptions options)
-        : base("CartPole", 4, CreateObservationSpace(), new Discrete(2))
+        : base("CartPole", 4, CreateObservationSpace(), new Discrete(2), (options ?? throw new ArgumentNullException(nameof(options))).NumpySeeding)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         _suttonBartoReward = options.SuttonBartoReward;

@@ -80,7 +80,7 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
         _random = new EnvironmentRandom[numEnvs];
         for (int i = 0; i < numEnvs; i++)
         {
-            _random[i] = EnvironmentRandom.Unseeded();
+            _random[i] = EnvironmentRandom.Unseeded(options.NumpySeeding);
         }
     }
 
