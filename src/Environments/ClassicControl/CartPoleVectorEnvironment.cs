@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using RLFramework.Environments.Spaces;
 using RLFramework.Environments.Vector;
 
@@ -218,10 +219,10 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
     }
 
     /// <summary>
-    /// Advances every sub-environment: four at a time in a <see cref="Vector256{T}"/> (the same IEEE
+    /// Advances every sub-environment: four at a time in a <see cref="Vector256{T}"/> on x86 with AVX (the same IEEE
     /// operations per lane as the scalar step), the rest one by one, with the termination test of the new
-    /// state (<see cref="CartPoleEnvironment.IsTerminal"/>, the same comparisons) into <paramref name="terminated"/>;
-    /// then writes the float observations.
+    /// state (<see cref="CartPoleEnvironment.IsTerminal"/>, the same comparisons) into <paramref name="terminated"/>
+    /// and the float observations into <paramref name="observations"/>.
     /// </summary>
     private void Integrate<TIntegrator>(Span<float> observations, Span<bool> terminated)
         where TIntegrator : struct, IIntegrator
@@ -235,8 +236,9 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
         ref double cos = ref MemoryMarshal.GetArrayDataReference(_cos);
         ref double force = ref MemoryMarshal.GetArrayDataReference(_force);
         terminated = terminated[..n]; // four bools are written at once below
+        ref float observation = ref MemoryMarshal.GetReference(observations[..(n * StateSize)]);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Avx.IsSupported)
         {
             for (; i <= n - Vector256<double>.Count; i += Vector256<double>.Count)
             {
@@ -266,6 +268,22 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
                 // Lane k's bit to byte k (the four bits land in disjoint ranges, so the product adds no carries): four bools at once.
                 uint bools = (outside.ExtractMostSignificantBits() * 0x0020_4081u) & 0x0101_0101u;
                 Unsafe.WriteUnaligned(ref Unsafe.As<bool, byte>(ref terminated[i]), bools);
+
+                // The float observations: four rows (x, x_dot, theta, theta_dot of four environments) converted
+                // as (float) casts do, transposed to four environments' observations, stored in one run.
+                Vector128<float> rowX = Avx.ConvertToVector128Single(xv.Value);
+                Vector128<float> rowXDot = Avx.ConvertToVector128Single(xDotv.Value);
+                Vector128<float> rowTheta = Avx.ConvertToVector128Single(thetav.Value);
+                Vector128<float> rowThetaDot = Avx.ConvertToVector128Single(thetaDotv.Value);
+                Vector128<float> low01 = Sse.UnpackLow(rowX, rowXDot); // x0 xd0 x1 xd1
+                Vector128<float> high01 = Sse.UnpackLow(rowTheta, rowThetaDot); // t0 td0 t1 td1
+                Vector128<float> low23 = Sse.UnpackHigh(rowX, rowXDot); // x2 xd2 x3 xd3
+                Vector128<float> high23 = Sse.UnpackHigh(rowTheta, rowThetaDot); // t2 td2 t3 td3
+                nuint o = at * StateSize;
+                Sse.MoveLowToHigh(low01, high01).StoreUnsafe(ref observation, o);
+                Sse.MoveHighToLow(high01, low01).StoreUnsafe(ref observation, o + 4);
+                Sse.MoveLowToHigh(low23, high23).StoreUnsafe(ref observation, o + 8);
+                Sse.MoveHighToLow(high23, low23).StoreUnsafe(ref observation, o + 12);
             }
         }
 
@@ -275,12 +293,7 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
                 TIntegrator.Euler, Unsafe.Add(ref force, i), Unsafe.Add(ref sin, i), Unsafe.Add(ref cos, i),
                 ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref xDot, i), ref Unsafe.Add(ref theta, i), ref Unsafe.Add(ref thetaDot, i));
             terminated[i] = CartPoleEnvironment.IsTerminal(Unsafe.Add(ref x, i), Unsafe.Add(ref theta, i));
-        }
-
-        Span<float> observation = observations[..(n * StateSize)];
-        for (i = 0; i < n; i++)
-        {
-            ref float o = ref observation[i * StateSize];
+            ref float o = ref Unsafe.Add(ref observation, i * StateSize);
             o = (float)Unsafe.Add(ref x, i);
             Unsafe.Add(ref o, 1) = (float)Unsafe.Add(ref xDot, i);
             Unsafe.Add(ref o, 2) = (float)Unsafe.Add(ref theta, i);
