@@ -10,9 +10,11 @@ namespace RLFramework.Environments.ClassicControl;
 
 /// <summary>
 /// A native vector of CartPole-v1 environments (Gymnasium's <c>CartPoleVectorEnv</c>): the state of
-/// all sub-environments in struct-of-arrays form, stepped in stages over all of them - sin and cos of
-/// every angle, then the equations of motion of every sub-environment, then the time limit, rewards,
-/// flags and autoresets - so that the CPU overlaps the independent per-environment dependency chains.
+/// all sub-environments in struct-of-arrays form, stepped in stages over all of them - the actions'
+/// forces, sin and cos of every angle (<see cref="Math.SinCos"/>, as the single environment), the
+/// equations of motion with the termination test and the observations (four environments at a time
+/// in <see cref="Vector256{T}"/> registers on x86), then the time limit, rewards, flags and autoresets -
+/// so that the CPU overlaps the independent per-environment dependency chains.
 /// Every operation is the single <see cref="CartPoleEnvironment"/>'s, so the results equal, bit for
 /// bit, a <see cref="SyncVectorEnvironment"/> over the registry's <c>CartPole-v1</c> (OrderEnforcing
 /// and TimeLimit included) with the same options, seeds and autoreset mode: sub-environment i is seeded
@@ -200,7 +202,7 @@ public sealed class CartPoleVectorEnvironment : IVectorEnvironment
             Integrate<SemiImplicitIntegrator>(results.Observations, results.Terminated);
         }
 
-        // Stage 4: termination, time limit, rewards, flags and autoresets.
+        // Stage 4: time limit, rewards, flags and autoresets.
         Finish(results);
     }
 
