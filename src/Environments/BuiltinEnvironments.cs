@@ -9,7 +9,8 @@ namespace RLFramework.Environments;
 /// reference's keyword names from the options (attributes such as CartPole's
 /// <c>kinematics_integrator</c> or Acrobot's <c>book_or_nips</c> are accepted as options too) and
 /// rejects any other name. Pendulum and MountainCarContinuous also take <c>numpy_promotion</c>
-/// ("legacy" or "weak", see <see cref="NumpyPromotion"/>).
+/// ("legacy" or "weak", see <see cref="NumpyPromotion"/>); CartPole takes <c>numpy_seeding</c> (Python's seeded
+/// initial states, see <see cref="CartPoleOptions.NumpySeeding"/>).
 /// </summary>
 internal static class BuiltinEnvironments
 {
@@ -33,11 +34,12 @@ internal static class BuiltinEnvironments
 
     internal static CartPoleEnvironment CartPole(EnvironmentOptions options)
     {
-        options.ThrowIfUnknown("CartPole-v1", "sutton_barto_reward", "kinematics_integrator");
+        options.ThrowIfUnknown("CartPole-v1", "sutton_barto_reward", "kinematics_integrator", "numpy_seeding");
         return new CartPoleEnvironment(new CartPoleOptions
         {
             SuttonBartoReward = options.GetBool("sutton_barto_reward", false),
             KinematicsIntegrator = CartPoleOptions.ParseIntegrator(options.GetString("kinematics_integrator", "euler")!),
+            NumpySeeding = options.GetBool("numpy_seeding", false),
         });
     }
 

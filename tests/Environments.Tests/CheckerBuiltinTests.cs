@@ -49,7 +49,7 @@ public class CheckerBuiltinTests
             var floats = new float[4 * sync.ActionSize];
             for (int t = 0; t < 60; t++)
             {
-                if (sync.HasDiscreteActions)
+                if (sync.SingleActionSpace is Spaces.Discrete)
                 {
                     for (int i = 0; i < 4; i++)
                     {

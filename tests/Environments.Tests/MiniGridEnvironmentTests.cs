@@ -175,7 +175,7 @@ public sealed class MiniGridEnvironmentTests
     [Fact]
     public void A_vector_of_registered_MiniGrid_environments_steps_with_categorical_codes_and_distinct_seeded_layouts()
     {
-        using Vector.VectorEnvironmentBase vector = Vector.VectorEnvironment.Make("MiniGrid-Unlock-v0", 4, new Vector.VectorOptions { AutoresetMode = Vector.AutoresetMode.SameStep });
+        using Vector.IVectorEnvironment vector = Vector.VectorEnvironment.Make("MiniGrid-Unlock-v0", 4, new Vector.VectorOptions { AutoresetMode = Vector.AutoresetMode.SameStep });
         Assert.Equal(51, vector.ObservationSize);
         var observations = new float[4 * 51];
         vector.Reset(10, observations);

@@ -210,7 +210,7 @@ public class VectorTests
         });
         Assert.IsType<SyncVectorEnvironment>(sync);
         Assert.Equal(AutoresetMode.SameStep, threaded.AutoresetMode);
-        Assert.Equal(50, ((WalkerEnvironment)threaded.GetEnvironment(0).Unwrapped()).Bound);
+        Assert.Equal(50, ((WalkerEnvironment)Assert.IsType<ThreadedVectorEnvironment>(threaded).GetEnvironment(0).Unwrapped()).Bound);
         var results = VectorStepBuffers.For(threaded);
         threaded.Reset(0, new float[6]);
         threaded.Step([1, 1, 1], results);

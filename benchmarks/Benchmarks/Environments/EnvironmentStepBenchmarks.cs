@@ -9,7 +9,8 @@ namespace RLFramework.Benchmarks.Environments;
 /// <summary>
 /// Steps per second of the built-in environments, as made by the registry (TimeLimit and
 /// OrderEnforcing wrappers included, like Gymnasium's make), with pseudo-random actions and a reset
-/// whenever an episode ends; CartPole also with TimeLimit alone.
+/// whenever an episode ends; CartPole also with TimeLimit alone, and 16 CartPoles in the generic sync
+/// vector (<see cref="VectorMode.Sync"/>) and in the native <see cref="CartPoleVectorEnvironment"/>.
 /// Each reported time is per environment step (OperationsPerInvoke), so steps/s = 1e9 / ns.
 /// Run: dotnet run -c Release --project benchmarks/Benchmarks -- --filter '*EnvironmentStepBenchmarks*' --job short --inProcess
 /// (--inProcess: the project's assembly name differs from its file name, which BenchmarkDotNet's out-of-process toolchain needs).
@@ -29,6 +30,8 @@ public class EnvironmentStepBenchmarks
     private IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> _pendulum = null!;
     private IVectorEnvironment _cartPoleVector = null!;
     private VectorStepBuffers _vectorBuffers = null!;
+    private IVectorEnvironment _cartPoleNative = null!;
+    private VectorStepBuffers _nativeBuffers = null!;
     private readonly int[] _vectorActions = new int[VectorSize];
     private readonly float[] _torque = new float[1];
     private uint _random = 12345;
@@ -44,9 +47,12 @@ public class EnvironmentStepBenchmarks
         _cartPoleTimeLimit.Reset(seed: 0);
         _acrobot.Reset(seed: 0);
         _pendulum.Reset(seed: 0);
-        _cartPoleVector = VectorEnvironment.Make("CartPole-v1", VectorSize);
+        _cartPoleVector = VectorEnvironment.Make("CartPole-v1", VectorSize, new VectorOptions { Mode = VectorMode.Sync });
         _vectorBuffers = VectorStepBuffers.For(_cartPoleVector);
         _cartPoleVector.Reset(0, new float[VectorSize * _cartPoleVector.ObservationSize]);
+        _cartPoleNative = VectorEnvironment.Make("CartPole-v1", VectorSize); // VectorMode.Auto: CartPoleVectorEnvironment
+        _nativeBuffers = VectorStepBuffers.For(_cartPoleNative);
+        _cartPoleNative.Reset(0, new float[VectorSize * _cartPoleNative.ObservationSize]);
     }
 
     [GlobalCleanup]
@@ -57,6 +63,7 @@ public class EnvironmentStepBenchmarks
         _acrobot.Dispose();
         _pendulum.Dispose();
         _cartPoleVector.Dispose();
+        _cartPoleNative.Dispose();
     }
 
     [Benchmark(OperationsPerInvoke = Steps)]
@@ -106,6 +113,24 @@ public class EnvironmentStepBenchmarks
 
             _cartPoleVector.Step(_vectorActions, _vectorBuffers);
             total += _vectorBuffers.Rewards[0];
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = VectorSteps * VectorSize)]
+    public double CartPole_v1_vector16_native()
+    {
+        double total = 0;
+        for (int i = 0; i < VectorSteps; i++)
+        {
+            for (int e = 0; e < VectorSize; e++)
+            {
+                _vectorActions[e] = (int)(NextRandom() & 1);
+            }
+
+            _cartPoleNative.Step(_vectorActions, _nativeBuffers);
+            total += _nativeBuffers.Rewards[0];
         }
 
         return total;

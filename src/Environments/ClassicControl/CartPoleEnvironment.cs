@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using RLFramework.Environments.Spaces;
 
@@ -11,16 +12,25 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
 {
+    /// <summary>Magnitude of the force of an action (the reference's <c>force_mag</c>).</summary>
+    internal const double ForceMag = 10.0;
+
+    /// <summary>The cart position beyond which an episode terminates (<c>x_threshold</c>).</summary>
+    internal const double XThreshold = 2.4;
+
+    /// <summary>The bound of the uniform initial state, U(-0.05, 0.05) per component.</summary>
+    internal const double InitialStateBound = 0.05;
+
     private const double Gravity = 9.8;
     private const double MassCart = 1.0;
     private const double MassPole = 0.1;
     private const double TotalMass = MassPole + MassCart;
     private const double Length = 0.5; // half the pole's length
     private const double PoleMassLength = MassPole * Length;
-    private const double ForceMag = 10.0;
     private const double Tau = 0.02;
-    private const double XThreshold = 2.4;
-    private static readonly double s_thetaThresholdRadians = 12 * 2 * Math.PI / 360;
+
+    /// <summary>The angle beyond which an episode terminates (<c>theta_threshold_radians</c>).</summary>
+    internal static readonly double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
 
     private readonly bool _suttonBartoReward;
     private readonly bool _euler;
@@ -36,9 +46,8 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
 
     /// <summary>Creates the environment.</summary>
     public CartPoleEnvironment(CartPoleOptions options)
-        : base("CartPole", 4, CreateObservationSpace(), new Discrete(2))
+        : base("CartPole", 4, CreateObservationSpace(), new Discrete(2), (options ?? throw new ArgumentNullException(nameof(options))).NumpySeeding)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         _suttonBartoReward = options.SuttonBartoReward;
@@ -95,26 +104,7 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         (double sinTheta, double cosTheta) = BitConverter.DoubleToInt64Bits(theta) == BitConverter.DoubleToInt64Bits(_preparedTheta)
             ? (_preparedSin, _preparedCos)
             : Math.SinCos(theta);
-        // Reference order of operations; np.square(v) is v * v.
-        double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
-        double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
-            / (Length * ((4.0 / 3.0) - (MassPole * (cosTheta * cosTheta) / TotalMass)));
-        double xAcc = temp - (PoleMassLength * thetaAcc * cosTheta / TotalMass);
-
-        if (_euler)
-        {
-            x += Tau * xDot;
-            xDot += Tau * xAcc;
-            theta += Tau * thetaDot;
-            thetaDot += Tau * thetaAcc;
-        }
-        else
-        {
-            xDot += Tau * xAcc;
-            x += Tau * xDot;
-            thetaDot += Tau * thetaAcc;
-            theta += Tau * thetaDot;
-        }
+        Integrate<double, ScalarLanes>(_euler, force, sinTheta, cosTheta, ref x, ref xDot, ref theta, ref thetaDot);
 
         state[3] = thetaDot; // highest index first: one bounds check
         state[2] = theta;
@@ -126,19 +116,64 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         observation[1] = (float)xDot;
         observation[0] = (float)x;
 
-        bool terminated = x < -XThreshold || x > XThreshold
-            || theta < -s_thetaThresholdRadians || theta > s_thetaThresholdRadians;
-        reward = terminated
-            ? (_suttonBartoReward ? -1.0 : 1.0)
-            : (_suttonBartoReward ? 0.0 : 1.0);
+        bool terminated = IsTerminal(x, theta);
+        reward = Reward(terminated, _suttonBartoReward);
         return terminated;
     }
+
+    /// <summary>
+    /// The equations of motion of one step, in the reference's order of operations (bit for bit):
+    /// the state advanced by one step of <paramref name="force"/>, given sin and cos of the angle.
+    /// <typeparamref name="T"/> is a double, or a vector of doubles that steps several environments at
+    /// once with the same IEEE operations per lane (<see cref="CartPoleVectorEnvironment"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Integrate<T, TLanes>(bool euler, T force, T sinTheta, T cosTheta, ref T x, ref T xDot, ref T theta, ref T thetaDot)
+        where T : IAdditionOperators<T, T, T>, ISubtractionOperators<T, T, T>, IMultiplyOperators<T, T, T>, IDivisionOperators<T, T, T>
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        T tau = TLanes.Broadcast(Tau);
+        T totalMass = TLanes.Broadcast(TotalMass);
+        T poleMassLength = TLanes.Broadcast(PoleMassLength);
+
+        // Reference order of operations; np.square(v) is v * v.
+        T temp = (force + (poleMassLength * (thetaDot * thetaDot) * sinTheta)) / totalMass;
+        T thetaAcc = ((TLanes.Broadcast(Gravity) * sinTheta) - (cosTheta * temp))
+            / (TLanes.Broadcast(Length) * (TLanes.Broadcast(4.0 / 3.0) - (TLanes.Broadcast(MassPole) * (cosTheta * cosTheta) / totalMass)));
+        T xAcc = temp - (poleMassLength * thetaAcc * cosTheta / totalMass);
+
+        if (euler)
+        {
+            x += tau * xDot;
+            xDot += tau * xAcc;
+            theta += tau * thetaDot;
+            thetaDot += tau * thetaAcc;
+        }
+        else
+        {
+            xDot += tau * xAcc;
+            x += tau * xDot;
+            thetaDot += tau * thetaAcc;
+            theta += tau * thetaDot;
+        }
+    }
+
+    /// <summary>Whether the cart left the track or the pole fell past the threshold angle (no branches: the test is rarely true).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsTerminal(double x, double theta) =>
+        (x < -XThreshold) | (x > XThreshold) | (theta < -ThetaThresholdRadians) | (theta > ThetaThresholdRadians);
+
+    /// <summary>The reward of a step: 1 per step, or with Sutton and Barto's reward 0 per step and -1 on termination.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Reward(bool terminated, bool suttonBartoReward) => terminated
+        ? (suttonBartoReward ? -1.0 : 1.0)
+        : (suttonBartoReward ? 0.0 : 1.0);
 
     private protected override void SampleInitialState(EnvironmentRandom random, Span<double> state)
     {
         for (int i = 0; i < 4; i++)
         {
-            state[i] = random.Uniform(-0.05, 0.05);
+            state[i] = random.Uniform(-InitialStateBound, InitialStateBound);
         }
     }
 

@@ -22,6 +22,14 @@ public sealed record CartPoleOptions
     /// <summary>Python attribute <c>kinematics_integrator</c>: "euler" (default) or "semi-implicit".</summary>
     public CartPoleIntegrator KinematicsIntegrator { get; init; } = CartPoleIntegrator.Euler;
 
+    /// <summary>
+    /// Option <c>numpy_seeding</c> (not a reference keyword): initial states drawn from NumPy's
+    /// <c>Generator(PCG64(SeedSequence(seed)))</c> as Gymnasium's <c>reset(seed=...)</c> draws them, so
+    /// a seeded reset gives Python's initial state bit for bit. Seeds must then be non-negative.
+    /// Default false: the framework's xoshiro256** generator (reproducible, but not Python's states).
+    /// </summary>
+    public bool NumpySeeding { get; init; }
+
     /// <summary>Throws when an option is invalid.</summary>
     public void Validate()
     {

@@ -14,12 +14,13 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
     private readonly double[] _state;
     private readonly float[] _observation;
     private readonly ReadOnlyMemory<float> _observationView;
-    private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
+    private readonly EnvironmentRandom _random;
     private Phase _phase;
 
-    private protected ClassicControlEnvironment(string name, int stateSize, Space observationSpace, Space actionSpace)
+    private protected ClassicControlEnvironment(string name, int stateSize, Space observationSpace, Space actionSpace, bool numpySeeding = false)
     {
         Name = name;
+        _random = EnvironmentRandom.Unseeded(numpySeeding);
         _state = new double[stateSize];
         _observation = new float[observationSpace.FlatSize];
         _observationView = _observation;
@@ -57,7 +58,8 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
 
     /// <summary>
     /// Starts a new episode: draws the initial state from the seeded generator (a seed restarts it).
-    /// The draws do not reproduce NumPy's PCG64 stream.
+    /// The draws do not reproduce NumPy's PCG64 stream unless the environment's options ask for
+    /// NumPy seeding (CartPole's <see cref="CartPoleOptions.NumpySeeding"/>).
     /// </summary>
     public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
     {

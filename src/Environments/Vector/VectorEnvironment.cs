@@ -1,20 +1,30 @@
+using RLFramework.Environments.ClassicControl;
+using RLFramework.Environments.Wrappers;
+
 namespace RLFramework.Environments.Vector;
 
 /// <summary>How a vector environment steps its sub-environments.</summary>
 public enum VectorMode
 {
-    /// <summary>One after another on the calling thread.</summary>
+    /// <summary>The generic vector: one sub-environment after another on the calling thread (<see cref="SyncVectorEnvironment"/>).</summary>
     Sync,
 
-    /// <summary>On worker threads, each owning a contiguous block of sub-environments.</summary>
+    /// <summary>The generic vector on worker threads, each owning a contiguous block of sub-environments (<see cref="ThreadedVectorEnvironment"/>).</summary>
     Threaded,
+
+    /// <summary>
+    /// The default: a native vector where the environment has one and the options allow it
+    /// (<see cref="CartPoleVectorEnvironment"/> for the registry's CartPole), else <see cref="Sync"/>.
+    /// Results are the same bits either way; name <see cref="Sync"/> or <see cref="Threaded"/> to force the generic vector.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>Options of <see cref="VectorEnvironment.Make"/>.</summary>
 public sealed record VectorOptions
 {
-    /// <summary>Synchronous or threaded stepping.</summary>
-    public VectorMode Mode { get; init; } = VectorMode.Sync;
+    /// <summary>Native (when available), synchronous or threaded stepping; <see cref="VectorMode.Auto"/> by default.</summary>
+    public VectorMode Mode { get; init; } = VectorMode.Auto;
 
     /// <summary>When finished sub-environments are reset.</summary>
     public AutoresetMode AutoresetMode { get; init; } = AutoresetMode.NextStep;
@@ -59,9 +69,13 @@ public static class VectorEnvironment
     /// <summary>
     /// Makes <paramref name="numEnvs"/> copies of the registered environment <paramref name="id"/>
     /// (each through <see cref="EnvironmentRegistry.Make(string, EnvironmentOptions?, int?)"/>) and
-    /// batches them as <paramref name="options"/> says.
+    /// batches them as <paramref name="options"/> says. With <see cref="VectorMode.Auto"/> (the default),
+    /// an id whose registry environment is the plain CartPole chain (OrderEnforcing &gt; TimeLimit &gt;
+    /// <see cref="CartPoleEnvironment"/>) gives a <see cref="CartPoleVectorEnvironment"/> with the same
+    /// options, time limit and spec, which returns the same bits as the generic sync vector; any other
+    /// id gives a <see cref="SyncVectorEnvironment"/>.
     /// </summary>
-    public static VectorEnvironmentBase Make(string id, int numEnvs, VectorOptions? options = null)
+    public static IVectorEnvironment Make(string id, int numEnvs, VectorOptions? options = null)
     {
         options ??= new VectorOptions();
         options.Validate();
@@ -72,6 +86,11 @@ public static class VectorEnvironment
             for (int i = 0; i < numEnvs; i++)
             {
                 envs[i] = EnvironmentRegistry.Make(id, options.EnvironmentOptions, options.MaxEpisodeSteps);
+                if (i == 0 && options.Mode == VectorMode.Auto && NativeFor(envs[0], numEnvs, options) is { } native)
+                {
+                    envs[0].Dispose();
+                    return native;
+                }
             }
 
             return options.Mode == VectorMode.Threaded
@@ -88,4 +107,14 @@ public static class VectorEnvironment
             throw;
         }
     }
+
+    /// <summary>
+    /// The native vector equivalent to <paramref name="numEnvs"/> copies of <paramref name="first"/>
+    /// (the first registry environment, made as the generic path makes it, so bad options are rejected
+    /// the same way) when it is the plain CartPole chain; null otherwise.
+    /// </summary>
+    private static CartPoleVectorEnvironment? NativeFor(IEnvironment first, int numEnvs, VectorOptions options) =>
+        first is OrderEnforcing<ReadOnlyMemory<float>, int> { Inner: TimeLimit<ReadOnlyMemory<float>, int> { Inner: CartPoleEnvironment cartPole } timeLimit } outer
+            ? new CartPoleVectorEnvironment(numEnvs, cartPole.Options, options.AutoresetMode, timeLimit.MaxEpisodeSteps) { Spec = outer.Spec }
+            : null;
 }
