@@ -48,6 +48,18 @@ public class MiniGridCategoricalTests
     }
 
     [Fact]
+    public void PutNear_with_its_324_missions_trains()
+    {
+        // 324 missions do not fit one categorical byte code; the wrapper writes two mission features.
+        using var agent = AgentFactory.Create("ppo", "MiniGrid-PutNear-6x6-N2-v0", 0,
+            AgentPresets.ParseOverrides(["num_envs=2", "n_steps=64", "batch_size=64", "n_epochs=1"]));
+        var policy = Assert.IsType<GbrlActorCriticPolicy>(agent.Policy);
+        Assert.Equal(52, policy.Features.FeatureCount);
+        agent.Learn(256);
+        Assert.True(agent.TreeCount > 0);
+    }
+
+    [Fact]
     public void Categorical_splits_separate_one_code_from_the_rest()
     {
         // Oracle: the gradient depends only on whether feature 0 equals code 5; one split on f0 == 5 explains it.

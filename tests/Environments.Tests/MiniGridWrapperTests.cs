@@ -10,7 +10,8 @@ public sealed class MiniGridWrapperTests
     {
         using MiniGridEnvironment env = MiniGridEnvironments.Create("MiniGrid-PutNear-6x6-N2-v0");
         var wrapper = new CategoricalObservationWrapper(env);
-        Assert.Equal(51, wrapper.ObservationSpace.FlatSize);
+        // PutNear has 324 missions, more than a categorical byte code holds: two mission features (radix 18).
+        Assert.Equal(52, wrapper.ObservationSpace.FlatSize);
         IReadOnlyList<int> cards = wrapper.ObservationSpace.Cardinalities;
         for (int i = 0; i < 49; i++)
         {
@@ -18,7 +19,7 @@ public sealed class MiniGridWrapperTests
         }
 
         Assert.Equal(4, cards[49]);
-        Assert.Equal(324, cards[50]);
+        Assert.Equal((18, 18), (cards[50], cards[51]));
         var random = new Random(3);
         for (int t = 0; t < 400; t++)
         {
@@ -35,7 +36,9 @@ public sealed class MiniGridWrapperTests
             }
 
             Assert.Equal(raw.Direction, (int)features[49]);
-            Assert.Equal(raw.Mission, env.Missions[(int)features[50]]);
+            Assert.Equal(raw.Mission, env.Missions[((int)features[50] * 18) + (int)features[51]]);
+            // Radix 18 splits "put the {c1} {t1} near the {c2} {t2}" into the object to move and the target.
+            Assert.StartsWith($"put the {MissionTable.ColorNames[(int)features[50] / 3]} ", raw.Mission, StringComparison.Ordinal);
         }
     }
 
@@ -43,6 +46,21 @@ public sealed class MiniGridWrapperTests
     {
         StepResult<ReadOnlyMemory<float>> result = wrapper.Step(action);
         return result.Done ? wrapper.Reset().Observation.Span : result.Observation.Span;
+    }
+
+    [Theory]
+    [InlineData("MiniGrid-Fetch-5x5-N2-v0")]
+    [InlineData("MiniGrid-GoToDoor-5x5-v0")]
+    [InlineData("MiniGrid-DoorKey-5x5-v0")]
+    public void Small_mission_sets_stay_one_feature_and_every_cardinality_fits_a_byte(string id)
+    {
+        using MiniGridEnvironment env = MiniGridEnvironments.Create(id);
+        var wrapper = new CategoricalObservationWrapper(env);
+        Assert.Equal(51, wrapper.ObservationSpace.FlatSize);
+        Assert.Equal(env.Missions.Count, wrapper.ObservationSpace.Cardinalities[50]);
+        Assert.All(wrapper.ObservationSpace.Cardinalities, c => Assert.InRange(c, 1, CategoricalObservationWrapper.MaxMissionCardinality));
+        ReadOnlySpan<float> features = wrapper.Reset(5).Observation.Span;
+        Assert.Equal(env.Observation.Mission, env.Missions[(int)features[50]]);
     }
 
     [Fact]

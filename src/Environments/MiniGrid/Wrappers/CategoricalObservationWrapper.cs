@@ -8,16 +8,25 @@ namespace RLFramework.Environments.MiniGrid;
 /// colour * 3 + state, cardinality 198), followed by the direction (cardinality 4) and the mission
 /// index (cardinality = the environment's number of missions). The space is a Box whose every
 /// element is marked categorical; values are the integer codes as floats. 51 features for the 7x7 view.
+/// A mission set larger than <see cref="MaxMissionCardinality"/> (tree learners code a category in a byte;
+/// PutNear has 324 missions) is written as two features, mission / r and mission % r with
+/// r = ceil(sqrt(missions)): 52 features. For PutNear r = 18, so the two are the object to move
+/// (colour * 3 + type) and the object to put it near.
 /// </summary>
 public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
 {
+    /// <summary>The largest mission count written as one feature.</summary>
+    public const int MaxMissionCardinality = 255;
+
     private readonly Box _space;
+    private readonly int _missionRadix; // 0: one mission feature
 
     /// <summary>Wraps <paramref name="inner"/> (a MiniGrid environment or a <see cref="FullyObservableWrapper"/>).</summary>
     public CategoricalObservationWrapper(IEnvironment<MiniGridObservation, int> inner)
         : base(inner)
     {
-        int size = Cells + 2;
+        _missionRadix = MissionCount > MaxMissionCardinality ? (int)Math.Ceiling(Math.Sqrt(MissionCount)) : 0;
+        int size = Cells + (_missionRadix == 0 ? 2 : 3);
         var low = new float[size];
         var high = new float[size];
         var cardinalities = new int[size];
@@ -27,7 +36,15 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
         }
 
         cardinalities[Cells] = 4;
-        cardinalities[Cells + 1] = MissionCount;
+        if (_missionRadix == 0)
+        {
+            cardinalities[Cells + 1] = MissionCount;
+        }
+        else
+        {
+            cardinalities[Cells + 1] = ((MissionCount - 1) / _missionRadix) + 1;
+            cardinalities[Cells + 2] = _missionRadix;
+        }
         for (int i = 0; i < size; i++)
         {
             high[i] = cardinalities[i] - 1;
@@ -42,7 +59,7 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
     private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
     {
         int cells = Cells;
-        destination = destination[..(cells + 2)];
+        destination = destination[..(cells + (_missionRadix == 0 ? 2 : 3))];
         if (!imageCurrent)
         {
             image = image[..(cells * 3)];
@@ -53,6 +70,14 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
         }
 
         destination[cells] = direction;
-        destination[cells + 1] = mission;
+        if (_missionRadix == 0)
+        {
+            destination[cells + 1] = mission;
+        }
+        else
+        {
+            destination[cells + 1] = mission / _missionRadix;
+            destination[cells + 2] = mission % _missionRadix;
+        }
     }
 }
