@@ -34,13 +34,14 @@ public class PresetTests
     }
 
     [Fact]
-    public void Pendulum_ppo_feeds_the_trees_raw_observations()
+    public void Pendulum_ppo_feeds_the_trees_raw_observations_and_rewards()
     {
         // Running observation statistics drift while the pendulum learns, which moves the split points of
-        // every tree already fitted (measured: -480 with normalization, -233 without, seed 0 at 1M steps).
+        // every tree already fitted (measured at 1M steps: -480 with normalization, seed 0; -244 +- 21
+        // with raw observations and rewards, seeds 0-4, as the reference's script runs it).
         var pendulum = AgentPresets.Resolve("ppo", "Pendulum-v1");
         Assert.False(pendulum.Options.NormalizeObservation);
-        Assert.True(pendulum.Options.NormalizeReward);
+        Assert.False(pendulum.Options.NormalizeReward);
         Assert.Equal(-2, pendulum.Policy.LogStdInit);
     }
 
