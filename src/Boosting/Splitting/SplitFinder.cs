@@ -149,6 +149,7 @@ internal sealed class SplitFinder
     /// gets bit for bit the score of the dense scan. Run 0 is the empty prefix (candidates before the first
     /// non-empty bin).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // stable code from the first call (no tiering): see benchmarks/README.md
     private void ScoreNumericalStride4Sparse<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int minSamples, Span<double> scores)
         where TScore : struct, ISplitScore
     {
