@@ -116,4 +116,79 @@ public class SplitFinderTests
         Assert.Equal(0, best.Feature);
         Assert.Equal(19f, batch.FeatureThresholds(0)[best.Bin]);
     }
+
+    /// <summary>
+    /// The sparse scan of small nodes (non-empty bins only) against the dense scan, bit for bit, over many random
+    /// levels: node histograms built directly and by subtraction (parent - smaller child, which can leave rounding
+    /// residues in bins without samples), 1 to 3 outputs, min samples 0, 1 and 3, feature weights, excluded
+    /// candidates and a categorical feature.
+    /// </summary>
+    [Theory]
+    [InlineData(SplitScore.Cosine, 3, 0)]
+    [InlineData(SplitScore.Cosine, 3, 1)]
+    [InlineData(SplitScore.L2, 3, 0)]
+    [InlineData(SplitScore.L2, 2, 1)]
+    [InlineData(SplitScore.Cosine, 1, 0)]
+    [InlineData(SplitScore.Cosine, 2, 3)]
+    public void Sparse_scan_of_small_nodes_equals_the_dense_scan_bit_for_bit(SplitScore score, int outputs, int minSamples)
+    {
+        const int n = 160, features = 5;
+        var schema = new FeatureSchema([0, 0, 6, 0, 0]);
+        var sparseFinder = new SplitFinder();
+        var denseFinder = new SplitFinder { SparseScan = false };
+        var checkedLevels = 0;
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var x = TestData.Uniform(300 + seed, n * features, -2f, 2f);
+            for (var i = 0; i < n; i++)
+            {
+                x[i * features + 2] = (i * 7 + seed) % 6;
+                x[i * features + 4] = MathF.Round(x[i * features + 4] * 3); // few distinct values: several samples per bin
+            }
+            var g = TestData.Uniform(700 + seed, n * outputs, -1f, 1f);
+            var batch = TestData.Bin(x, n, schema, BinningRule.Quantile, seed % 2 == 0 ? 256 : 64);
+            var grads = new GradientBatch();
+            grads.Prepare(g, n, [new OutputSlice("o", 0, outputs, LearningRateSchedule.Constant(1))], outputs, standardize: score == SplitScore.L2);
+            var stride = grads.Stride;
+            var length = HistogramBuilder.Length(batch, stride);
+            // Parent: 64 samples; the level: the smaller child (direct) and the larger one (parent - smaller),
+            // plus three more small nodes built directly.
+            var rng = new Random(seed);
+            var order = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+            var parent = order[..64];
+            var smaller = parent.Where((_, j) => j % 3 == 0).ToArray();
+            var parentHist = new double[length];
+            HistogramBuilder.Build(batch, grads.Rows, stride, parent, parentHist);
+            var smallHist = new double[length];
+            HistogramBuilder.Build(batch, grads.Rows, stride, smaller, smallHist);
+            HistogramBuilder.SubtractInPlace(parentHist, smallHist);
+            var hists = new List<double[]> { smallHist, parentHist };
+            foreach (var size in new[] { 1, 9, 30 })
+            {
+                var hist = new double[length];
+                HistogramBuilder.Build(batch, grads.Rows, stride, order.AsSpan(64 + size * 2, size), hist);
+                hists.Add(hist);
+            }
+            var totals = new double[hists.Count * stride];
+            for (var j = 0; j < hists.Count; j++)
+                HistogramBuilder.NodeTotals(batch, stride, hists[j], totals.AsSpan(j * stride, stride));
+            float[] weights = seed % 3 == 0 ? [] : [1f, 0.5f, 2f, 1.5f, 0.25f];
+            (int, int)[] excluded = seed % 2 == 0 ? [] : [(0, 3), (4, 1)];
+            for (var count = 1; count <= hists.Count; count++)
+            {
+                var nodes = hists.Take(count).ToArray();
+                var sparse = Find(sparseFinder, score, outputs, stride, batch, nodes, totals[..(count * stride)], minSamples, weights, excluded);
+                var dense = Find(denseFinder, score, outputs, stride, batch, nodes, totals[..(count * stride)], minSamples, weights, excluded);
+                Assert.Equal(dense, sparse); // feature, bin and the score's bits
+                checkedLevels += dense.IsValid ? 1 : 0;
+            }
+        }
+        Assert.True(checkedLevels > 60);
+    }
+
+    private static SplitCandidate Find(SplitFinder finder, SplitScore score, int outputs, int stride, BinnedBatch batch, double[][] hists, double[] totals,
+        int minSamples, float[] weights, (int, int)[] excluded) =>
+        score == SplitScore.Cosine
+            ? finder.FindBest<CosineScore>(batch, outputs, stride, hists, totals, minSamples, weights, excluded)
+            : finder.FindBest<L2Score>(batch, outputs, stride, hists, totals, minSamples, weights, excluded);
 }

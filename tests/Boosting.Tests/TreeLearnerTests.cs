@@ -207,4 +207,81 @@ public class TreeLearnerTests
         // The root always splits (parent score 0); its children cannot beat their own score at weight 0.01.
         Assert.Equal(2, result.LeafCount);
     }
+
+    /// <summary>
+    /// Whole trees with the sparse scan of small nodes against trees with the dense scan only: the same levels and
+    /// splits, the same leaves and gains, bit for bit, on the incremental workload's shape (128 x 20, depth 4) and on
+    /// a mixed batch with a categorical feature and weights; min samples 0 and 1; both shapes and scores.
+    /// </summary>
+    [Theory]
+    [InlineData(SplitScore.Cosine, 0)]
+    [InlineData(SplitScore.Cosine, 1)]
+    [InlineData(SplitScore.L2, 0)]
+    [InlineData(SplitScore.L2, 1)]
+    public void Sparse_scan_grows_the_same_trees_as_the_dense_scan(SplitScore score, int minSamples)
+    {
+        double[] rates = [0.1, 0.1, 0.1];
+        var levels = 0;
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var (x, g, schema, n) = seed % 2 == 0 ? Wide(seed) : Mixed(seed);
+            float[] weights = seed % 4 == 1 ? [1f, 2f, 0.5f, 1f] : [];
+            var batch = TestData.Bin(x, n, schema);
+            var grads = new GradientBatch();
+            grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: score == SplitScore.L2);
+
+            var sparse = new ObliviousTreeDraft(4, K);
+            var dense = new ObliviousTreeDraft(4, K);
+            FitOblivious(new ObliviousTreeLearner(), score, batch, grads, minSamples, weights, rates, sparse);
+            FitOblivious(new ObliviousTreeLearner(sparseScan: false), score, batch, grads, minSamples, weights, rates, dense);
+            levels += dense.Depth;
+            Assert.Equal(dense.Depth, sparse.Depth);
+            Assert.Equal(dense.Levels, sparse.Levels);
+            Assert.Equal(dense.LevelGain, sparse.LevelGain);
+            Assert.Equal(dense.Score, sparse.Score);
+            Assert.Equal(dense.Leaves, sparse.Leaves);
+
+            var greedySparse = new GreedyTreeDraft();
+            var greedyDense = new GreedyTreeDraft();
+            FitGreedy(new GreedyTreeLearner(), score, batch, grads, minSamples, weights, rates, greedySparse);
+            FitGreedy(new GreedyTreeLearner(sparseScan: false), score, batch, grads, minSamples, weights, rates, greedyDense);
+            Assert.True(greedyDense.NodeCount > 1);
+            Assert.Equal(greedyDense.Tests, greedySparse.Tests);
+            Assert.Equal(greedyDense.Left, greedySparse.Left);
+            Assert.Equal(greedyDense.Right, greedySparse.Right);
+            Assert.Equal(greedyDense.Gain, greedySparse.Gain);
+            Assert.Equal(greedyDense.Leaves, greedySparse.Leaves);
+        }
+        Assert.True(levels >= 30); // most trees reach the levels whose nodes are small enough for the sparse scan
+
+        static (float[], float[], FeatureSchema, int) Wide(int seed)
+        {
+            const int n = 128, features = 20;
+            return (TestData.Uniform(seed, n * features, 0f, 1f), TestData.Uniform(seed + 50, n * K, -1f, 1f), FeatureSchema.Numerical(features), n);
+        }
+
+        static (float[], float[], FeatureSchema, int) Mixed(int seed)
+        {
+            var (x, g, schema) = Data(200, seed);
+            return (x, g, schema, 200);
+        }
+    }
+
+    private static void FitOblivious(ObliviousTreeLearner learner, SplitScore score, BinnedBatch batch, GradientBatch grads, int minSamples,
+        float[] weights, double[] rates, ObliviousTreeDraft draft)
+    {
+        if (score == SplitScore.Cosine)
+            learner.Fit<Splitting.CosineScore>(batch, grads, 4, minSamples, weights, rates, draft);
+        else
+            learner.Fit<Splitting.L2Score>(batch, grads, 4, minSamples, weights, rates, draft);
+    }
+
+    private static void FitGreedy(GreedyTreeLearner learner, SplitScore score, BinnedBatch batch, GradientBatch grads, int minSamples,
+        float[] weights, double[] rates, GreedyTreeDraft draft)
+    {
+        if (score == SplitScore.Cosine)
+            learner.Fit<Splitting.CosineScore>(batch, grads, 4, minSamples, weights, rates, draft);
+        else
+            learner.Fit<Splitting.L2Score>(batch, grads, 4, minSamples, weights, rates, draft);
+    }
 }

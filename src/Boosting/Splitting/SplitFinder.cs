@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RLFramework.Boosting.Data;
@@ -19,6 +21,14 @@ internal sealed class SplitFinder
     private const int PrefixLane = BinnedBatch.MaxBinsPerFeature;
     private double[] _left = new double[8];
     private readonly double[] _prefix = new double[4 * PrefixLane];
+    private readonly int[] _runStart = new int[PrefixLane + 4];
+    private readonly double[] _runScore = new double[PrefixLane + 4];
+
+    /// <summary>
+    /// Whether <see cref="FindBest{TScore}"/> scores a small node through its non-empty bins only (the default);
+    /// false forces the dense scan everywhere (tests compare the two).
+    /// </summary>
+    public bool SparseScan { get; init; } = true;
 
     /// <summary>Best candidate over all features, or <see cref="SplitCandidate.None"/>.</summary>
     /// <param name="data">The binned batch.</param>
@@ -55,12 +65,18 @@ internal sealed class SplitFinder
                 var total = totals.Slice(node * stride, stride);
                 if (categorical)
                     ScoreCategorical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+                else if (stride == 4 && SparseScan && 2 * total[outputCount] <= bins)
+                    ScoreNumericalStride4Sparse<TScore>(hist, total, outputCount, minSamples, scores);
                 else if (stride == 4)
                     ScoreNumericalStride4<TScore>(hist, total, outputCount, minSamples, scores);
                 else
                     ScoreNumerical<TScore>(hist, total, outputCount, stride, minSamples, scores);
             }
             var weight = weights.IsEmpty ? 1.0 : weights[f];
+            // Weights are >= 0 and rounding is monotonic, so no candidate can beat the best when the feature's
+            // largest score cannot: skip the candidate walk then (most features of a level after the first few).
+            if (TensorPrimitives.Max(scores[first..end]) * weight <= best.Score)
+                continue;
             for (var b = first; b < end; b++)
             {
                 var s = scores[b];
@@ -118,23 +134,102 @@ internal sealed class SplitFinder
             var l1 = Vector256.Create(p1.Slice(b, 4));
             var l2 = Vector256.Create(p2.Slice(b, 4));
             var nl = Vector256.Create(pc.Slice(b, 4));
-            var r0 = t0 - l0;
-            var r1 = t1 - l1;
-            var r2 = t2 - l2;
-            var nr = n - nl;
-            var sl = l0 * l0 + l1 * l1 + l2 * l2;
-            var sr = r0 * r0 + r1 * r1 + r2 * r2;
-            // sl / nl + sr / nr as (sl nr + sr nl) / (nl nr), an empty child adding 0 (only reachable with
-            // minSamples 0): numerator and denominator are chosen per lane so that one division serves all cases.
-            var leftEmpty = Vector256.Equals(nl, Vector256<double>.Zero);
-            var rightEmpty = Vector256.Equals(nr, Vector256<double>.Zero);
-            var numerator = Vector256.ConditionalSelect(leftEmpty, sr, Vector256.ConditionalSelect(rightEmpty, sl, sl * nr + sr * nl));
-            var denominator = Vector256.ConditionalSelect(leftEmpty, nr, Vector256.ConditionalSelect(rightEmpty, nl, nl * nr));
-            var x = numerator / denominator;
-            var score = TScore.Finish(x);
-            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(nr, min);
+            var score = ScoreFour<TScore>(l0, l1, l2, nl, t0, t1, t2, n);
+            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(n - nl, min);
             Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
         }
+    }
+
+    /// <summary>
+    /// <see cref="ScoreNumericalStride4{TScore}"/> for a node with at most half as many samples as the feature has
+    /// bins (most bins empty). A bin whose four slots are all zero adds nothing to the prefix sums, so from one
+    /// non-empty bin to the next the node's score is constant: the prefix sums are formed over the non-empty bins
+    /// only (the same additions as the dense scan, minus additions of zero), scored four runs at a time with the
+    /// same arithmetic, and each run's score (or -inf where invalid) is added to its candidates. Every candidate
+    /// gets bit for bit the score of the dense scan. Run 0 is the empty prefix (candidates before the first
+    /// non-empty bin).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // stable code from the first call (no tiering): see benchmarks/README.md
+    private void ScoreNumericalStride4Sparse<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int minSamples, Span<double> scores)
+        where TScore : struct, ISplitScore
+    {
+        var count = scores.Length;
+        ref var h = ref MemoryMarshal.GetReference(hist);
+        var starts = _runStart.AsSpan(0, count + 2); // runs <= count + 1, plus the end of the last run
+        ref var start = ref MemoryMarshal.GetReference(starts);
+        start = 0;
+        var runs = 1;
+        for (var b = 0; b < count; b++)
+        {
+            // Branch-free: the bin is always written, and kept when one of its slots is non-zero.
+            Unsafe.Add(ref start, runs) = b;
+            runs += Vector256.EqualsAll(Vector256.LoadUnsafe(ref h, (nuint)(b * 4)), Vector256<double>.Zero) ? 0 : 1;
+        }
+        var padded = (runs + 3) & ~3;
+        var prefix = _prefix.AsSpan();
+        var p0 = prefix[..padded];
+        var p1 = prefix.Slice(PrefixLane, padded);
+        var p2 = prefix.Slice(2 * PrefixLane, padded);
+        var pc = prefix.Slice(3 * PrefixLane, padded);
+        p0[0] = p1[0] = p2[0] = pc[0] = 0;
+        var sum = Vector256<double>.Zero;
+        for (var r = 1; r < runs; r++)
+        {
+            sum += Vector256.LoadUnsafe(ref h, (nuint)(starts[r] * 4));
+            p0[r] = sum.GetElement(0);
+            p1[r] = k > 1 ? sum.GetElement(1) : 0;
+            p2[r] = k > 2 ? sum.GetElement(2) : 0;
+            pc[r] = sum.GetElement(k);
+        }
+        for (var r = runs; r < padded; r++)
+            p0[r] = p1[r] = p2[r] = pc[r] = 0;
+        var t0 = Vector256.Create(total[0]);
+        var t1 = Vector256.Create(k > 1 ? total[1] : 0);
+        var t2 = Vector256.Create(k > 2 ? total[2] : 0);
+        var n = Vector256.Create(total[k]);
+        var min = Vector256.Create((double)minSamples);
+        var invalid = Vector256.Create(double.NegativeInfinity);
+        ref var runScore = ref MemoryMarshal.GetReference(_runScore.AsSpan());
+        for (var r = 0; r < padded; r += 4)
+        {
+            var l0 = Vector256.Create(p0.Slice(r, 4));
+            var l1 = Vector256.Create(p1.Slice(r, 4));
+            var l2 = Vector256.Create(p2.Slice(r, 4));
+            var nl = Vector256.Create(pc.Slice(r, 4));
+            var score = ScoreFour<TScore>(l0, l1, l2, nl, t0, t1, t2, n);
+            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(n - nl, min);
+            Vector256.ConditionalSelect(valid, score, invalid).StoreUnsafe(ref runScore, (nuint)r);
+        }
+        starts[runs] = count;
+        ref var score0 = ref MemoryMarshal.GetReference(scores);
+        for (var r = 0; r < runs; r++)
+        {
+            var value = Unsafe.Add(ref runScore, r);
+            var end = Unsafe.Add(ref start, r + 1);
+            for (var b = Unsafe.Add(ref start, r); b < end; b++)
+                Unsafe.Add(ref score0, b) += value;
+        }
+    }
+
+    /// <summary>Finish(sl / nl + sr / nr) of four candidates from their left prefix sums; an empty child adds 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ScoreFour<TScore>(Vector256<double> l0, Vector256<double> l1, Vector256<double> l2, Vector256<double> nl,
+        Vector256<double> t0, Vector256<double> t1, Vector256<double> t2, Vector256<double> n)
+        where TScore : struct, ISplitScore
+    {
+        var r0 = t0 - l0;
+        var r1 = t1 - l1;
+        var r2 = t2 - l2;
+        var nr = n - nl;
+        var sl = l0 * l0 + l1 * l1 + l2 * l2;
+        var sr = r0 * r0 + r1 * r1 + r2 * r2;
+        // sl / nl + sr / nr as (sl nr + sr nl) / (nl nr), an empty child adding 0 (only reachable with
+        // minSamples 0): numerator and denominator are chosen per lane so that one division serves all cases.
+        var leftEmpty = Vector256.Equals(nl, Vector256<double>.Zero);
+        var rightEmpty = Vector256.Equals(nr, Vector256<double>.Zero);
+        var numerator = Vector256.ConditionalSelect(leftEmpty, sr, Vector256.ConditionalSelect(rightEmpty, sl, sl * nr + sr * nl));
+        var denominator = Vector256.ConditionalSelect(leftEmpty, nr, Vector256.ConditionalSelect(rightEmpty, nl, nl * nr));
+        return TScore.Finish(numerator / denominator);
     }
 
     private void ScoreNumerical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)

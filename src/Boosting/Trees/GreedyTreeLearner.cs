@@ -14,7 +14,7 @@ namespace RLFramework.Boosting.Trees;
 /// </summary>
 internal sealed class GreedyTreeLearner
 {
-    private readonly SplitFinder _finder = new();
+    private readonly SplitFinder _finder;
     private readonly HistogramPool _pool = new();
     private readonly Stack<Pending> _stack = new();
     private readonly List<int> _parentOf = [];
@@ -26,6 +26,9 @@ internal sealed class GreedyTreeLearner
     private double[] _totals = [];
 
     private readonly record struct Pending(int Start, int Count, int Depth, double[]? Hist, int Parent, bool IsRight);
+
+    /// <summary>Creates a learner; <paramref name="sparseScan"/> false forces the dense split scan (tests compare the two).</summary>
+    public GreedyTreeLearner(bool sparseScan = true) => _finder = new SplitFinder { SparseScan = sparseScan };
 
     /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
     public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, ReadOnlySpan<float> weights,

@@ -13,7 +13,7 @@ namespace RLFramework.Boosting.Trees;
 /// </summary>
 internal sealed class ObliviousTreeLearner
 {
-    private readonly SplitFinder _finder = new();
+    private readonly SplitFinder _finder;
     private readonly HistogramPool _pool = new();
     private int[] _order = [];
     private int[] _next = [];
@@ -25,6 +25,9 @@ internal sealed class ObliviousTreeLearner
     private double[]?[] _childHist = [];
     private double[][] _active = [];
     private double[] _totals = [];
+
+    /// <summary>Creates a learner; <paramref name="sparseScan"/> false forces the dense split scan (tests compare the two).</summary>
+    public ObliviousTreeLearner(bool sparseScan = true) => _finder = new SplitFinder { SparseScan = sparseScan };
 
     /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
     public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, ReadOnlySpan<float> weights,
