@@ -24,7 +24,8 @@ internal static class LearningPlot
                 foreach (var curve in seeds)
                 {
                     var last = curve.LastOrDefault(point => point.Step <= step);
-                    if (last.Step > 0)
+                    // A run shorter than the longest one ends where its data ends (no flat extension).
+                    if (last.Step > 0 && step <= curve[^1].Step + steps / points)
                         values.Add(last.Mean);
                 }
                 if (values.Count < seeds.Length)

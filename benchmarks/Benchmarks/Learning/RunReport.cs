@@ -62,7 +62,7 @@ internal static class RunReport
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {group.Key.Algorithm} | {group.Key.Environment} | {string.Join(" / ", steps)} | {members.Count} | {mean:F3} | {std:F3} | " +
                 $"{string.Join(" / ", members.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Seed}: {r.Score:F3}")))} | " +
-                $"{string.Join(" / ", reach)} | {Median(members.Select(r => r.Wall)):F0} | {Median(members.Select(r => (double)r.Trees)):F0} |"));
+                $"{(threshold is null ? "-" : string.Join(" / ", reach))} | {Median(members.Select(r => r.Wall)):F0} | {Median(members.Select(r => (double)r.Trees)):F0} |"));
             curves.Add(($"{group.Key.Algorithm} {group.Key.Environment}", members.Select(r => r.Curve).ToArray()));
             maxSteps = Math.Max(maxSteps, steps.Max());
         }
