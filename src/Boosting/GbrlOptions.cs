@@ -94,6 +94,13 @@ public sealed record GbrlOptions
     /// <summary>Total number of outputs (derived from <see cref="Slices"/>).</summary>
     public int OutputCount => Slices.Count == 0 ? 0 : Slices.Max(s => s.Start + s.Length);
 
+    /// <summary>Writes each output's learning rate for tree <paramref name="treeIndex"/> (its slice's schedule) into <paramref name="rates"/>.</summary>
+    internal void LearningRatesAt(int treeIndex, Span<double> rates)
+    {
+        foreach (var slice in Slices)
+            rates.Slice(slice.Start, slice.Length).Fill(slice.LearningRate.At(treeIndex));
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {

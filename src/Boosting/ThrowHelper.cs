@@ -23,6 +23,17 @@ internal static class ThrowHelper
     public static void BadLength(string name, int actual, int expected, string meaning) =>
         throw new ArgumentException($"{name} has length {actual}, expected {expected} ({meaning}).", name);
 
+    /// <summary>Checks the arguments of <c>FitTree</c>: at least one sample, rows of the feature and output counts.</summary>
+    public static void CheckFitInputs(ReadOnlySpan<float> features, ReadOnlySpan<float> gradients, int sampleCount, int featureCount, int outputCount)
+    {
+        if (sampleCount < 1)
+            BadSampleCount(sampleCount);
+        if (features.Length != sampleCount * featureCount)
+            BadLength(nameof(features), features.Length, sampleCount * featureCount, $"{sampleCount} samples x {featureCount} features");
+        if (gradients.Length != sampleCount * outputCount)
+            BadLength(nameof(gradients), gradients.Length, sampleCount * outputCount, $"{sampleCount} samples x {outputCount} outputs");
+    }
+
     [DoesNotReturn]
     public static void BadSampleCount(int sampleCount) =>
         throw new ArgumentException($"sampleCount must be at least 1, got {sampleCount}.", "sampleCount");

@@ -158,6 +158,12 @@ public class TreeLearnerTests
         var tree = new ObliviousTreeDraft(4, K);
         booster.ObliviousTrees!.GetTree(0, tree);
         Assert.Equal(4, tree.Depth);
+
+        // The same batch with one sample required per child stops early: the default is what makes the difference.
+        using var strict = new GbrlBooster(options with { MinSamplesPerLeaf = 1 }, schema);
+        strict.FitTree(x, g, n);
+        strict.ObliviousTrees!.GetTree(0, tree);
+        Assert.True(tree.Depth < 4, $"depth {tree.Depth}");
     }
 
     [Theory]

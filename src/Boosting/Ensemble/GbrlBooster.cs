@@ -130,20 +130,10 @@ public sealed class GbrlBooster : IGradientBooster
     /// <inheritdoc />
     public TreeFitResult FitTree(ReadOnlySpan<float> features, ReadOnlySpan<float> gradients, int sampleCount)
     {
-        if (sampleCount < 1)
-            ThrowHelper.BadSampleCount(sampleCount);
-        if (features.Length != sampleCount * FeatureCount)
-            ThrowHelper.BadLength(nameof(features), features.Length, sampleCount * FeatureCount, $"{sampleCount} samples x {FeatureCount} features");
-        if (gradients.Length != sampleCount * OutputCount)
-            ThrowHelper.BadLength(nameof(gradients), gradients.Length, sampleCount * OutputCount, $"{sampleCount} samples x {OutputCount} outputs");
+        ThrowHelper.CheckFitInputs(features, gradients, sampleCount, FeatureCount, OutputCount);
 
         var treeIndex = TreeCount;
-        foreach (var slice in _options.Slices)
-        {
-            var rate = slice.LearningRate.At(treeIndex);
-            for (var k = slice.Start; k < slice.Start + slice.Length; k++)
-                _learningRates[k] = rate;
-        }
+        _options.LearningRatesAt(treeIndex, _learningRates);
         _gradients.Prepare(gradients, sampleCount, _options.Slices, OutputCount, standardize: _options.Score == SplitScore.L2);
         _binner.Bin(features, sampleCount, _schema, _options.Binning, _options.MaxBins, _batch);
         return _oblivious is not null ? FitOblivious(treeIndex) : FitGreedy(treeIndex);

@@ -157,19 +157,9 @@ public sealed class GpuGbrlBooster : IGradientBooster
     public TreeFitResult FitTree(ReadOnlySpan<float> features, ReadOnlySpan<float> gradients, int sampleCount)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (sampleCount < 1)
-            ThrowHelper.BadSampleCount(sampleCount);
-        if (features.Length != sampleCount * FeatureCount)
-            ThrowHelper.BadLength(nameof(features), features.Length, sampleCount * FeatureCount, $"{sampleCount} samples x {FeatureCount} features");
-        if (gradients.Length != sampleCount * OutputCount)
-            ThrowHelper.BadLength(nameof(gradients), gradients.Length, sampleCount * OutputCount, $"{sampleCount} samples x {OutputCount} outputs");
+        ThrowHelper.CheckFitInputs(features, gradients, sampleCount, FeatureCount, OutputCount);
         var treeIndex = TreeCount;
-        foreach (var slice in _options.Slices)
-        {
-            var rate = slice.LearningRate.At(treeIndex);
-            for (var k = slice.Start; k < slice.Start + slice.Length; k++)
-                _learningRates[k] = rate;
-        }
+        _options.LearningRatesAt(treeIndex, _learningRates);
         var cosine = _options.Score == SplitScore.Cosine;
         _gradients.Prepare(gradients, sampleCount, _options.Slices, OutputCount, standardize: !cosine);
         _binner.Bin(features, sampleCount, _host.Schema, _options.Binning, _options.MaxBins, _batch);
