@@ -85,6 +85,15 @@ public sealed record GbrlOptions
     /// </summary>
     public int MinSamplesPerLeaf { get; init; }
 
+    /// <summary>
+    /// Threads that fit a tree: 0 (the default) = one per processor core; 1 = the calling thread only. Binning,
+    /// histograms and split scores are computed one feature per item on the calling thread plus thread-pool
+    /// threads, for batches of at least 2,048 sample-features (smaller fits run on the calling thread). The trees
+    /// are the same bit for bit whatever the value. A runtime setting: not saved with a model (a loaded model gets
+    /// the default). Set 1 when several trainings share the machine's cores.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Optional per-feature multipliers of split scores (null: all 1).</summary>
     public IReadOnlyList<float>? FeatureWeights { get; init; }
 
@@ -108,6 +117,8 @@ public sealed record GbrlOptions
             throw new ArgumentException($"MaxDepth must be between 1 and 16, got {MaxDepth}.", nameof(MaxDepth));
         if (MaxBins is < 2 or > 256)
             throw new ArgumentException($"MaxBins must be between 2 and 256, got {MaxBins}.", nameof(MaxBins));
+        if (Threads < 0)
+            throw new ArgumentException($"Threads must be 0 (one per core) or more, got {Threads}.", nameof(Threads));
         if (MinSamplesPerLeaf < 0)
             throw new ArgumentException($"MinSamplesPerLeaf must be at least 0, got {MinSamplesPerLeaf}.", nameof(MinSamplesPerLeaf));
         if (Slices.Count == 0)

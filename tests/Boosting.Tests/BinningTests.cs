@@ -5,7 +5,7 @@ namespace RLFramework.Boosting.Tests;
 public class BinningTests
 {
     /// <summary>The reference rule, written out: B near-equal bins by sorted value; threshold = last value of bin i.</summary>
-    private static List<float> QuantileOracle(float[] values, int maxBins)
+    internal static List<float> QuantileOracle(float[] values, int maxBins)
     {
         var sorted = values.Where(v => !float.IsNaN(v)).OrderBy(v => v).ToArray();
         var m = sorted.Length;
@@ -120,30 +120,31 @@ public class BinningTests
     }
 }
 
-public class BucketSortTests
+public class BinnerDistributionTests
 {
     public static TheoryData<string, int> Distributions() => new()
     {
-        { "uniform", 2048 }, { "uniform", 100 }, { "gaussian", 2048 }, { "heavy-tail", 2048 }, { "few-values", 2048 },
-        { "signed-zeros", 2048 }, { "constant", 500 }, { "extreme-range", 2048 }, { "tiny-range", 3000 }, { "uniform", 70000 },
+        { "uniform", 2048 }, { "uniform", 100 }, { "uniform", 3 }, { "gaussian", 2048 }, { "heavy-tail", 2048 },
+        { "few-values", 2048 }, { "signed-zeros", 2048 }, { "constant", 500 }, { "extreme-range", 2048 },
+        { "tiny-range", 3000 }, { "clustered", 2048 }, { "with-nan", 1000 }, { "uniform", 70000 },
     };
 
-    /// <summary>Oracle: the three-pass radix sort (itself checked against the reference quantile rule above).</summary>
+    /// <summary>
+    /// Oracle: a full sort of the values and the reference's quantile rule for the thresholds, and for every sample
+    /// the number of thresholds below its value (brute force) for the code; both binning rules, several bin counts.
+    /// The distributions stress the bucket pass: many equal values, -0 and +0 mixed, values at +-float.MaxValue,
+    /// a range of a few ulps, one dense cluster with outliers (large buckets), NaN.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Distributions))]
-    public void Bucket_sort_gives_the_radix_sort_order(string kind, int n)
+    public void Thresholds_and_codes_match_a_full_sort(string kind, int n)
     {
         var rng = new Random(n + kind.Length);
-        var radix = new Binning.RadixSort();
-        var bucket = new Binning.BucketSort();
-        var a = radix.Prepare(n);
-        var b = bucket.Prepare(n);
-        var min = float.PositiveInfinity;
-        var max = float.NegativeInfinity;
+        var values = new float[n];
         for (var i = 0; i < n; i++)
         {
             var u = rng.NextDouble();
-            var x = kind switch
+            values[i] = kind switch
             {
                 "uniform" => (float)(u * 2 - 1),
                 "gaussian" => (float)(Math.Sqrt(-2 * Math.Log(1 - u)) * Math.Cos(2 * Math.PI * rng.NextDouble())),
@@ -152,15 +153,23 @@ public class BucketSortTests
                 "signed-zeros" => rng.Next(3) switch { 0 => -0f, 1 => 0f, _ => (float)u },
                 "constant" => 7f,
                 "extreme-range" => rng.Next(3) switch { 0 => -float.MaxValue, 1 => float.MaxValue, _ => (float)u },
+                "clustered" => rng.Next(50) == 0 ? (float)(u * 1000) : (float)(u * 1e-3),
+                "with-nan" => rng.Next(4) == 0 ? float.NaN : (float)u,
                 _ => 1f + (float)(u * 1e-6),
             };
-            a[i] = Binning.RadixSort.Pack(x, i);
-            b[i] = Binning.RadixSort.Pack(x, i);
-            min = MathF.Min(min, x);
-            max = MathF.Max(max, x);
         }
-        radix.Sort(n);
-        bucket.Sort(n, min, max);
-        Assert.True(radix.Items[..n].SequenceEqual(bucket.Items[..n]));
+        foreach (var rule in new[] { BinningRule.Quantile, BinningRule.Uniform })
+        {
+            foreach (var maxBins in new[] { 256, 17, 2 })
+            {
+                var batch = TestData.Bin(values, n, FeatureSchema.Numerical(1), rule, maxBins);
+                var thresholds = batch.FeatureThresholds(0).ToArray();
+                if (rule == BinningRule.Quantile)
+                    Assert.Equal(BinningTests.QuantileOracle(values, maxBins), thresholds);
+                var codes = batch.Column(0);
+                for (var i = 0; i < n; i++)
+                    Assert.Equal(thresholds.Count(t => values[i] > t), codes[i]);
+            }
+        }
     }
 }

@@ -60,3 +60,47 @@ public class GradientBatchTests
         Assert.Contains("sample 1, output 1", e.Message, StringComparison.Ordinal);
     }
 }
+
+public class StandardizationTests
+{
+    /// <summary>
+    /// Oracle: per column, mean and population std summed in sample order in double, then (g - mean) / std; the
+    /// vectorized stride-4 path must give these values bit for bit (K = 1, 2, 3), the count lane 1, the padding 0.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)] // stride 8: the scalar path
+    public void Standardized_rows_equal_the_scalar_formula_bit_for_bit(int k)
+    {
+        const int n = 777;
+        var g = TestData.Uniform(k, n * k, -3f, 5f);
+        var batch = new GradientBatch();
+        batch.Prepare(g, n, [new OutputSlice("o", 0, k, LearningRateSchedule.Constant(1))], k, standardize: true);
+        var rows = batch.Rows;
+        var stride = batch.Stride;
+        for (var c = 0; c < k; c++)
+        {
+            var mean = 0.0;
+            for (var i = 0; i < n; i++)
+                mean += g[i * k + c];
+            mean /= n;
+            var variance = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var d = g[i * k + c] - mean;
+                variance += d * d;
+            }
+            var inv = 1.0 / Math.Sqrt(variance / n);
+            for (var i = 0; i < n; i++)
+                Assert.Equal((g[i * k + c] - mean) * inv, rows[i * stride + c]);
+        }
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(1.0, rows[i * stride + k]);
+            for (var s = k + 1; s < stride; s++)
+                Assert.Equal(0.0, rows[i * stride + s]);
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -63,13 +64,47 @@ internal sealed class GradientBatch
         Span<double> inv = stackalloc double[Stride];
         mean.Clear();
         inv.Fill(1.0);
-        if (standardize)
-            ColumnScales(raw, sampleCount, outputCount, mean, inv);
         var rows = _rows.AsSpan(0, sampleCount * Stride);
         if (Stride == 4 && Avx.IsSupported)
+        {
             PackStride4(_raw, sampleCount, outputCount, mean, inv, rows);
-        else
-            Pack(raw, sampleCount, outputCount, Stride, mean, inv, rows);
+            if (standardize)
+                StandardizeStride4(rows, outputCount);
+            return;
+        }
+        if (standardize)
+            ColumnScales(raw, sampleCount, outputCount, mean, inv);
+        Pack(raw, sampleCount, outputCount, Stride, mean, inv, rows);
+    }
+
+    /// <summary>
+    /// <see cref="ColumnScales"/> and the (g - mean) * inv of <see cref="Pack"/> on rows of 4 doubles already
+    /// packed raw: the same sums in the same sample order, one row (all columns) per vector operation, so the
+    /// result is bit for bit that of the scalar path. The count lane (mean 0, inv 1) and the padding stay as they are.
+    /// </summary>
+    private static void StandardizeStride4(Span<double> rows, int outputCount)
+    {
+        var n = rows.Length / 4;
+        ref var row0 = ref MemoryMarshal.GetReference(rows);
+        var sum = Vector256<double>.Zero;
+        for (var i = 0; i < n; i++)
+            sum += Vector256.LoadUnsafe(ref row0, (nuint)(i * 4));
+        var lane = Vector256.Create(0L, 1L, 2L, 3L);
+        var columns = Vector256.LessThan(lane, Vector256.Create((long)outputCount)).AsDouble();
+        var mean = (sum / n) & columns;
+        var squares = Vector256<double>.Zero;
+        for (var i = 0; i < n; i++)
+        {
+            var d = Vector256.LoadUnsafe(ref row0, (nuint)(i * 4)) - mean;
+            squares += d * d;
+        }
+        var std = Vector256.Sqrt(squares / n);
+        var inv = Vector256.ConditionalSelect(columns & Vector256.GreaterThan(std, Vector256<double>.Zero), Vector256<double>.One / std, Vector256<double>.One);
+        for (var i = 0; i < n; i++)
+        {
+            ref var row = ref Unsafe.Add(ref row0, i * 4);
+            ((Vector256.LoadUnsafe(ref row) - mean) * inv).StoreUnsafe(ref row);
+        }
     }
 
     private static void CheckFinite(ReadOnlySpan<float> raw, int outputCount)

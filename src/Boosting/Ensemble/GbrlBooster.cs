@@ -1,6 +1,7 @@
 using RLFramework.Boosting.Binning;
 using RLFramework.Boosting.Data;
 using RLFramework.Boosting.Splitting;
+using RLFramework.Boosting.Threading;
 using RLFramework.Boosting.Trees;
 
 namespace RLFramework.Boosting;
@@ -35,6 +36,7 @@ public sealed class GbrlBooster : IGradientBooster
     private readonly GreedyTreeLearner? _greedyLearner;
     private readonly ObliviousTreeDraft? _obliviousDraft;
     private readonly GreedyTreeDraft? _greedyDraft;
+    private readonly ItemRunner? _runner;
 
     /// <summary>Creates an empty ensemble (bias 0).</summary>
     /// <exception cref="ArgumentException">An option is out of range, or the schema does not fit the options.</exception>
@@ -52,6 +54,8 @@ public sealed class GbrlBooster : IGradientBooster
         _weights = options.FeatureWeights is null ? [] : [.. options.FeatureWeights];
         _splitCounts = new long[schema.FeatureCount];
         _gains = new double[schema.FeatureCount];
+        var threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+        _runner = threads > 1 ? new ItemRunner(threads) : null;
         var categorical = false;
         for (var f = 0; f < schema.FeatureCount; f++)
             categorical |= schema.IsCategorical(f);
@@ -135,17 +139,19 @@ public sealed class GbrlBooster : IGradientBooster
         var treeIndex = TreeCount;
         _options.LearningRatesAt(treeIndex, _learningRates);
         _gradients.Prepare(gradients, sampleCount, _options.Slices, OutputCount, standardize: _options.Score == SplitScore.L2);
-        _binner.Bin(features, sampleCount, _schema, _options.Binning, _options.MaxBins, _batch);
-        return _oblivious is not null ? FitOblivious(treeIndex) : FitGreedy(treeIndex);
+        // Small fits stay on the calling thread: handing work over costs more than it saves.
+        var runner = sampleCount * FeatureCount >= ItemRunner.MinimumParallelWork ? _runner : null;
+        _binner.Bin(features, sampleCount, _schema, _options.Binning, _options.MaxBins, _batch, runner);
+        return _oblivious is not null ? FitOblivious(treeIndex, runner) : FitGreedy(treeIndex, runner);
     }
 
-    private TreeFitResult FitOblivious(int treeIndex)
+    private TreeFitResult FitOblivious(int treeIndex, ItemRunner? runner)
     {
         var draft = _obliviousDraft!;
         if (_options.Score == SplitScore.Cosine)
-            _obliviousLearner!.Fit<CosineScore>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft);
+            _obliviousLearner!.Fit<CosineScore>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft, runner);
         else
-            _obliviousLearner!.Fit<L2Score>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft);
+            _obliviousLearner!.Fit<L2Score>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft, runner);
         for (var d = 0; d < draft.Depth; d++)
         {
             _splitCounts[draft.Levels[d].Feature]++;
@@ -155,13 +161,13 @@ public sealed class GbrlBooster : IGradientBooster
         return new TreeFitResult(treeIndex, draft.LeafCount, draft.Score);
     }
 
-    private TreeFitResult FitGreedy(int treeIndex)
+    private TreeFitResult FitGreedy(int treeIndex, ItemRunner? runner)
     {
         var draft = _greedyDraft!;
         if (_options.Score == SplitScore.Cosine)
-            _greedyLearner!.Fit<CosineScore>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft);
+            _greedyLearner!.Fit<CosineScore>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft, runner);
         else
-            _greedyLearner!.Fit<L2Score>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft);
+            _greedyLearner!.Fit<L2Score>(_batch, _gradients, _options.MaxDepth, _options.MinSamplesPerLeaf, _weights, _learningRates, draft, runner);
         for (var i = 0; i < draft.NodeCount; i++)
         {
             _splitCounts[draft.Tests[i].Feature]++;
@@ -233,8 +239,6 @@ public sealed class GbrlBooster : IGradientBooster
         gains.CopyTo(_gains);
     }
 
-    /// <summary>Nothing to release (managed memory only); present for the <see cref="IGradientBooster"/> contract.</summary>
-    public void Dispose()
-    {
-    }
+    /// <summary>Ends the fit helper threads (they also end on their own after two idle seconds).</summary>
+    public void Dispose() => _runner?.Dispose();
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RLFramework.Boosting.Data;
+using RLFramework.Boosting.Threading;
 
 namespace RLFramework.Boosting.Splitting;
 
@@ -44,47 +45,68 @@ internal sealed class SplitFinder
         int minSamples, ReadOnlySpan<float> weights, ReadOnlySpan<(int Feature, int Bin)> excluded)
         where TScore : struct, ISplitScore
     {
-        if (_left.Length < stride)
-            _left = new double[stride];
         var best = SplitCandidate.None;
         for (var f = 0; f < data.FeatureCount; f++)
         {
-            var bins = data.BinCount[f];
-            var categorical = data.IsCategorical[f];
-            // Numerical: candidates b = 0..bins-2 (threshold b); categorical: b = 1..bins-1 (category b-1).
-            var first = categorical ? 1 : 0;
-            var end = categorical ? bins : bins - 1;
-            if (end <= first)
+            var candidate = BestOfFeature<TScore>(data, f, outputCount, stride, hists, totals, minSamples, weights, excluded, best.Score);
+            if (candidate.IsValid)
+                best = candidate;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The best candidate of feature <paramref name="feature"/> (the first of equal scores) if its score is above
+    /// <paramref name="floor"/>, else <see cref="SplitCandidate.None"/>. Other arguments as in <see cref="FindBest{TScore}"/>.
+    /// </summary>
+    public SplitCandidate BestOfFeature<TScore>(
+        BinnedBatch data, int feature, int outputCount, int stride, ReadOnlySpan<double[]> hists, ReadOnlySpan<double> totals,
+        int minSamples, ReadOnlySpan<float> weights, ReadOnlySpan<(int Feature, int Bin)> excluded, double floor)
+        where TScore : struct, ISplitScore
+    {
+        if (_left.Length < stride)
+            _left = new double[stride];
+        var f = feature;
+        var best = SplitCandidate.None;
+        var bins = data.BinCount[f];
+        var categorical = data.IsCategorical[f];
+        // Numerical: candidates b = 0..bins-2 (threshold b); categorical: b = 1..bins-1 (category b-1).
+        var first = categorical ? 1 : 0;
+        var end = categorical ? bins : bins - 1;
+        if (end <= first)
+            return best;
+        var scores = _scores.AsSpan(0, end);
+        scores.Clear();
+        var offset = data.BinOffset[f] * stride;
+        for (var node = 0; node < hists.Length; node++)
+        {
+            var hist = hists[node].AsSpan(offset, bins * stride);
+            var total = totals.Slice(node * stride, stride);
+            if (categorical)
+                ScoreCategorical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+            else if (stride == 4 && SparseScan && 2 * total[outputCount] <= bins)
+                ScoreNumericalStride4Sparse<TScore>(hist, total, outputCount, minSamples, scores);
+            else if (stride == 4)
+                ScoreNumericalStride4<TScore>(hist, total, outputCount, minSamples, scores);
+            else
+                ScoreNumerical<TScore>(hist, total, outputCount, stride, minSamples, scores);
+        }
+        var weight = weights.IsEmpty ? 1.0 : weights[f];
+        // Weights are >= 0 and rounding is monotonic, so no candidate can beat the floor when the feature's
+        // largest score cannot: skip the candidate walk then (most features of a level after the first few).
+        if (TensorPrimitives.Max(scores[first..end]) * weight <= floor)
+            return best;
+        var bestScore = floor;
+        for (var b = first; b < end; b++)
+        {
+            var s = scores[b];
+            if (double.IsNegativeInfinity(s) || IsExcluded(excluded, f, b))
                 continue;
-            var scores = _scores.AsSpan(0, end);
-            scores.Clear();
-            var offset = data.BinOffset[f] * stride;
-            for (var node = 0; node < hists.Length; node++)
+            s *= weight;
+            if (s > bestScore)
             {
-                var hist = hists[node].AsSpan(offset, bins * stride);
-                var total = totals.Slice(node * stride, stride);
-                if (categorical)
-                    ScoreCategorical<TScore>(hist, total, outputCount, stride, minSamples, scores);
-                else if (stride == 4 && SparseScan && 2 * total[outputCount] <= bins)
-                    ScoreNumericalStride4Sparse<TScore>(hist, total, outputCount, minSamples, scores);
-                else if (stride == 4)
-                    ScoreNumericalStride4<TScore>(hist, total, outputCount, minSamples, scores);
-                else
-                    ScoreNumerical<TScore>(hist, total, outputCount, stride, minSamples, scores);
-            }
-            var weight = weights.IsEmpty ? 1.0 : weights[f];
-            // Weights are >= 0 and rounding is monotonic, so no candidate can beat the best when the feature's
-            // largest score cannot: skip the candidate walk then (most features of a level after the first few).
-            if (TensorPrimitives.Max(scores[first..end]) * weight <= best.Score)
-                continue;
-            for (var b = first; b < end; b++)
-            {
-                var s = scores[b];
-                if (double.IsNegativeInfinity(s) || IsExcluded(excluded, f, b))
-                    continue;
-                s *= weight;
-                if (s > best.Score)
-                    best = new SplitCandidate(f, b, categorical, s);
+                bestScore = s;
+                best = new SplitCandidate(f, b, categorical, s);
             }
         }
         return best;
@@ -314,4 +336,66 @@ internal sealed class SplitFinder
         }
         return false;
     }
+}
+
+/// <summary>
+/// <see cref="SplitFinder.FindBest{TScore}"/> with one feature per item of an <see cref="ItemRunner"/> (one finder
+/// per worker): every feature's best candidate is found on its own, then the best over features is taken in
+/// feature order with ties to the first, which is the sequential search's result exactly.
+/// </summary>
+internal sealed class SplitSearch<TScore> : IItemWork
+    where TScore : struct, ISplitScore
+{
+    private readonly SplitFinder[] _finders;
+    private SplitCandidate[] _best = [];
+    private BinnedBatch? _data;
+    private int _outputCount;
+    private int _stride;
+    private double[][] _hists = [];
+    private int _nodes;
+    private double[] _totals = [];
+    private int _minSamples;
+    private float[] _weights = [];
+    private (int Feature, int Bin)[] _excluded = [];
+    private int _excludedCount;
+
+    /// <summary>A search for <paramref name="workers"/> workers; <paramref name="sparseScan"/> as in <see cref="SplitFinder.SparseScan"/>.</summary>
+    public SplitSearch(int workers, bool sparseScan)
+    {
+        _finders = new SplitFinder[workers];
+        for (var w = 0; w < workers; w++)
+            _finders[w] = new SplitFinder { SparseScan = sparseScan };
+    }
+
+    /// <summary>Best candidate over all features of the nodes hists[0 .. nodes); arguments as in <see cref="SplitFinder.FindBest{TScore}"/>.</summary>
+    public SplitCandidate Find(ItemRunner runner, BinnedBatch data, int outputCount, int stride, double[][] hists, int nodes, double[] totals,
+        int minSamples, float[] weights, (int Feature, int Bin)[] excluded, int excludedCount)
+    {
+        _data = data;
+        _outputCount = outputCount;
+        _stride = stride;
+        _hists = hists;
+        _nodes = nodes;
+        _totals = totals;
+        _minSamples = minSamples;
+        _weights = weights;
+        _excluded = excluded;
+        _excludedCount = excludedCount;
+        if (_best.Length < data.FeatureCount)
+            _best = new SplitCandidate[data.FeatureCount];
+        runner.Run(this, data.FeatureCount);
+        var best = SplitCandidate.None;
+        for (var f = 0; f < data.FeatureCount; f++)
+        {
+            if (_best[f].Score > best.Score)
+                best = _best[f];
+        }
+        _data = null;
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Run(int item, int worker) =>
+        _best[item] = _finders[worker].BestOfFeature<TScore>(_data!, item, _outputCount, _stride, _hists.AsSpan(0, _nodes),
+            _totals.AsSpan(0, _nodes * _stride), _minSamples, _weights, _excluded.AsSpan(0, _excludedCount), double.NegativeInfinity);
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using RLFramework.Boosting.Data;
 using RLFramework.Boosting.Histograms;
 using RLFramework.Boosting.Splitting;
+using RLFramework.Boosting.Threading;
 
 namespace RLFramework.Boosting.Trees;
 
@@ -15,6 +16,11 @@ namespace RLFramework.Boosting.Trees;
 internal sealed class GreedyTreeLearner
 {
     private readonly SplitFinder _finder;
+    private readonly bool _sparseScan;
+    private SplitSearch<CosineScore>? _cosineSearch;
+    private SplitSearch<L2Score>? _l2Search;
+    private readonly HistogramJobs _jobs = new();
+    private (int Feature, int Bin)[] _pathBuffer = [];
     private readonly HistogramPool _pool = new();
     private readonly Stack<Pending> _stack = new();
     private readonly List<int> _parentOf = [];
@@ -28,11 +34,20 @@ internal sealed class GreedyTreeLearner
     private readonly record struct Pending(int Start, int Count, int Depth, double[]? Hist, int Parent, bool IsRight);
 
     /// <summary>Creates a learner; <paramref name="sparseScan"/> false forces the dense split scan (tests compare the two).</summary>
-    public GreedyTreeLearner(bool sparseScan = true) => _finder = new SplitFinder { SparseScan = sparseScan };
+    public GreedyTreeLearner(bool sparseScan = true)
+    {
+        _sparseScan = sparseScan;
+        _finder = new SplitFinder { SparseScan = sparseScan };
+    }
 
-    /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
-    public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, ReadOnlySpan<float> weights,
-        ReadOnlySpan<double> learningRates, GreedyTreeDraft draft)
+    /// <summary>
+    /// Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>. With a
+    /// <paramref name="runner"/>, the histograms and split scores of nodes with at least
+    /// <see cref="ItemRunner.MinimumParallelWork"/> sample-features are computed one feature per item on its workers
+    /// (the same tree bit for bit).
+    /// </summary>
+    public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, float[] weights,
+        ReadOnlySpan<double> learningRates, GreedyTreeDraft draft, ItemRunner? runner = null)
         where TScore : struct, ISplitScore
     {
         minSamples = Math.Max(1, minSamples); // a greedy split never leaves a child empty
@@ -55,7 +70,10 @@ internal sealed class GreedyTreeLearner
         _nodeSplits.Clear();
         _stack.Clear();
         var rootHist = _pool.Rent();
-        HistogramBuilder.Build(data, grads.Rows, stride, _order.AsSpan(0, n), rootHist);
+        _jobs.Begin(data, grads);
+        _jobs.Add(_order, 0, n, rootHist, parent: null);
+        _jobs.Run(runner, parallel: true);
+        var search = runner is null ? null : Search<TScore>(runner.Workers);
         _stack.Push(new Pending(0, n, 0, rootHist, -1, false));
         Span<float> leaf = stackalloc float[k];
         while (_stack.Count > 0)
@@ -68,8 +86,10 @@ internal sealed class GreedyTreeLearner
                 HistogramBuilder.NodeTotals(data, stride, hist, _totals);
                 CollectPath(node.Parent);
                 _one[0] = hist;
-                split = _finder.FindBest<TScore>(data, k, stride, _one, _totals.AsSpan(0, stride), minSamples, weights,
-                    CollectionsMarshal.AsSpan(_pathSplits));
+                split = search is not null && node.Count * data.FeatureCount >= ItemRunner.MinimumParallelWork
+                    ? search.Find(runner!, data, k, stride, _one, 1, _totals, minSamples, weights, PathArray(), _pathSplits.Count)
+                    : _finder.FindBest<TScore>(data, k, stride, _one, _totals.AsSpan(0, stride), minSamples, weights,
+                        CollectionsMarshal.AsSpan(_pathSplits));
                 if (split.IsValid)
                     gain = split.Score - (node.Depth == 0 ? 0.0 : SplitFinder.NodeScore<TScore>(_totals, k));
             }
@@ -102,8 +122,9 @@ internal sealed class GreedyTreeLearner
                 var leftSmaller = left <= right;
                 var (smallStart, smallCount) = leftSmaller ? (node.Start, left) : (node.Start + left, right);
                 var small = _pool.Rent();
-                HistogramBuilder.Build(data, grads.Rows, stride, _order.AsSpan(smallStart, smallCount), small);
-                HistogramBuilder.SubtractInPlace(parentHist.AsSpan(0, histLength), small);
+                _jobs.Begin(data, grads);
+                _jobs.Add(_order, smallStart, smallCount, small, parentHist);
+                _jobs.Run(runner, parallel: smallCount * data.FeatureCount >= ItemRunner.MinimumParallelWork);
                 (leftHist, rightHist) = leftSmaller ? (small, parentHist) : (parentHist, small);
             }
             else
@@ -113,6 +134,23 @@ internal sealed class GreedyTreeLearner
             _stack.Push(new Pending(node.Start + left, right, node.Depth + 1, rightHist, index, true));
             _stack.Push(new Pending(node.Start, left, node.Depth + 1, leftHist, index, false));
         }
+    }
+
+    /// <summary>The path splits as an array (a reused buffer) for the parallel search.</summary>
+    private (int Feature, int Bin)[] PathArray()
+    {
+        if (_pathBuffer.Length < _pathSplits.Count)
+            _pathBuffer = new (int, int)[Math.Max(16, 2 * _pathSplits.Count)];
+        _pathSplits.CopyTo(_pathBuffer);
+        return _pathBuffer;
+    }
+
+    /// <summary>The parallel split search for <typeparamref name="TScore"/> (created on first use).</summary>
+    private SplitSearch<TScore> Search<TScore>(int workers) where TScore : struct, ISplitScore
+    {
+        if (typeof(TScore) == typeof(CosineScore))
+            return (SplitSearch<TScore>)(object)(_cosineSearch ??= new SplitSearch<CosineScore>(workers, _sparseScan));
+        return (SplitSearch<TScore>)(object)(_l2Search ??= new SplitSearch<L2Score>(workers, _sparseScan));
     }
 
     private static void Link(GreedyTreeDraft draft, Pending node, int child)

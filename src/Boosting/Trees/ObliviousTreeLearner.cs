@@ -1,6 +1,7 @@
 using RLFramework.Boosting.Data;
 using RLFramework.Boosting.Histograms;
 using RLFramework.Boosting.Splitting;
+using RLFramework.Boosting.Threading;
 
 namespace RLFramework.Boosting.Trees;
 
@@ -14,7 +15,12 @@ namespace RLFramework.Boosting.Trees;
 internal sealed class ObliviousTreeLearner
 {
     private readonly SplitFinder _finder;
+    private readonly bool _sparseScan;
+    private SplitSearch<CosineScore>? _cosineSearch;
+    private SplitSearch<L2Score>? _l2Search;
+    private readonly HistogramJobs _jobs = new();
     private readonly HistogramPool _pool = new();
+    private (int Feature, int Bin)[] _used = [];
     private int[] _order = [];
     private int[] _next = [];
     private int[] _start = [];
@@ -27,11 +33,19 @@ internal sealed class ObliviousTreeLearner
     private double[] _totals = [];
 
     /// <summary>Creates a learner; <paramref name="sparseScan"/> false forces the dense split scan (tests compare the two).</summary>
-    public ObliviousTreeLearner(bool sparseScan = true) => _finder = new SplitFinder { SparseScan = sparseScan };
+    public ObliviousTreeLearner(bool sparseScan = true)
+    {
+        _sparseScan = sparseScan;
+        _finder = new SplitFinder { SparseScan = sparseScan };
+    }
 
-    /// <summary>Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>.</summary>
-    public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, ReadOnlySpan<float> weights,
-        ReadOnlySpan<double> learningRates, ObliviousTreeDraft draft)
+    /// <summary>
+    /// Fits a tree of at most <paramref name="maxDepth"/> levels into <paramref name="draft"/>. With a
+    /// <paramref name="runner"/>, histograms and split scores are computed one feature per item on its workers
+    /// (the same tree bit for bit).
+    /// </summary>
+    public void Fit<TScore>(BinnedBatch data, GradientBatch grads, int maxDepth, int minSamples, float[] weights,
+        ReadOnlySpan<double> learningRates, ObliviousTreeDraft draft, ItemRunner? runner = null)
         where TScore : struct, ISplitScore
     {
         var n = data.SampleCount;
@@ -45,9 +59,10 @@ internal sealed class ObliviousTreeLearner
         var histLength = HistogramBuilder.Length(data, stride);
         _pool.Reset(histLength);
         _hist[0] = _pool.Rent();
-        HistogramBuilder.Build(data, grads.Rows, stride, _order.AsSpan(0, n), _hist[0]);
-
-        Span<(int, int)> used = stackalloc (int, int)[maxDepth];
+        _jobs.Begin(data, grads);
+        _jobs.Add(_order, 0, n, _hist[0]!, parent: null);
+        _jobs.Run(runner, parallel: true);
+        var search = runner is null ? null : Search<TScore>(runner.Workers);
         var parentScore = 0.0;
         var depth = 0;
         draft.Score = 0;
@@ -63,8 +78,10 @@ internal sealed class ObliviousTreeLearner
                 HistogramBuilder.NodeTotals(data, stride, hist, _totals.AsSpan(active * stride, stride));
                 _active[active++] = hist;
             }
-            var best = _finder.FindBest<TScore>(data, k, stride, _active.AsSpan(0, active), _totals.AsSpan(0, active * stride),
-                minSamples, weights, used[..depth]);
+            var best = search is null
+                ? _finder.FindBest<TScore>(data, k, stride, _active.AsSpan(0, active), _totals.AsSpan(0, active * stride),
+                    minSamples, weights, _used.AsSpan(0, depth))
+                : search.Find(runner!, data, k, stride, _active, active, _totals, minSamples, weights, _used, depth);
             if (!best.IsValid)
                 break;
             var test = SplitTest.From(data, best);
@@ -72,11 +89,12 @@ internal sealed class ObliviousTreeLearner
             draft.LevelGain[depth] = best.Score - parentScore;
             draft.Score += best.Score;
             parentScore = best.Score;
-            used[depth] = (best.Feature, best.Bin);
+            _used[depth] = (best.Feature, best.Bin);
 
             Partition(data.Column(best.Feature), best, nodes);
             Array.Clear(_childHist, 0, 2 * nodes);
             var lastLevel = depth + 1 == maxDepth;
+            _jobs.Begin(data, grads);
             for (var j = 0; j < nodes; j++)
             {
                 var parent = _hist[j];
@@ -94,12 +112,12 @@ internal sealed class ObliviousTreeLearner
                 if (_childCount[small] > 0)
                 {
                     var smallHist = _pool.Rent();
-                    HistogramBuilder.Build(data, grads.Rows, stride, _next.AsSpan(_childStart[small], _childCount[small]), smallHist);
-                    HistogramBuilder.SubtractInPlace(parent.AsSpan(0, histLength), smallHist);
+                    _jobs.Add(_next, _childStart[small], _childCount[small], smallHist, parent);
                     _childHist[small] = smallHist;
                 }
                 _childHist[large] = parent;
             }
+            _jobs.Run(runner, parallel: true);
             depth++;
             (_order, _next) = (_next, _order);
             (_start, _childStart) = (_childStart, _start);
@@ -179,8 +197,18 @@ internal sealed class ObliviousTreeLearner
         public static int Right(byte code, byte bin) => code == bin ? 1 : 0;
     }
 
+    /// <summary>The parallel split search for <typeparamref name="TScore"/> (created on first use).</summary>
+    private SplitSearch<TScore> Search<TScore>(int workers) where TScore : struct, ISplitScore
+    {
+        if (typeof(TScore) == typeof(CosineScore))
+            return (SplitSearch<TScore>)(object)(_cosineSearch ??= new SplitSearch<CosineScore>(workers, _sparseScan));
+        return (SplitSearch<TScore>)(object)(_l2Search ??= new SplitSearch<L2Score>(workers, _sparseScan));
+    }
+
     private void EnsureBuffers(int n, int maxDepth, int stride)
     {
+        if (_used.Length < maxDepth)
+            _used = new (int, int)[maxDepth];
         if (_order.Length < n)
         {
             _order = new int[n];
