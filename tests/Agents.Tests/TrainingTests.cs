@@ -78,6 +78,22 @@ public class TrainingTests
         Assert.NotEqual(a.Outputs, c.Outputs);
     }
 
+    /// <summary>Batches of 512 x 52 categorical features are fitted on several threads: the run must not change.</summary>
+    [Fact]
+    public void Fitting_on_one_thread_or_several_gives_the_same_run()
+    {
+        static float[] Run(string threads)
+        {
+            using var agent = Make("ppo", "MiniGrid-DoorKey-5x5-v0", 2, "num_envs=4", "n_steps=128", "batch_size=512", "n_epochs=2", threads);
+            agent.Learn(1024);
+            var observations = new float[3 * agent.Policy.ObservationSize];
+            for (var i = 0; i < observations.Length; i++)
+                observations[i] = i % 5;
+            return Outputs(agent, observations);
+        }
+        Assert.Equal(Run("threads=1"), Run("threads=2"));
+    }
+
     [Fact]
     public void Save_and_load_restore_the_whole_agent_and_training_resumes_where_it_stopped()
     {

@@ -54,6 +54,12 @@ public sealed record GbrlPolicyOptions
     /// <summary>Minimum samples per leaf (0, the reference's default: oblivious levels may leave a child empty).</summary>
     public int MinSamplesPerLeaf { get; init; }
 
+    /// <summary>
+    /// Threads that fit a tree (<see cref="GbrlOptions.Threads"/>): 0 (the default) = one per core, 1 = the training
+    /// thread only (use it when several trainings share the cores). Results are the same bit for bit whatever the value.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Initial log-std of a Gaussian policy.</summary>
     public double LogStdInit { get; init; } = -2;
 
@@ -88,6 +94,7 @@ public sealed record GbrlPolicyOptions
         Check(MaxDepth is >= 1 and <= 16, nameof(MaxDepth), MaxDepth, "between 1 and 16");
         Check(MaxBins is >= 2 and <= 256, nameof(MaxBins), MaxBins, "between 2 and 256");
         Check(MinSamplesPerLeaf >= 0, nameof(MinSamplesPerLeaf), MinSamplesPerLeaf, "at least 0");
+        Check(Threads >= 0, nameof(Threads), Threads, "0 (one per core) or more");
         Check(double.IsFinite(LogStdInit) && LogStdInit is >= -20 and <= 5, nameof(LogStdInit), LogStdInit, "between -20 and 5");
         Check(LogStdLearningRate >= 0 && double.IsFinite(LogStdLearningRate), nameof(LogStdLearningRate), LogStdLearningRate, "finite and >= 0");
         Check(Enum.IsDefined(Policy), nameof(Policy), Policy, "gbrl or mlp");
@@ -109,6 +116,7 @@ public sealed record GbrlPolicyOptions
         Binning = Binning,
         MaxBins = MaxBins,
         MinSamplesPerLeaf = MinSamplesPerLeaf,
+        Threads = Threads,
         Slices = slices,
     };
 
