@@ -140,11 +140,7 @@ internal sealed class SplitFinder
         }
         for (var b = count; b < padded; b++)
             p0[b] = p1[b] = p2[b] = pc[b] = 0;
-        var t0 = Vector256.Create(total[0]);
-        var t1 = Vector256.Create(k > 1 ? total[1] : 0);
-        var t2 = Vector256.Create(k > 2 ? total[2] : 0);
-        var n = Vector256.Create(total[k]);
-        var min = Vector256.Create((double)minSamples);
+        var node = new NodeTotals4(total, k, minSamples);
         var invalid = Vector256.Create(double.NegativeInfinity);
         ref var s = ref MemoryMarshal.GetReference(_scores.AsSpan());
         for (var b = 0; b < padded; b += 4)
@@ -152,13 +148,7 @@ internal sealed class SplitFinder
             var current = Vector256.LoadUnsafe(ref s, (nuint)b);
             if (Vector256.EqualsAll(current, invalid))
                 continue; // an earlier node already ruled these four candidates out: -inf stays -inf
-            var l0 = Vector256.Create(p0.Slice(b, 4));
-            var l1 = Vector256.Create(p1.Slice(b, 4));
-            var l2 = Vector256.Create(p2.Slice(b, 4));
-            var nl = Vector256.Create(pc.Slice(b, 4));
-            var score = ScoreFour<TScore>(l0, l1, l2, nl, t0, t1, t2, n);
-            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(n - nl, min);
-            Vector256.ConditionalSelect(valid, current + score, invalid).StoreUnsafe(ref s, (nuint)b);
+            (current + node.Score<TScore>(p0, p1, p2, pc, b)).StoreUnsafe(ref s, (nuint)b); // -inf + anything finite = -inf
         }
     }
 
@@ -205,23 +195,10 @@ internal sealed class SplitFinder
         }
         for (var r = runs; r < padded; r++)
             p0[r] = p1[r] = p2[r] = pc[r] = 0;
-        var t0 = Vector256.Create(total[0]);
-        var t1 = Vector256.Create(k > 1 ? total[1] : 0);
-        var t2 = Vector256.Create(k > 2 ? total[2] : 0);
-        var n = Vector256.Create(total[k]);
-        var min = Vector256.Create((double)minSamples);
-        var invalid = Vector256.Create(double.NegativeInfinity);
+        var node = new NodeTotals4(total, k, minSamples);
         ref var runScore = ref MemoryMarshal.GetReference(_runScore.AsSpan());
         for (var r = 0; r < padded; r += 4)
-        {
-            var l0 = Vector256.Create(p0.Slice(r, 4));
-            var l1 = Vector256.Create(p1.Slice(r, 4));
-            var l2 = Vector256.Create(p2.Slice(r, 4));
-            var nl = Vector256.Create(pc.Slice(r, 4));
-            var score = ScoreFour<TScore>(l0, l1, l2, nl, t0, t1, t2, n);
-            var valid = Vector256.GreaterThanOrEqual(nl, min) & Vector256.GreaterThanOrEqual(n - nl, min);
-            Vector256.ConditionalSelect(valid, score, invalid).StoreUnsafe(ref runScore, (nuint)r);
-        }
+            node.Score<TScore>(p0, p1, p2, pc, r).StoreUnsafe(ref runScore, (nuint)r);
         starts[runs] = count;
         ref var score0 = ref MemoryMarshal.GetReference(scores);
         for (var r = 0; r < runs; r++)
@@ -233,25 +210,42 @@ internal sealed class SplitFinder
         }
     }
 
-    /// <summary>Finish(sl / nl + sr / nr) of four candidates from their left prefix sums; an empty child adds 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ScoreFour<TScore>(Vector256<double> l0, Vector256<double> l1, Vector256<double> l2, Vector256<double> nl,
-        Vector256<double> t0, Vector256<double> t1, Vector256<double> t2, Vector256<double> n)
-        where TScore : struct, ISplitScore
+    /// <summary>A node's totals (up to 3 outputs and the count) in registers, for scoring four candidates at a time.</summary>
+    private readonly struct NodeTotals4(ReadOnlySpan<double> total, int k, int minSamples)
     {
-        var r0 = t0 - l0;
-        var r1 = t1 - l1;
-        var r2 = t2 - l2;
-        var nr = n - nl;
-        var sl = l0 * l0 + l1 * l1 + l2 * l2;
-        var sr = r0 * r0 + r1 * r1 + r2 * r2;
-        // sl / nl + sr / nr as (sl nr + sr nl) / (nl nr), an empty child adding 0 (only reachable with
-        // minSamples 0): numerator and denominator are chosen per lane so that one division serves all cases.
-        var leftEmpty = Vector256.Equals(nl, Vector256<double>.Zero);
-        var rightEmpty = Vector256.Equals(nr, Vector256<double>.Zero);
-        var numerator = Vector256.ConditionalSelect(leftEmpty, sr, Vector256.ConditionalSelect(rightEmpty, sl, sl * nr + sr * nl));
-        var denominator = Vector256.ConditionalSelect(leftEmpty, nr, Vector256.ConditionalSelect(rightEmpty, nl, nl * nr));
-        return TScore.Finish(numerator / denominator);
+        private readonly Vector256<double> _t0 = Vector256.Create(total[0]);
+        private readonly Vector256<double> _t1 = Vector256.Create(k > 1 ? total[1] : 0);
+        private readonly Vector256<double> _t2 = Vector256.Create(k > 2 ? total[2] : 0);
+        private readonly Vector256<double> _n = Vector256.Create(total[k]);
+        private readonly Vector256<double> _min = Vector256.Create((double)minSamples);
+
+        /// <summary>
+        /// Finish(sl / nl + sr / nr) of the four candidates whose left prefix sums are at <paramref name="at"/> of the
+        /// lane arrays (an empty child adds 0), or -inf where a child has fewer than minSamples samples.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Score<TScore>(ReadOnlySpan<double> p0, ReadOnlySpan<double> p1, ReadOnlySpan<double> p2, ReadOnlySpan<double> pc, int at)
+            where TScore : struct, ISplitScore
+        {
+            var l0 = Vector256.Create(p0.Slice(at, 4));
+            var l1 = Vector256.Create(p1.Slice(at, 4));
+            var l2 = Vector256.Create(p2.Slice(at, 4));
+            var nl = Vector256.Create(pc.Slice(at, 4));
+            var r0 = _t0 - l0;
+            var r1 = _t1 - l1;
+            var r2 = _t2 - l2;
+            var nr = _n - nl;
+            var sl = l0 * l0 + l1 * l1 + l2 * l2;
+            var sr = r0 * r0 + r1 * r1 + r2 * r2;
+            // sl / nl + sr / nr as (sl nr + sr nl) / (nl nr), an empty child adding 0 (only reachable with
+            // minSamples 0): numerator and denominator are chosen per lane so that one division serves all cases.
+            var leftEmpty = Vector256.Equals(nl, Vector256<double>.Zero);
+            var rightEmpty = Vector256.Equals(nr, Vector256<double>.Zero);
+            var numerator = Vector256.ConditionalSelect(leftEmpty, sr, Vector256.ConditionalSelect(rightEmpty, sl, sl * nr + sr * nl));
+            var denominator = Vector256.ConditionalSelect(leftEmpty, nr, Vector256.ConditionalSelect(rightEmpty, nl, nl * nr));
+            var valid = Vector256.GreaterThanOrEqual(nl, _min) & Vector256.GreaterThanOrEqual(nr, _min);
+            return Vector256.ConditionalSelect(valid, TScore.Finish(numerator / denominator), Vector256.Create(double.NegativeInfinity));
+        }
     }
 
     private void ScoreNumerical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
@@ -259,59 +253,48 @@ internal sealed class SplitFinder
     {
         var left = _left.AsSpan(0, stride);
         left.Clear();
-        var n = total[k];
         for (var b = 0; b < scores.Length; b++)
         {
             var bin = hist.Slice(b * stride, stride);
             for (var s = 0; s <= k; s++)
                 left[s] += bin[s];
-            if (double.IsNegativeInfinity(scores[b]))
-                continue; // ruled out by an earlier node: -inf stays -inf
-            var nl = left[k];
-            var nr = n - nl;
-            if (nl < minSamples || nr < minSamples)
-            {
-                scores[b] = double.NegativeInfinity;
-                continue;
-            }
-            double sl = 0, sr = 0;
-            for (var s = 0; s < k; s++)
-            {
-                var l = left[s];
-                var r = total[s] - l;
-                sl += l * l;
-                sr += r * r;
-            }
-            scores[b] += TScore.Finish(SumSquaresOverCount(sl, nl, sr, nr));
+            if (!double.IsNegativeInfinity(scores[b])) // ruled out by an earlier node: -inf stays -inf
+                scores[b] += PartitionScore<TScore>(left, total, k, minSamples);
         }
     }
 
     private static void ScoreCategorical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
         where TScore : struct, ISplitScore
     {
-        var n = total[k];
         for (var b = 1; b < scores.Length; b++)
         {
-            if (double.IsNegativeInfinity(scores[b]))
-                continue; // ruled out by an earlier node: -inf stays -inf
-            var right = hist.Slice(b * stride, stride);
-            var nr = right[k];
-            var nl = n - nr;
-            if (nl < minSamples || nr < minSamples)
-            {
-                scores[b] = double.NegativeInfinity;
-                continue;
-            }
-            double sl = 0, sr = 0;
-            for (var s = 0; s < k; s++)
-            {
-                var r = right[s];
-                var l = total[s] - r;
-                sl += l * l;
-                sr += r * r;
-            }
-            scores[b] += TScore.Finish(SumSquaresOverCount(sl, nl, sr, nr));
+            // Bin b holds the right child (x == category b - 1) itself.
+            if (!double.IsNegativeInfinity(scores[b])) // ruled out by an earlier node: -inf stays -inf
+                scores[b] += PartitionScore<TScore>(hist.Slice(b * stride, stride), total, k, minSamples);
         }
+    }
+
+    /// <summary>
+    /// Finish(sc / nc + so / no) of a node split into a child with sums <paramref name="child"/> (slot k = its
+    /// count) and the other child total - child, or -inf when a child has fewer than <paramref name="minSamples"/>.
+    /// Symmetric in the two children bit for bit (IEEE addition and multiplication commute), so either may be given.
+    /// </summary>
+    private static double PartitionScore<TScore>(ReadOnlySpan<double> child, ReadOnlySpan<double> total, int k, int minSamples)
+        where TScore : struct, ISplitScore
+    {
+        var nc = child[k];
+        var no = total[k] - nc;
+        if (nc < minSamples || no < minSamples)
+            return double.NegativeInfinity;
+        double sc = 0, so = 0;
+        for (var s = 0; s < k; s++)
+        {
+            var c = child[s];
+            var o = total[s] - c;
+            sc += c * c;
+            so += o * o;
+        }
+        return TScore.Finish(SumSquaresOverCount(sc, nc, so, no));
     }
 
     /// <summary>sl / nl + sr / nr in one division; an empty child (minSamples 0) adds 0.</summary>
