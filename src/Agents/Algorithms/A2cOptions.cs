@@ -3,8 +3,8 @@ using static RLFramework.Agents.Algorithms.OptionChecks;
 namespace RLFramework.Agents.Algorithms;
 
 /// <summary>
-/// Options of A2C (Mnih et al. 2016): the shared on-policy options (one tree per rollout of
-/// <see cref="OnPolicyOptions.NumSteps"/> steps) and nothing else.
+/// Options of A2C (Mnih et al. 2016): the shared on-policy options, with one tree fitted per rollout of
+/// <see cref="OnPolicyOptions.NumSteps"/> steps.
 /// </summary>
 public sealed record A2cOptions : OnPolicyOptions
 {
