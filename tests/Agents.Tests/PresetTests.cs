@@ -88,6 +88,22 @@ public class PresetTests
     }
 
     [Fact]
+    public void Shared_on_policy_options_keep_the_keys_order_and_defaults_of_files_written_before_they_were_shared()
+    {
+        // Oracle: the options JSON of model files written while A2cOptions and PpoOptions were separate records.
+        const string a2c = """{"NumEnvs":16,"NumSteps":8,"Gamma":0.99,"GaeLambda":1,"EntCoef":0,"VfCoef":0.5,"NormalizeAdvantage":true,"NormalizeObservation":false,"NormalizeReward":true,"RolloutSize":128}""";
+        const string ppo = """{"NumEnvs":8,"NumSteps":128,"BatchSize":64,"Epochs":1,"Gamma":0.98,"GaeLambda":0.8,"ClipRange":0.2,"EntCoef":0,"VfCoef":0.87,"NormalizeAdvantage":true,"NormalizeObservation":false,"NormalizeReward":true,"RolloutSize":1024}""";
+        Assert.Equal(a2c, System.Text.Json.JsonSerializer.Serialize(new A2cOptions(), Persistence.AgentFile.Json));
+        Assert.Equal(ppo, System.Text.Json.JsonSerializer.Serialize(new PpoOptions(), Persistence.AgentFile.Json));
+        var old = ppo.Replace("\"NumSteps\":128", "\"NumSteps\":32", StringComparison.Ordinal).Replace("\"Gamma\":0.98", "\"Gamma\":0.5", StringComparison.Ordinal);
+        Assert.Equal(new PpoOptions { NumSteps = 32, Gamma = 0.5 }, System.Text.Json.JsonSerializer.Deserialize<PpoOptions>(old, Persistence.AgentFile.Json));
+
+        // Inherited keys bind like the algorithm's own.
+        var options = (A2cOptions)AgentPresets.Resolve("a2c", "CartPole-v1", AgentPresets.ParseOverrides(["gamma=0.5", "n_steps=3", "normalize_advantage=false"])).Options;
+        Assert.Equal((0.5, 3, false), (options.Gamma, options.NumSteps, options.NormalizeAdvantage));
+    }
+
+    [Fact]
     public void Unknown_environments_and_spaces_the_policy_cannot_handle_are_rejected_before_training()
     {
         var e = Assert.Throws<ArgumentException>(() => AgentFactory.Create("ppo", "NoSuchEnv-v0"));

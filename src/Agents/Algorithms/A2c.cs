@@ -13,10 +13,9 @@ namespace RLFramework.Agents.Algorithms;
 /// l = pgLoss + entCoef * entropyLoss + vfCoef * valueLoss with pgLoss = -A log pi(a|s),
 /// entropyLoss = -H, valueLoss = (V - R)^2.
 /// </summary>
-public sealed class A2c : ActorCriticAgent
+public sealed class A2c : OnPolicyAgent
 {
     private readonly A2cOptions _options;
-    private readonly RolloutBuffer _buffer;
     private readonly MinibatchScratch _scratch;
 
     /// <summary>Creates an A2C agent on <paramref name="env"/> with a fresh policy.</summary>
@@ -26,7 +25,6 @@ public sealed class A2c : ActorCriticAgent
         : base(env, options ?? new A2cOptions(), policyOptions, seed, environmentId, boosters, policyFactory)
     {
         _options = (A2cOptions)Options;
-        _buffer = new RolloutBuffer(_options.NumSteps, _options.NumEnvs, Policy.ObservationSize, Policy.Distribution.ActionSize, Policy.OutputCount);
         // The whole rollout is one batch; its observations, outputs and actions are read in place from the buffer.
         _scratch = new MinibatchScratch(_options.RolloutSize, 0, 0, Policy.OutputCount, Policy.Distribution.LogStdCount);
     }
@@ -34,25 +32,22 @@ public sealed class A2c : ActorCriticAgent
     /// <inheritdoc />
     public override string Algorithm => "a2c";
 
-    /// <summary>The rollout buffer (tests).</summary>
-    internal RolloutBuffer Buffer => _buffer;
-
-    private protected override void RunIteration(double progressRemaining, List<Metric> metrics)
+    private protected override void Update(double progressRemaining, List<Metric> metrics)
     {
-        Collector.Collect(_buffer, Random, _options.Gamma, _options.GaeLambda);
+        var buffer = Buffer;
         var policy = Policy;
         var distribution = policy.Distribution;
-        var n = _buffer.Size;
+        var n = buffer.Size;
         var k = policy.OutputCount;
         var p = distribution.OutputCount;
         // The policy has not changed since the rollout, so the outputs stored at collection are current.
-        var outputs = _buffer.Outputs;
+        var outputs = buffer.Outputs;
         var scratch = _scratch;
         var advantages = scratch.Advantages;
-        _buffer.Advantages.AsSpan().CopyTo(advantages);
+        buffer.Advantages.AsSpan().CopyTo(advantages);
         if (_options.NormalizeAdvantage)
             Standardize(advantages);
-        distribution.LogProbAndEntropy(outputs, k, n, policy.LogStd, _buffer.Actions, scratch.LogProbs, scratch.Entropies);
+        distribution.LogProbAndEntropy(outputs, k, n, policy.LogStd, buffer.Actions, scratch.LogProbs, scratch.Entropies);
 
         double pgLoss = 0, valueLoss = 0, entropyLoss = 0;
         for (var i = 0; i < n; i++)
@@ -61,17 +56,17 @@ public sealed class A2c : ActorCriticAgent
             pgLoss += -advantage * scratch.LogProbs[i];
             scratch.LogProbCoefficients[i] = (float)-advantage;
             // valueLoss = (V - R)^2 (plain MSE for A2C), d/dV = 2 (V - R).
-            var valueError = (double)outputs[i * k + p] - _buffer.Returns[i];
+            var valueError = (double)outputs[i * k + p] - buffer.Returns[i];
             valueLoss += valueError * valueError;
             scratch.Gradients[i * k + p] = (float)(_options.VfCoef * 2 * valueError);
             entropyLoss -= scratch.Entropies[i];
         }
-        scratch.PolicyGradients(distribution, policy.LogStd, outputs, _buffer.Actions, n, _options.EntCoef);
-        policy.Update(_buffer.Observations, scratch.Gradients, n, scratch.LogStdGradient, progressRemaining);
+        scratch.PolicyGradients(distribution, policy.LogStd, outputs, buffer.Actions, n, _options.EntCoef);
+        policy.Update(buffer.Observations, scratch.Gradients, n, scratch.LogStdGradient, progressRemaining);
 
         metrics.Add(new Metric(MetricKeys.PolicyLoss, pgLoss / n));
         metrics.Add(new Metric(MetricKeys.ValueLoss, valueLoss / n));
         metrics.Add(new Metric(MetricKeys.EntropyLoss, entropyLoss / n));
-        AddValueAndStdMetrics(metrics, _buffer.Values, _buffer.Returns);
+        AddValueAndStdMetrics(metrics, buffer.Values, buffer.Returns);
     }
 }

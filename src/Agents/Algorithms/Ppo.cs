@@ -13,10 +13,9 @@ namespace RLFramework.Agents.Algorithms;
 /// L = pgLoss + entCoef * entropyLoss + vfCoef * valueLoss. The raw outputs of the whole rollout are
 /// kept current after each tree with <see cref="IActorCriticPolicy.RefreshOutputs"/> (only the new tree is evaluated).
 /// </summary>
-public sealed class Ppo : ActorCriticAgent
+public sealed class Ppo : OnPolicyAgent
 {
     private readonly PpoOptions _options;
-    private readonly RolloutBuffer _buffer;
     private readonly int[] _indices;
     private readonly MinibatchScratch _minibatch;
 
@@ -27,26 +26,22 @@ public sealed class Ppo : ActorCriticAgent
         : base(env, options ?? new PpoOptions(), policyOptions, seed, environmentId, boosters, policyFactory)
     {
         _options = (PpoOptions)Options;
-        _buffer = new RolloutBuffer(_options.NumSteps, _options.NumEnvs, Policy.ObservationSize, Policy.Distribution.ActionSize, Policy.OutputCount);
-        _indices = new int[_buffer.Size];
+        _indices = new int[Buffer.Size];
         _minibatch = new MinibatchScratch(_options.BatchSize, Policy.ObservationSize, Policy.Distribution.ActionSize, Policy.OutputCount, Policy.Distribution.LogStdCount);
     }
 
     /// <inheritdoc />
     public override string Algorithm => "ppo";
 
-    /// <summary>The rollout buffer (tests).</summary>
-    internal RolloutBuffer Buffer => _buffer;
-
     /// <summary>The row order of the last epoch (tests).</summary>
     internal ReadOnlySpan<int> LastEpochOrder => _indices;
 
-    private protected override void RunIteration(double progressRemaining, List<Metric> metrics)
+    private protected override void Update(double progressRemaining, List<Metric> metrics)
     {
-        Collector.Collect(_buffer, Random, _options.Gamma, _options.GaeLambda);
+        var buffer = Buffer;
         var policy = Policy;
         var distribution = policy.Distribution;
-        var n = _buffer.Size;
+        var n = buffer.Size;
         var k = policy.OutputCount;
         var p = distribution.OutputCount;
         var mb = _minibatch;
@@ -66,8 +61,8 @@ public sealed class Ppo : ActorCriticAgent
                 for (var i = 0; i < b; i++)
                 {
                     var row = _indices[start + i];
-                    mb.Gather(i, row, _buffer.Observations, _buffer.Outputs, _buffer.Actions);
-                    mb.Advantages[i] = _buffer.Advantages[row];
+                    mb.Gather(i, row, buffer.Observations, buffer.Outputs, buffer.Actions);
+                    mb.Advantages[i] = buffer.Advantages[row];
                 }
                 var advantages = mb.Advantages.AsSpan(0, b);
                 if (_options.NormalizeAdvantage && b > 1)
@@ -79,7 +74,7 @@ public sealed class Ppo : ActorCriticAgent
                 {
                     var row = _indices[start + i];
                     double advantage = advantages[i];
-                    var logRatio = (double)mb.LogProbs[i] - _buffer.LogProbs[row];
+                    var logRatio = (double)mb.LogProbs[i] - buffer.LogProbs[row];
                     var ratio = Math.Exp(logRatio);
                     // Clipped surrogate (eq. 7): l = max(pgLoss1, pgLoss2); only the unclipped term has a gradient.
                     var pgLoss1 = -advantage * ratio;
@@ -87,7 +82,7 @@ public sealed class Ppo : ActorCriticAgent
                     pgLoss += Math.Max(pgLoss1, pgLoss2);
                     mb.LogProbCoefficients[i] = pgLoss1 >= pgLoss2 ? (float)(-advantage * ratio) : 0f;
                     // Value term: vfCoef * 0.5 * (V - R)^2, d/dV = vfCoef * (V - R).
-                    var valueError = (double)mb.Outputs[i * k + p] - _buffer.Returns[row];
+                    var valueError = (double)mb.Outputs[i * k + p] - buffer.Returns[row];
                     valueLoss += 0.5 * valueError * valueError;
                     mb.Gradients[i * k + p] = (float)(_options.VfCoef * valueError);
                     entropyLoss -= mb.Entropies[i];
@@ -96,7 +91,7 @@ public sealed class Ppo : ActorCriticAgent
                 }
                 // Policy rows: d(pgLoss_i)/dz + entCoef * d(-H_i)/dz; the log-std gets the batch mean.
                 mb.PolicyGradients(distribution, policy.LogStd, mb.Outputs, mb.Actions, b, _options.EntCoef);
-                UpdateAndRefresh(policy, mb, b, progressRemaining, _buffer.Observations, n, _buffer.Outputs);
+                UpdateAndRefresh(policy, mb, b, progressRemaining, buffer.Observations, n, buffer.Outputs);
 
                 pgLossSum += pgLoss / b;
                 valueLossSum += valueLoss / b;
@@ -112,6 +107,6 @@ public sealed class Ppo : ActorCriticAgent
         metrics.Add(new Metric(MetricKeys.EntropyLoss, entropyLossSum / minibatches));
         metrics.Add(new Metric(MetricKeys.ApproxKl, approxKlSum / minibatches));
         metrics.Add(new Metric(MetricKeys.ClipFraction, clipFractionSum / minibatches));
-        AddValueAndStdMetrics(metrics, _buffer.Values, _buffer.Returns);
+        AddValueAndStdMetrics(metrics, buffer.Values, buffer.Returns);
     }
 }

@@ -4,60 +4,22 @@ namespace RLFramework.Agents.Buffers;
 /// A ring of the last <see cref="CapacitySteps"/> steps of <see cref="NumEnvs"/> environments
 /// (time-major, like <see cref="RolloutBuffer"/>), filled one rollout at a time. Rows stay in
 /// chronological order per environment, so TD(lambda) advantages can be recomputed over the whole
-/// buffer with the current value function.
+/// buffer with the current value function. <see cref="StepBuffer.Outputs"/> are kept current with the policy by the algorithm.
 /// </summary>
-internal sealed class ReplayBuffer
+internal sealed class ReplayBuffer : StepBuffer
 {
     private int _head;
 
     public ReplayBuffer(int capacitySteps, int numEnvs, int observationSize, int actionSize, int outputCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacitySteps, 1);
-        CapacitySteps = capacitySteps;
-        NumEnvs = numEnvs;
-        ObservationSize = observationSize;
-        ActionSize = actionSize;
-        OutputCount = outputCount;
-        var n = capacitySteps * numEnvs;
-        Observations = new float[n * observationSize];
-        Actions = new float[n * actionSize];
-        Outputs = new float[n * outputCount];
-        Rewards = new float[n];
-        Dones = new float[n];
-        Advantages = new float[n];
-        Returns = new float[n];
-    }
+        : base(capacitySteps, numEnvs, observationSize, actionSize, outputCount) => CapacitySteps = capacitySteps;
 
     public int CapacitySteps { get; }
-
-    public int NumEnvs { get; }
-
-    public int ObservationSize { get; }
-
-    public int ActionSize { get; }
-
-    public int OutputCount { get; }
 
     /// <summary>Steps held (at most <see cref="CapacitySteps"/>).</summary>
     public int StepCount { get; private set; }
 
     /// <summary>Rows held: the first <see cref="Rows"/> rows of every array are valid.</summary>
     public int Rows => StepCount * NumEnvs;
-
-    public float[] Observations { get; }
-
-    public float[] Actions { get; }
-
-    /// <summary>Raw outputs, kept current with the policy by the algorithm.</summary>
-    public float[] Outputs { get; }
-
-    public float[] Rewards { get; }
-
-    public float[] Dones { get; }
-
-    public float[] Advantages { get; }
-
-    public float[] Returns { get; }
 
     /// <summary>Appends every step of <paramref name="rollout"/> (whose outputs are current), overwriting the oldest.</summary>
     public void Add(RolloutBuffer rollout)

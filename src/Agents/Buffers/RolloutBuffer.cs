@@ -7,38 +7,17 @@ namespace RLFramework.Agents.Buffers;
 /// a truncated episode's reward already holds gamma * V(final observation), so GAE never bootstraps
 /// across an episode boundary.
 /// </summary>
-internal sealed class RolloutBuffer
+internal sealed class RolloutBuffer : StepBuffer
 {
     public RolloutBuffer(int numSteps, int numEnvs, int observationSize, int actionSize, int outputCount)
+        : base(numSteps, numEnvs, observationSize, actionSize, outputCount)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numSteps, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
         NumSteps = numSteps;
-        NumEnvs = numEnvs;
-        ObservationSize = observationSize;
-        ActionSize = actionSize;
-        OutputCount = outputCount;
-        var n = numSteps * numEnvs;
-        Observations = new float[n * observationSize];
-        Actions = new float[n * actionSize];
-        Outputs = new float[n * outputCount];
-        Rewards = new float[n];
-        Dones = new float[n];
-        Values = new float[n];
-        LogProbs = new float[n];
-        Advantages = new float[n];
-        Returns = new float[n];
+        Values = new float[numSteps * numEnvs];
+        LogProbs = new float[numSteps * numEnvs];
     }
 
     public int NumSteps { get; }
-
-    public int NumEnvs { get; }
-
-    public int ObservationSize { get; }
-
-    public int ActionSize { get; }
-
-    public int OutputCount { get; }
 
     /// <summary>Rows in a full buffer.</summary>
     public int Size => NumSteps * NumEnvs;
@@ -46,24 +25,11 @@ internal sealed class RolloutBuffer
     /// <summary>Steps written since the last <see cref="Clear"/>.</summary>
     public int StepCount { get; private set; }
 
-    public float[] Observations { get; }
-
-    public float[] Actions { get; }
-
-    /// <summary>Raw policy outputs (logits or means, then the value) at collection time.</summary>
-    public float[] Outputs { get; }
-
-    public float[] Rewards { get; }
-
-    public float[] Dones { get; }
-
+    /// <summary>V(s) of each row at collection time.</summary>
     public float[] Values { get; }
 
+    /// <summary>log pi(a|s) of each row at collection time.</summary>
     public float[] LogProbs { get; }
-
-    public float[] Advantages { get; }
-
-    public float[] Returns { get; }
 
     public bool IsFull => StepCount == NumSteps;
 

@@ -17,26 +17,20 @@ namespace RLFramework.Agents.PolicyGradient;
 /// E over q and tau_hat of v_t = grad J(theta_t) - grad J(theta_{t-1}), so d_t tracks grad J(theta_t).
 /// The Hessian-vector product is exact (<see cref="IParametricPolicy.HessianVectorLogProbability"/>).
 /// </summary>
-public class Harpg : PolicyGradientAlgorithm
+public class Harpg : MomentumPolicyGradient
 {
-    private readonly double[] _gradient;
     private readonly double[] _segmentPoint;
     private readonly double[] _difference;
     private readonly double[] _correction;
-    private readonly double[] _direction;
-    private readonly double[] _pendingDirection;
 
     /// <summary>Creates the algorithm; the policy is initialized from <see cref="PolicyGradientOptions.Seed"/>.</summary>
     public Harpg(IParametricPolicy policy, PolicyGradientEnvironment environment, PolicyGradientOptions options)
         : base(policy, environment, options)
     {
         var p = policy.ParameterCount;
-        _gradient = new double[p];
         _segmentPoint = new double[p];
         _difference = new double[p];
         _correction = new double[p];
-        _direction = new double[p];
-        _pendingDirection = new double[p];
     }
 
     /// <inheritdoc />
@@ -54,12 +48,13 @@ public class Harpg : PolicyGradientAlgorithm
         var eta = PolicyGradientSchedules.HarpgMomentum(Options.Momentum, t);
         var theta = Theta;
         var previous = PreviousTheta;
+        var d = NextDirection;
 
         // g(tau_t, theta_t)
-        SampleGradient(theta, _gradient);
+        var g = SampleGradient(theta);
         if (t == 0)
         {
-            _gradient.CopyTo(_pendingDirection, 0);
+            g.CopyTo(d);
         }
         else
         {
@@ -73,13 +68,12 @@ public class Harpg : PolicyGradientAlgorithm
             SampleCorrection(_segmentPoint, _difference, _correction);
 
             // d_t = (1 - eta)(d_{t-1} + v_t) + eta g
-            for (var i = 0; i < _pendingDirection.Length; i++)
-                _pendingDirection[i] = (1.0 - eta) * (_direction[i] + _correction[i]) + eta * _gradient[i];
+            var dPrevious = Direction;
+            for (var i = 0; i < d.Length; i++)
+                d[i] = (1.0 - eta) * (dPrevious[i] + _correction[i]) + eta * g[i];
         }
 
-        var norm = Ascend(_pendingDirection, gamma, Normalized, next);
+        var norm = Ascend(d, gamma, Normalized, next);
         return (gamma, eta, norm);
     }
-
-    private protected sealed override void Commit() => _pendingDirection.CopyTo(_direction, 0);
 }

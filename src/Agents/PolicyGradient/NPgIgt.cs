@@ -13,23 +13,13 @@ namespace RLFramework.Agents.PolicyGradient;
 /// gamma_t = gamma_0 2/(t+2),   eta_t = eta_0 (2/(t+2))^(4/5)
 /// </code>
 /// </summary>
-public sealed class NPgIgt : PolicyGradientAlgorithm
+public sealed class NPgIgt : MomentumPolicyGradient
 {
     private readonly double[] _extrapolated;
-    private readonly double[] _gradient;
-    private readonly double[] _direction;
-    private readonly double[] _pendingDirection;
 
     /// <summary>Creates the algorithm; the policy is initialized from <see cref="PolicyGradientOptions.Seed"/>.</summary>
     public NPgIgt(IParametricPolicy policy, PolicyGradientEnvironment environment, PolicyGradientOptions options)
-        : base(policy, environment, options)
-    {
-        var p = policy.ParameterCount;
-        _extrapolated = new double[p];
-        _gradient = new double[p];
-        _direction = new double[p];
-        _pendingDirection = new double[p];
-    }
+        : base(policy, environment, options) => _extrapolated = new double[policy.ParameterCount];
 
     /// <inheritdoc />
     public override string Name => "N-PG-IGT";
@@ -46,15 +36,16 @@ public sealed class NPgIgt : PolicyGradientAlgorithm
         for (var i = 0; i < _extrapolated.Length; i++)
             _extrapolated[i] = theta[i] + transport * (theta[i] - previous[i]);
 
-        SampleGradient(_extrapolated, _gradient);
+        // g(tau_t, theta_tilde)
+        var g = SampleGradient(_extrapolated);
 
         // d_t = (1 - eta) d_{t-1} + eta g
-        for (var i = 0; i < _pendingDirection.Length; i++)
-            _pendingDirection[i] = t == 0 ? _gradient[i] : (1.0 - eta) * _direction[i] + eta * _gradient[i];
+        var d = NextDirection;
+        var dPrevious = Direction;
+        for (var i = 0; i < d.Length; i++)
+            d[i] = t == 0 ? g[i] : (1.0 - eta) * dPrevious[i] + eta * g[i];
 
-        var norm = Ascend(_pendingDirection, gamma, normalized: true, next);
+        var norm = Ascend(d, gamma, normalized: true, next);
         return (gamma, eta, norm);
     }
-
-    private protected override void Commit() => _pendingDirection.CopyTo(_direction, 0);
 }

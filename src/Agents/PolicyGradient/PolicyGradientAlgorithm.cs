@@ -6,8 +6,9 @@ namespace RLFramework.Agents.PolicyGradient;
 /// <summary>
 /// The common machinery of the policy-gradient algorithms: parameters theta_t and theta_{t-1},
 /// sampling, the GPOMDP and HARPG estimates, the non-finite guard and the iteration loop. Each
-/// algorithm's update reads top to bottom in its own file (<see cref="VanillaPolicyGradient"/>,
-/// <see cref="NormalizedPolicyGradient"/>, <see cref="NPgIgt"/>, <see cref="Harpg"/>, <see cref="NHarpg"/>).
+/// algorithm's update reads top to bottom in its own file: <see cref="VanillaPolicyGradient"/> (and its
+/// normalized step, <see cref="NormalizedPolicyGradient"/>), and the methods with a recursive direction
+/// (<see cref="MomentumPolicyGradient"/>): <see cref="NPgIgt"/>, <see cref="Harpg"/> (and <see cref="NHarpg"/>).
 /// The objective J_H(theta) = E[sum_{t&lt;H} gamma^t r_t] is maximized.
 /// </summary>
 public abstract class PolicyGradientAlgorithm
@@ -15,6 +16,7 @@ public abstract class PolicyGradientAlgorithm
     private readonly double[] _theta;
     private readonly double[] _previousTheta;
     private readonly double[] _proposal;
+    private readonly double[] _gradient;
     private readonly TrajectorySampler _sampler;
     private readonly GpomdpEstimator _estimator;
     private readonly IReturnBaseline? _baseline;
@@ -40,6 +42,7 @@ public abstract class PolicyGradientAlgorithm
         _theta = new double[p];
         _previousTheta = new double[p];
         _proposal = new double[p];
+        _gradient = new double[p];
         Random = new Random(options.Seed);
         policy.Initialize(_theta, Random);
         _theta.CopyTo(_previousTheta, 0);
@@ -123,13 +126,17 @@ public abstract class PolicyGradientAlgorithm
 
     private protected Random Random { get; }
 
-    /// <summary>Samples the first batch (tau_t) with the policy at <paramref name="parameters"/> and writes its GPOMDP estimate g.</summary>
-    private protected void SampleGradient(ReadOnlySpan<double> parameters, Span<double> gradient)
+    /// <summary>
+    /// Samples the first batch (tau_t) with the policy at <paramref name="parameters"/> and returns its GPOMDP
+    /// estimate g, valid until the next call.
+    /// </summary>
+    private protected ReadOnlySpan<double> SampleGradient(ReadOnlySpan<double> parameters)
     {
         EnvironmentSteps += _sampler.Collect(parameters, Options.MainSteps, _batch);
         _batch.ComputeWeights(Options.Discount, _baseline);
-        _estimator.Gradient(parameters, _batch, gradient);
-        EnsureFinite(gradient, "gradient");
+        _estimator.Gradient(parameters, _batch, _gradient);
+        EnsureFinite(_gradient, "gradient");
+        return _gradient;
     }
 
     /// <summary>Samples the second batch (tau_hat) at <paramref name="parameters"/> and writes the HARPG correction v along <paramref name="direction"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using RLFramework.Boosting.Ensemble;
 
 namespace RLFramework.Boosting;
 
@@ -39,72 +40,18 @@ internal static class ModelFormat
     public static void Write(Stream stream, GbrlBooster booster)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-            WriteBody(writer, booster);
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var crc = Ensemble.Crc32.Compute(bytes);
+        var bytes = ModelFile.Serialize(w => WriteBody(w, booster));
         stream.Write(bytes);
-        Span<byte> trailer = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
-        stream.Write(trailer);
+        ModelFile.WriteCrc32(stream, bytes);
     }
 
-    public static void WriteFile(string path, GbrlBooster booster)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Write(file, booster);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
-    }
+    public static void WriteFile(string path, GbrlBooster booster) => ModelFile.WriteAtomically(path, file => Write(file, booster));
 
     private static void WriteBody(BinaryWriter w, GbrlBooster booster)
     {
-        var o = booster.Options;
         w.Write(Magic);
         w.Write(Version);
-        w.Write(o.MaxDepth);
-        w.Write((byte)o.Shape);
-        w.Write((byte)o.Score);
-        w.Write((byte)o.Binning);
-        w.Write(o.MaxBins);
-        w.Write(o.MinSamplesPerLeaf);
-        if (o.FeatureWeights is null)
-        {
-            w.Write(-1);
-        }
-        else
-        {
-            w.Write(o.FeatureWeights.Count);
-            foreach (var weight in o.FeatureWeights)
-                w.Write(weight);
-        }
-        w.Write(o.Slices.Count);
-        foreach (var s in o.Slices)
-        {
-            var name = Encoding.UTF8.GetBytes(s.Name);
-            w.Write((ushort)name.Length);
-            w.Write(name);
-            w.Write(s.Start);
-            w.Write(s.Length);
-            w.Write(s.LearningRate.Initial);
-            w.Write(s.LearningRate.Final);
-            w.Write(s.LearningRate.Horizon);
-            w.Write(s.MaxGradNorm);
-        }
+        ModelFile.WriteOptions<OptionsEncoding>(w, booster.Options);
         w.Write(booster.FeatureCount);
         foreach (var c in booster.Schema.Cardinalities)
             w.Write(c);
@@ -132,14 +79,9 @@ internal static class ModelFormat
             throw new InvalidDataException($"GBRL model is truncated: {bytes.Length} bytes, fewer than a header and checksum.");
         if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
             throw new InvalidDataException("Not a GBRL model: the file does not start with \"GBRL\".");
-        var version = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-        if (version != Version)
-            throw new InvalidDataException($"GBRL model version {version} is not supported (this build reads version {Version}).");
+        ModelFile.CheckVersion(OptionsEncoding.Format, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]), Version);
         var body = bytes[..^4];
-        var stored = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
-        var actual = Ensemble.Crc32.Compute(body);
-        if (stored != actual)
-            throw new InvalidDataException($"GBRL model is corrupt or truncated: checksum 0x{actual:X8} does not match the stored 0x{stored:X8}.");
+        ModelFile.CheckCrc32(OptionsEncoding.Format, body, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]));
         try
         {
             using var reader = new BinaryReader(new MemoryStream(copy.GetBuffer(), 8, body.Length - 8, writable: false), Encoding.UTF8);
@@ -160,45 +102,10 @@ internal static class ModelFormat
 
     private static GbrlBooster ReadBody(BinaryReader r)
     {
-        var maxDepth = r.ReadInt32();
-        var shape = (TreeShape)r.ReadByte();
-        var score = (SplitScore)r.ReadByte();
-        var binning = (BinningRule)r.ReadByte();
-        if (!Enum.IsDefined(shape) || !Enum.IsDefined(score) || !Enum.IsDefined(binning))
-            throw new InvalidDataException("GBRL model has an unknown tree shape, score or binning rule.");
-        var maxBins = r.ReadInt32();
-        var minSamples = r.ReadInt32();
-        var weightCount = r.ReadInt32();
-        float[]? weights = null;
-        if (weightCount >= 0)
-        {
-            weights = new float[CheckCount(weightCount, 1 << 20, "feature weights")];
-            for (var i = 0; i < weights.Length; i++)
-                weights[i] = r.ReadSingle();
-        }
-        var slices = new OutputSlice[CheckCount(r.ReadInt32(), 1 << 16, "slices")];
-        for (var i = 0; i < slices.Length; i++)
-        {
-            var name = Encoding.UTF8.GetString(r.ReadBytes(r.ReadUInt16()));
-            var start = r.ReadInt32();
-            var length = r.ReadInt32();
-            var schedule = new LearningRateSchedule(r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
-            slices[i] = new OutputSlice(name, start, length, schedule, r.ReadDouble());
-        }
+        var options = ModelFile.ReadOptions<OptionsEncoding>(r);
         var cardinalities = new int[CheckCount(r.ReadInt32(), 1 << 20, "features")];
         for (var f = 0; f < cardinalities.Length; f++)
             cardinalities[f] = r.ReadInt32();
-        var options = new GbrlOptions
-        {
-            MaxDepth = maxDepth,
-            Shape = shape,
-            Score = score,
-            Binning = binning,
-            MaxBins = maxBins,
-            MinSamplesPerLeaf = minSamples,
-            FeatureWeights = weights,
-            Slices = slices,
-        };
         var booster = new GbrlBooster(options, new FeatureSchema(cardinalities));
         var bias = new float[booster.OutputCount];
         for (var k = 0; k < bias.Length; k++)
@@ -221,4 +128,23 @@ internal static class ModelFormat
 
     private static int CheckCount(int count, int max, string what) =>
         count >= 0 && count <= max ? count : throw new InvalidDataException($"GBRL model has an invalid number of {what}: {count}.");
+
+    /// <summary>This format's options encoding: enums as u8, names as a u16 byte length then UTF-8.</summary>
+    private readonly struct OptionsEncoding : IOptionsEncoding
+    {
+        public static string Format => "GBRL model";
+
+        public static void WriteEnum(BinaryWriter writer, int value) => writer.Write((byte)value);
+
+        public static int ReadEnum(BinaryReader reader) => reader.ReadByte();
+
+        public static void WriteName(BinaryWriter writer, string name)
+        {
+            var bytes = Encoding.UTF8.GetBytes(name);
+            writer.Write((ushort)bytes.Length);
+            writer.Write(bytes);
+        }
+
+        public static string ReadName(BinaryReader reader) => Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadUInt16()));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
+using RLFramework.Boosting.Ensemble;
 using RLFramework.Boosting.LightGbm;
 
 namespace RLFramework.Boosting;
@@ -220,26 +221,7 @@ public sealed class LightGbmBooster : IGradientBooster
     }
 
     /// <summary>Saves to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename).</summary>
-    public void SaveToFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Save(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
-    }
+    public void SaveToFile(string path) => ModelFile.WriteAtomically(path, Save);
 
     /// <summary>Loads a model written by <see cref="Save(Stream)"/>; a truncated or corrupt file is an <see cref="InvalidDataException"/>.</summary>
     public static LightGbmBooster Load(Stream stream)

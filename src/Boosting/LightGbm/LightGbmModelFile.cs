@@ -1,4 +1,5 @@
 using System.Text;
+using RLFramework.Boosting.Ensemble;
 
 namespace RLFramework.Boosting.LightGbm;
 
@@ -33,59 +34,38 @@ internal static class LightGbmModelFile
 
     internal static void Write(Stream stream, LightGbmBooster booster, byte[][] modelStrings)
     {
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        var payload = ModelFile.Serialize(writer => WritePayload(writer, booster, modelStrings));
+        using (var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            var schema = booster.Schema;
-            writer.Write(schema.FeatureCount);
-            foreach (var cardinality in schema.Cardinalities)
-                writer.Write(cardinality);
-            var options = booster.Options;
-            writer.Write(options.MaxDepth);
-            writer.Write((int)options.Shape);
-            writer.Write((int)options.Score);
-            writer.Write((int)options.Binning);
-            writer.Write(options.MaxBins);
-            writer.Write(options.MinSamplesPerLeaf);
-            writer.Write(options.FeatureWeights?.Count ?? -1);
-            if (options.FeatureWeights is { } weights)
-            {
-                foreach (var w in weights)
-                    writer.Write(w);
-            }
-            writer.Write(options.Slices.Count);
-            foreach (var slice in options.Slices)
-            {
-                writer.Write(slice.Name);
-                writer.Write(slice.Start);
-                writer.Write(slice.Length);
-                writer.Write(slice.LearningRate.Initial);
-                writer.Write(slice.LearningRate.Final);
-                writer.Write(slice.LearningRate.Horizon);
-                writer.Write(slice.MaxGradNorm);
-            }
-            writer.Write(booster.OutputCount);
-            foreach (var b in booster.Bias)
-                writer.Write(b);
-            writer.Write(booster.TreeCount);
-            var iterations = booster.IterationsBefore;
-            for (var t = 0; t < booster.TreeCount; t++)
-                writer.Write((byte)(iterations[t + 1] - iterations[t]));
-            writer.Write(LightGbmBooster.ChunkIterations);
-            writer.Write(modelStrings.Length);
-            foreach (var text in modelStrings)
-            {
-                writer.Write((long)text.Length);
-                writer.Write(text);
-            }
+            output.Write(Magic);
+            output.Write(Version);
+            output.Write((long)payload.Count);
+            output.Write(payload);
         }
-        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        output.Write(Magic);
-        output.Write(Version);
-        output.Write((long)bytes.Length);
-        output.Write(bytes);
-        output.Write(Ensemble.Crc32.Compute(bytes));
+        ModelFile.WriteCrc32(stream, payload);
+    }
+
+    private static void WritePayload(BinaryWriter writer, LightGbmBooster booster, byte[][] modelStrings)
+    {
+        var schema = booster.Schema;
+        writer.Write(schema.FeatureCount);
+        foreach (var cardinality in schema.Cardinalities)
+            writer.Write(cardinality);
+        ModelFile.WriteOptions<OptionsEncoding>(writer, booster.Options);
+        writer.Write(booster.OutputCount);
+        foreach (var b in booster.Bias)
+            writer.Write(b);
+        writer.Write(booster.TreeCount);
+        var iterations = booster.IterationsBefore;
+        for (var t = 0; t < booster.TreeCount; t++)
+            writer.Write((byte)(iterations[t + 1] - iterations[t]));
+        writer.Write(LightGbmBooster.ChunkIterations);
+        writer.Write(modelStrings.Length);
+        foreach (var text in modelStrings)
+        {
+            writer.Write((long)text.Length);
+            writer.Write(text);
+        }
     }
 
     internal static Contents Read(Stream stream)
@@ -94,16 +74,12 @@ internal static class LightGbmModelFile
         var magic = ReadExactly(input, Magic.Length, "the magic number");
         if (!magic.AsSpan().SequenceEqual(Magic))
             throw new InvalidDataException("Not a LightGBM booster file: the magic number is wrong.");
-        var version = ReadOrThrow(input.ReadInt32, "the version");
-        if (version != Version)
-            throw new InvalidDataException($"LightGBM booster file version {version} is not supported (this build reads version {Version}).");
+        ModelFile.CheckVersion(OptionsEncoding.Format, ReadOrThrow(input.ReadInt32, "the version"), Version);
         var length = ReadOrThrow(input.ReadInt64, "the payload length");
         if (length < 0 || length > int.MaxValue)
             throw new InvalidDataException($"LightGBM booster file has an invalid payload length {length}.");
         var payload = ReadExactly(input, (int)length, "the payload");
-        var crc = ReadOrThrow(input.ReadUInt32, "the checksum");
-        if (crc != Ensemble.Crc32.Compute(payload))
-            throw new InvalidDataException("LightGBM booster file is corrupt: the checksum does not match.");
+        ModelFile.CheckCrc32(OptionsEncoding.Format, payload, ReadOrThrow(input.ReadUInt32, "the checksum"));
         try
         {
             return ReadPayload(payload);
@@ -120,40 +96,7 @@ internal static class LightGbmModelFile
         var cardinalities = new int[ReadCount(reader, "feature count")];
         for (var f = 0; f < cardinalities.Length; f++)
             cardinalities[f] = reader.ReadInt32();
-        var maxDepth = reader.ReadInt32();
-        var shape = (TreeShape)reader.ReadInt32();
-        var score = (SplitScore)reader.ReadInt32();
-        var binning = (BinningRule)reader.ReadInt32();
-        var maxBins = reader.ReadInt32();
-        var minSamples = reader.ReadInt32();
-        var weightCount = reader.ReadInt32();
-        float[]? weights = null;
-        if (weightCount >= 0)
-        {
-            weights = new float[weightCount];
-            for (var f = 0; f < weightCount; f++)
-                weights[f] = reader.ReadSingle();
-        }
-        var slices = new OutputSlice[ReadCount(reader, "slice count")];
-        for (var s = 0; s < slices.Length; s++)
-        {
-            var name = reader.ReadString();
-            var start = reader.ReadInt32();
-            var sliceLength = reader.ReadInt32();
-            var rate = new LearningRateSchedule(reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32());
-            slices[s] = new OutputSlice(name, start, sliceLength, rate, reader.ReadDouble());
-        }
-        var options = new GbrlOptions
-        {
-            MaxDepth = maxDepth,
-            Shape = shape,
-            Score = score,
-            Binning = binning,
-            MaxBins = maxBins,
-            MinSamplesPerLeaf = minSamples,
-            FeatureWeights = weights,
-            Slices = slices,
-        };
+        var options = ModelFile.ReadOptions<OptionsEncoding>(reader);
         options.Validate();
         var bias = new float[ReadCount(reader, "output count")];
         if (bias.Length != options.OutputCount)
@@ -206,5 +149,19 @@ internal static class LightGbmModelFile
         {
             throw new InvalidDataException($"LightGBM booster file is truncated: it ends inside {what}.");
         }
+    }
+
+    /// <summary>This format's options encoding: enums as int32, names as BinaryWriter strings (7-bit length, UTF-8).</summary>
+    private readonly struct OptionsEncoding : IOptionsEncoding
+    {
+        public static string Format => "LightGBM booster file";
+
+        public static void WriteEnum(BinaryWriter writer, int value) => writer.Write(value);
+
+        public static int ReadEnum(BinaryReader reader) => reader.ReadInt32();
+
+        public static void WriteName(BinaryWriter writer, string name) => writer.Write(name);
+
+        public static string ReadName(BinaryReader reader) => reader.ReadString();
     }
 }

@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+using static RLFramework.Agents.Algorithms.OptionChecks;
+
+namespace RLFramework.Agents.Algorithms;
+
+/// <summary>
+/// The options A2C and PPO share, with their checks: rollouts of <see cref="NumSteps"/> steps of
+/// <see cref="NumEnvs"/> environments, GAE, the loss coefficients and the normalization flags.
+/// <see cref="A2cOptions"/> and <see cref="PpoOptions"/> set their own defaults and add their own options.
+/// The <see cref="JsonPropertyOrderAttribute"/>s keep the key order that model files and options.json had before
+/// these options were shared (PPO's own options sit between them), so those files stay byte for byte the same.
+/// </summary>
+public abstract record OnPolicyOptions : IAlgorithmOptions
+{
+    /// <summary>Sets the defaults that differ between the algorithms.</summary>
+    private protected OnPolicyOptions(int numEnvs, int numSteps, double gamma, double gaeLambda, double vfCoef)
+    {
+        NumEnvs = numEnvs;
+        NumSteps = numSteps;
+        Gamma = gamma;
+        GaeLambda = gaeLambda;
+        VfCoef = vfCoef;
+    }
+
+    /// <inheritdoc />
+    [JsonPropertyOrder(1)]
+    public int NumEnvs { get; init; }
+
+    /// <summary>Steps per environment per rollout.</summary>
+    [JsonPropertyOrder(2)]
+    public int NumSteps { get; init; }
+
+    /// <inheritdoc />
+    [JsonPropertyOrder(5)]
+    public double Gamma { get; init; }
+
+    /// <summary>GAE lambda (1: plain n-step returns).</summary>
+    [JsonPropertyOrder(6)]
+    public double GaeLambda { get; init; }
+
+    /// <summary>Entropy coefficient.</summary>
+    [JsonPropertyOrder(8)]
+    public double EntCoef { get; init; }
+
+    /// <summary>Value-loss coefficient.</summary>
+    [JsonPropertyOrder(9)]
+    public double VfCoef { get; init; }
+
+    /// <summary>Normalize advantages over each batch the loss is computed on (A2C: the rollout; PPO: a minibatch).</summary>
+    [JsonPropertyOrder(10)]
+    public bool NormalizeAdvantage { get; init; } = true;
+
+    /// <inheritdoc />
+    [JsonPropertyOrder(11)]
+    public bool NormalizeObservation { get; init; }
+
+    /// <inheritdoc />
+    [JsonPropertyOrder(12)]
+    public bool NormalizeReward { get; init; } = true;
+
+    /// <summary>Rollout size (NumEnvs * NumSteps).</summary>
+    [JsonPropertyOrder(13)]
+    public int RolloutSize => NumEnvs * NumSteps;
+
+    /// <inheritdoc />
+    public void Validate()
+    {
+        Positive(NumEnvs, nameof(NumEnvs));
+        Positive(NumSteps, nameof(NumSteps));
+        Unit(Gamma, nameof(Gamma));
+        Unit(GaeLambda, nameof(GaeLambda));
+        NonNegative(EntCoef, nameof(EntCoef));
+        NonNegative(VfCoef, nameof(VfCoef));
+        ValidateAlgorithm();
+    }
+
+    /// <summary>Checks the options of the algorithm itself, after the shared ones passed.</summary>
+    private protected abstract void ValidateAlgorithm();
+}
