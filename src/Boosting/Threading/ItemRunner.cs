@@ -95,7 +95,7 @@ internal sealed class ItemRunner : IDisposable
             ExceptionDispatchInfo.Throw(error);
     }
 
-    /// <summary>Ends the helper threads.</summary>
+    /// <summary>Ends the helper threads (the event they wait on is left to the GC: a helper may still be leaving it).</summary>
     public void Dispose()
     {
         _disposed = true;
