@@ -55,6 +55,10 @@ internal static class BoostingWorkloads
             yield return new BenchResult(factory.Name, "bytes_per_tree", "depth-4 oblivious, 3 outputs, in memory, largest ensemble above", bytesPerTree, "bytes", null, 300);
     }
 
+    /// <summary>The CPU booster's fit thread count for the settings text (GbrlOptions.Threads 0 = one per core); other backends say nothing.</summary>
+    private static string FitThreads(BoosterFactory factory) =>
+        factory.Name == "gbrl-cpu" ? $"; fit on {Environment.ProcessorCount} thread(s)" : "";
+
     internal static GbrlOptions Options(TreeShape shape, SplitScore score) => new()
     {
         MaxDepth = 4,
@@ -144,7 +148,7 @@ internal static class BoostingWorkloads
             leaves = booster.FitTree(x, g, 2048).LeafCount;
             times.Stop();
         }
-        return new BenchResult(factory.Name, name, $"2048 samples x {features} features x 3 outputs, depth 4, {shape}, {score}; {leaves} leaves",
+        return new BenchResult(factory.Name, name, $"2048 samples x {features} features x 3 outputs, depth 4, {shape}, {score}; {leaves} leaves{FitThreads(factory)}",
             times.Wall, "ms", reference, reference / 50, times.Cpu);
     }
 
@@ -210,7 +214,7 @@ internal static class BoostingWorkloads
             times.Stop();
         }
         var bytes = booster is GbrlBooster gbrl ? gbrl.TreeBytes / (double)gbrl.TreeCount : SavedBytesPerTree(booster);
-        return (new BenchResult(factory.Name, $"update_cost_at_{trees}_trees", $"fixed batch 2048 x 4 x 3, ensemble of {trees:N0} depth-4 oblivious trees: gradient + fit + accumulate",
+        return (new BenchResult(factory.Name, $"update_cost_at_{trees}_trees", $"fixed batch 2048 x 4 x 3, ensemble of {trees:N0} depth-4 oblivious trees: gradient + fit + accumulate{FitThreads(factory)}",
             times.Wall, "ms", null, null, times.Cpu), bytes);
     }
 
@@ -256,7 +260,7 @@ internal static class BoostingWorkloads
                 cpu.Add((CpuClock.NowMs() - cpuStart) / 1000);
             }
         }
-        return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", "1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious)",
+        return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", $"1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious){FitThreads(factory)}",
             Median(wall), "s", 5.47, 0.5, Median(cpu));
     }
 }
