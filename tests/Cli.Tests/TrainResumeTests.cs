@@ -41,7 +41,7 @@ public sealed class TrainResumeTests : IDisposable
     [InlineData("a2c", new string[0])]
     public void Resuming_a_checkpoint_ends_bit_for_bit_like_the_uninterrupted_run(string algorithm, string[] set)
     {
-        // The whole run, with a checkpoint on the way (the CartPole PPO preset decays its learning rates over the run).
+        // The whole run, with a checkpoint on the way (the CartPole PPO and A2C presets decay their learning rates over the run).
         var whole = Folder("whole");
         var error = new StringWriter();
         Assert.True(Train(new TrainArguments("CartPole-v1", algorithm, Steps: 1024, Seed: 4, Envs: 4, Set: set, Out: whole, CheckpointEvery: 512), error: error) == 0, error.ToString());
@@ -73,7 +73,7 @@ public sealed class TrainResumeTests : IDisposable
 
     [Theory]
     [InlineData("ppo", new[] { "n_steps=32", "batch_size=32", "n_epochs=2", "linear_learning_rate_decay=false" })]
-    [InlineData("a2c", new string[0])]
+    [InlineData("a2c", new[] { "linear_learning_rate_decay=false" })]
     public void Train_k_then_resume_the_run_folder_to_n_equals_training_n(string algorithm, string[] set)
     {
         // With constant learning rates the schedule does not depend on the target, so a run trained to K and
