@@ -142,6 +142,8 @@ internal sealed class HistogramJobs : IItemWork
     public void Run(ItemRunner? runner, bool parallel)
     {
         var features = _data!.FeatureCount;
+        if (_jobs.Count == 0)
+            return;
         if (runner is null)
         {
             for (var f = 0; f < features; f++)

@@ -45,14 +45,14 @@ internal static class BoostingBench
 
     private static void Print(List<BenchResult> results)
     {
-        var table = new Table().AddColumns("backend", "workload", "median (wall)", "median (cpu)", "unit", "reference", "speed-up", "goal", "met");
+        var table = new Table().AddColumns("backend", "workload", "median (wall)", "cpu (mean)", "unit", "reference", "speed-up", "goal", "met");
         foreach (var r in results)
         {
             table.AddRow(
                 r.Backend,
                 r.Name,
                 r.Median.ToString("G4", CultureInfo.InvariantCulture),
-                double.IsNaN(r.CpuMedian) ? "-" : r.CpuMedian.ToString("G4", CultureInfo.InvariantCulture),
+                double.IsNaN(r.CpuMean) ? "-" : r.CpuMean.ToString("G4", CultureInfo.InvariantCulture),
                 r.Unit,
                 r.Reference?.ToString("G4", CultureInfo.InvariantCulture) ?? "-",
                 r.Ratio is { } ratio ? ratio.ToString("F1", CultureInfo.InvariantCulture) + "x" : "-",
@@ -70,7 +70,7 @@ internal static class BoostingBench
             ["backend"] = r.Backend,
             ["settings"] = r.Settings,
             ["median"] = r.Median,
-            ["cpu_median"] = double.IsNaN(r.CpuMedian) ? null : r.CpuMedian,
+            ["cpu_mean"] = double.IsNaN(r.CpuMean) ? null : r.CpuMean,
             ["unit"] = r.Unit,
             ["reference"] = r.Reference,
             ["speedup_vs_reference"] = r.Ratio,

@@ -11,8 +11,8 @@ namespace RLFramework.Cli.Bench;
 /// <param name="Unit">Unit of <paramref name="Median"/>.</param>
 /// <param name="Reference">The reference (GBRL 1.1.6 CPU, 2 cores) figure in the same unit, when one exists.</param>
 /// <param name="Target">The goal in the same unit, when one exists.</param>
-/// <param name="CpuMedian">Median CPU time of this process per repetition (all threads), same unit; NaN where not measured.</param>
-internal sealed record BenchResult(string Backend, string Name, string Settings, double Median, string Unit, double? Reference, double? Target, double CpuMedian = double.NaN)
+/// <param name="CpuMean">Mean CPU time of this process per repetition (all threads), same unit; NaN where not measured.</param>
+internal sealed record BenchResult(string Backend, string Name, string Settings, double Median, string Unit, double? Reference, double? Target, double CpuMean = double.NaN)
 {
     /// <summary>Reference / ours (a speed-up factor; for bytes, the ratio to the target).</summary>
     public double? Ratio => Reference is { } r && Median > 0 ? r / Median : null;
@@ -89,31 +89,37 @@ internal static class BoostingWorkloads
         return (x, g);
     }
 
-    /// <summary>Wall-clock and CPU-time samples of the repetitions of one workload.</summary>
+    /// <summary>
+    /// Wall-clock samples of the repetitions of one workload (Stopwatch), and their mean CPU time: the process's
+    /// CPU clock is read once before the first repetition and once when <see cref="Cpu"/> is read after the last.
+    /// Reading that clock (CLOCK_PROCESS_CPUTIME_ID sums every thread) around each repetition kept the fit's helper
+    /// thread from joining: it made the two-thread fit run on one thread.
+    /// </summary>
     private sealed class Samples
     {
         private readonly List<double> _wall = [];
-        private readonly List<double> _cpu = [];
         private long _start;
-        private double _cpuStart;
+        private double _cpuStart = double.NaN;
+        private double _scale = 1;
 
         public void Start()
         {
-            _cpuStart = CpuClock.NowMs();
+            if (double.IsNaN(_cpuStart))
+                _cpuStart = CpuClock.NowMs();
             _start = Stopwatch.GetTimestamp();
         }
 
         /// <summary>Ends a repetition; <paramref name="scale"/> converts milliseconds to the reported unit.</summary>
         public void Stop(double scale = 1)
         {
-            var wall = Ms(Stopwatch.GetTimestamp() - _start);
-            _cpu.Add((CpuClock.NowMs() - _cpuStart) * scale);
-            _wall.Add(wall * scale);
+            _wall.Add(Ms(Stopwatch.GetTimestamp() - _start) * scale);
+            _scale = scale;
         }
 
         public double Wall => Median(_wall);
 
-        public double Cpu => Median(_cpu);
+        /// <summary>Mean CPU time per repetition since the first <see cref="Start"/> (read once, at the end).</summary>
+        public double Cpu => (CpuClock.NowMs() - _cpuStart) * _scale / _wall.Count;
     }
 
     private static double Median(List<double> values)
@@ -261,6 +267,6 @@ internal static class BoostingWorkloads
             }
         }
         return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", $"1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious){FitThreads(factory)}",
-            Median(wall), "s", 5.47, 0.5, Median(cpu));
+            Median(wall), "s", 5.47, 0.5, cpu.Average());
     }
 }
