@@ -19,8 +19,9 @@ internal interface IItemWork
 /// oversubscribed machine the work simply runs on the calling thread). Before returning it waits for the helpers
 /// that have joined, so no helper touches the work or a worker's scratch afterwards.</item>
 /// <item>A helper spins for <see cref="SpinMicroseconds"/> after a run (a tree fit is a handful of runs a few
-/// microseconds apart), then blocks; after <see cref="IdleMilliseconds"/> without work its thread ends, and the
-/// next run starts a new one. <see cref="Dispose"/> ends the helpers at once.</item>
+/// microseconds apart), then sleeps on its own semaphore, which the next run releases; after
+/// <see cref="IdleMilliseconds"/> without work its thread ends, and the next run starts a new one.
+/// <see cref="Dispose"/> ends the helpers at once.</item>
 /// <item>An exception thrown by an item is rethrown on the calling thread (the lowest item's when several throw).</item>
 /// </list>
 /// </summary>
@@ -39,8 +40,9 @@ internal sealed class ItemRunner : IDisposable
     public const int IdleMilliseconds = 2000;
 
     private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
-    private readonly ManualResetEventSlim _go = new(false, spinCount: 0);
     private readonly int[] _alive;
+    private readonly int[] _sleeping;
+    private readonly SemaphoreSlim[] _wake;
     private readonly Lock _errorLock = new();
     private long _generation;
     private IItemWork? _work;
@@ -59,6 +61,10 @@ internal sealed class ItemRunner : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         Workers = workers;
         _alive = new int[workers - 1];
+        _sleeping = new int[workers - 1];
+        _wake = new SemaphoreSlim[workers - 1];
+        for (var h = 0; h < _wake.Length; h++)
+            _wake[h] = new SemaphoreSlim(0);
     }
 
     /// <summary>Number of participants, the calling thread included (worker indices 0 .. Workers - 1).</summary>
@@ -83,10 +89,9 @@ internal sealed class ItemRunner : IDisposable
         Interlocked.Exchange(ref _open, 1); // full fence: a helper that sees the runner open sees the work
         Interlocked.Increment(ref _generation);
         StartMissingHelpers();
-        _go.Set();
+        WakeSleepingHelpers();
         Drain(0);
         Interlocked.Exchange(ref _open, 0);
-        _go.Reset();
         var spin = new SpinWait();
         while (Volatile.Read(ref _inside) != 0)
             spin.SpinOnce(sleep1Threshold: -1); // never Sleep(1): a joined helper finishes within one item
@@ -95,11 +100,25 @@ internal sealed class ItemRunner : IDisposable
             ExceptionDispatchInfo.Throw(error);
     }
 
-    /// <summary>Ends the helper threads (the event they wait on is left to the GC: a helper may still be leaving it).</summary>
+    /// <summary>Ends the helper threads (their semaphores are left to the GC: a helper may still be leaving one).</summary>
     public void Dispose()
     {
         _disposed = true;
-        _go.Set();
+        WakeSleepingHelpers();
+    }
+
+    /// <summary>
+    /// Releases every helper that has gone to sleep. A sleeping helper's flag is taken by exactly one side: by the
+    /// caller here (which then releases its semaphore, a wake-up that persists until the helper takes it) or by the
+    /// helper cancelling its own sleep, so no wake-up is lost and none is left over.
+    /// </summary>
+    private void WakeSleepingHelpers()
+    {
+        for (var h = 0; h < _sleeping.Length; h++)
+        {
+            if (Interlocked.Exchange(ref _sleeping[h], 0) == 1)
+                _wake[h].Release();
+        }
     }
 
     private void StartMissingHelpers()
@@ -120,7 +139,7 @@ internal sealed class ItemRunner : IDisposable
         var seen = 0L; // joins the run that started it
         while (!_disposed)
         {
-            if (!AwaitRun(ref seen))
+            if (!AwaitRun(h, ref seen))
             {
                 // Idle: end the thread, unless a run started meanwhile (then the slot may briefly have two threads: harmless).
                 Interlocked.Exchange(ref _alive[h], 0);
@@ -140,8 +159,8 @@ internal sealed class ItemRunner : IDisposable
         }
     }
 
-    /// <summary>Waits for a run newer than <paramref name="seen"/>: spins, then blocks; false after the idle time.</summary>
-    private bool AwaitRun(ref long seen)
+    /// <summary>Waits for a run newer than <paramref name="seen"/>: spins, then sleeps; false after the idle time.</summary>
+    private bool AwaitRun(int h, ref long seen)
     {
         var start = Stopwatch.GetTimestamp();
         var spins = 0;
@@ -160,11 +179,23 @@ internal sealed class ItemRunner : IDisposable
                 Thread.SpinWait(1);
                 continue;
             }
+            // Sleep: raise the flag, then look once more (a run may have started before the caller could see the flag).
+            Interlocked.Exchange(ref _sleeping[h], 1);
+            if (Volatile.Read(ref _generation) != seen || _disposed)
+            {
+                if (Interlocked.Exchange(ref _sleeping[h], 0) == 1)
+                    continue; // the sleep is cancelled: nobody will release the semaphore
+                _wake[h].Wait(); // the caller took the flag and releases the semaphore: take that release
+                continue;
+            }
+            if (!_wake[h].Wait(IdleMilliseconds))
+            {
+                if (Interlocked.Exchange(ref _sleeping[h], 0) == 1)
+                    return false; // idle
+                _wake[h].Wait(); // a run took the flag just now: take its release
+            }
+            start = Stopwatch.GetTimestamp();
             spins = 0;
-            if (!_go.Wait(IdleMilliseconds))
-                return false;
-            if (Volatile.Read(ref _generation) == seen)
-                Thread.Yield(); // set for the run just done, until its caller resets it
         }
         return false;
     }
