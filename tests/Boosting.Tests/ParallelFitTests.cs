@@ -53,6 +53,39 @@ public class ParallelFitTests
         Assert.Equal(sequential, Run(3));
     }
 
+    /// <summary>Oracle: the same ensemble predicting on one thread (batches above the split threshold, odd sizes included).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Predictions_split_over_threads_equal_one_thread(bool categorical)
+    {
+        var schema = categorical ? new FeatureSchema([0, 4, 0]) : FeatureSchema.Numerical(3);
+        float[] Run(int threads, float[] x, int n)
+        {
+            using var booster = new GbrlBooster(TestData.Options(3) with { Threads = threads }, schema);
+            var rng = new Random(11);
+            for (var t = 0; t < 150; t++)
+            {
+                var xt = new float[64 * 3];
+                for (var i = 0; i < xt.Length; i++)
+                    xt[i] = i % 3 == 1 && categorical ? rng.Next(4) : (float)rng.NextDouble();
+                booster.FitTree(xt, TestData.Uniform(t, 64 * 3), 64);
+            }
+            var outputs = new float[n * 3];
+            booster.Predict(x, n, outputs);
+            return outputs;
+        }
+        foreach (var n in new[] { 109, 250, 1001 })
+        {
+            var random = new Random(n);
+            var x = new float[n * 3];
+            for (var i = 0; i < x.Length; i++)
+                x[i] = i % 3 == 1 && categorical ? random.Next(4) : (float)random.NextDouble();
+            Assert.Equal(Run(1, x, n), Run(2, x, n));
+            Assert.Equal(Run(1, x, n), Run(3, x, n));
+        }
+    }
+
     [Fact]
     public void A_bad_feature_found_on_a_helper_thread_is_reported_on_the_caller_lowest_feature_first()
     {

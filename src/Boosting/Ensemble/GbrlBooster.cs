@@ -61,7 +61,7 @@ public sealed class GbrlBooster : IGradientBooster
             categorical |= schema.IsCategorical(f);
         if (options.Shape == TreeShape.Oblivious)
         {
-            _oblivious = new ObliviousTreeStore(options.MaxDepth, OutputCount, categorical);
+            _oblivious = new ObliviousTreeStore(options.MaxDepth, OutputCount, categorical) { Runner = _runner };
             _obliviousLearner = new ObliviousTreeLearner();
             _obliviousDraft = new ObliviousTreeDraft(options.MaxDepth, OutputCount);
         }

@@ -4,6 +4,8 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
 
+using RLFramework.Boosting.Threading;
+
 namespace RLFramework.Boosting.Trees;
 
 /// <summary>
@@ -28,6 +30,11 @@ internal sealed class ObliviousTreeStore : ITreeStore
     private const int FirstChunkTrees = 64;
     private const int LeafPadding = 8;
     private const long ParallelWork = 1 << 20;
+
+    private const long RunnerWork = 1 << 14;
+    private readonly BlockWork _blockWork = new();
+    private readonly unsafe BlockWork.BlocksKernel _numericalBlocks;
+    private readonly unsafe BlockWork.BlocksKernel _mixedBlocks;
 
     private readonly int _maxDepth;
     private readonly int _levelStride;
@@ -67,6 +74,58 @@ internal sealed class ObliviousTreeStore : ITreeStore
         _outputs = outputCount;
         _leafCount = 1 << maxDepth;
         _categorical = hasCategorical;
+        unsafe
+        {
+            _numericalBlocks = BlocksAvx2<NumericalLevelTest>;
+            _mixedBlocks = BlocksAvx2<MixedLevelTest>;
+        }
+    }
+
+    /// <summary>
+    /// Helpers for batch prediction (the owning booster's fit runner): batches of at least 16,384 sample-trees are
+    /// split into parts of 8-sample blocks over them. Null: the thread pool above 1M sample-trees, as before.
+    /// Every sample is summed by one thread in tree order, so the outputs do not depend on the split.
+    /// </summary>
+    internal ItemRunner? Runner { get; set; }
+
+    /// <summary>The parts of one batch prediction on <see cref="Runner"/>: part p = blocks [blocks p / parts, blocks (p + 1) / parts).</summary>
+    private sealed unsafe class BlockWork : IItemWork
+    {
+        public delegate void BlocksKernel(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock);
+
+        private float* _x;
+        private float* _output;
+        private int _sampleCount;
+        private int _featureCount;
+        private int _firstTree;
+        private int _endTree;
+        private int _blocks;
+
+        public int Parts { get; private set; }
+
+        public BlocksKernel? Run { get; set; }
+
+        public void Set(float* x, float* output, int sampleCount, int featureCount, int firstTree, int endTree, int blocks, int parts)
+        {
+            _x = x;
+            _output = output;
+            _sampleCount = sampleCount;
+            _featureCount = featureCount;
+            _firstTree = firstTree;
+            _endTree = endTree;
+            _blocks = blocks;
+            Parts = parts;
+        }
+
+        public void Clear()
+        {
+            _x = null;
+            _output = null;
+            Run = null;
+        }
+
+        void IItemWork.Run(int item, int worker) =>
+            Run!(_x, _sampleCount, _featureCount, _firstTree, _endTree, _output, (int)((long)_blocks * item / Parts), (int)((long)_blocks * (item + 1) / Parts));
     }
 
     /// <inheritdoc />
@@ -216,8 +275,18 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 return;
             }
             var blocks = (sampleCount + 7) / 8;
+            var work = (long)sampleCount * (endTree - firstTree);
+            if (Runner is { } runner && blocks > 1 && work >= RunnerWork)
+            {
+                // On the booster's fit helpers: a hand-over costs ~1 us, so batches of a few hundred samples gain too.
+                _blockWork.Set(x, output, sampleCount, featureCount, firstTree, endTree, blocks, Math.Min(2 * runner.Workers, blocks));
+                _blockWork.Run = typeof(TTest) == typeof(MixedLevelTest) ? _mixedBlocks : _numericalBlocks;
+                runner.Run(_blockWork, _blockWork.Parts);
+                _blockWork.Clear();
+                return;
+            }
             var parts = Math.Min(maxParts, blocks);
-            if (parts > 1 && (long)sampleCount * (endTree - firstTree) >= ParallelWork)
+            if (parts > 1 && work >= ParallelWork)
             {
                 nint xp = (nint)x, op = (nint)output;
                 Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
