@@ -86,11 +86,12 @@ public sealed record GbrlOptions
     public int MinSamplesPerLeaf { get; init; }
 
     /// <summary>
-    /// Threads that fit a tree: 0 (the default) = one per processor core; 1 = the calling thread only. Binning,
-    /// histograms and split scores are computed one feature per item on the calling thread plus thread-pool
-    /// threads, for batches of at least 2,048 sample-features (smaller fits run on the calling thread). The trees
-    /// are the same bit for bit whatever the value. A runtime setting: not saved with a model (a loaded model gets
-    /// the default). Set 1 when several trainings share the machine's cores.
+    /// Threads that fit a tree: 0 (the default) = one per processor core, at most 4; 1 = the calling thread only.
+    /// Binning, histograms and split scores are computed one feature per item on the calling thread plus helper
+    /// threads of the booster's own, for batches of at least 2,048 sample-features (smaller fits run on the calling
+    /// thread); batch predictions of 16,384+ sample-trees use the same helpers. Helpers spin for 200 us after each
+    /// piece of work, so set 1 when several trainings share the machine's cores. The trees are the same bit for bit
+    /// whatever the value. A runtime setting: not saved with a model (a loaded model gets the default).
     /// </summary>
     public int Threads { get; init; }
 

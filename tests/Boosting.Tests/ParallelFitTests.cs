@@ -127,6 +127,15 @@ public class ParallelFitTests
     }
 
     [Fact]
+    public void Threads_zero_means_one_per_core_up_to_four_and_other_values_are_kept()
+    {
+        using var automatic = new GbrlBooster(TestData.Options(2), FeatureSchema.Numerical(3));
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 4), automatic.FitThreads);
+        using var three = new GbrlBooster(TestData.Options(2) with { Threads = 3 }, FeatureSchema.Numerical(3));
+        Assert.Equal(3, three.FitThreads);
+    }
+
+    [Fact]
     public void Threads_below_zero_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2) with { Threads = -1 }, FeatureSchema.Numerical(3)));

@@ -55,7 +55,7 @@ public sealed record GbrlPolicyOptions
     public int MinSamplesPerLeaf { get; init; }
 
     /// <summary>
-    /// Threads that fit a tree (<see cref="GbrlOptions.Threads"/>): 0 (the default) = one per core, 1 = the training
+    /// Threads that fit a tree (<see cref="GbrlOptions.Threads"/>): 0 (the default) = one per core, at most 4; 1 = the training
     /// thread only (use it when several trainings share the cores). Results are the same bit for bit whatever the value.
     /// </summary>
     public int Threads { get; init; }

@@ -54,8 +54,9 @@ public sealed class GbrlBooster : IGradientBooster
         _weights = options.FeatureWeights is null ? [] : [.. options.FeatureWeights];
         _splitCounts = new long[schema.FeatureCount];
         _gains = new double[schema.FeatureCount];
-        var threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-        _runner = threads > 1 ? new ItemRunner(threads) : null;
+        // Automatic: one per core, at most 4 (a fit has a few items per feature run; more helpers only spin).
+        FitThreads = options.Threads == 0 ? Math.Min(Environment.ProcessorCount, 4) : options.Threads;
+        _runner = FitThreads > 1 ? new ItemRunner(FitThreads) : null;
         var categorical = false;
         for (var f = 0; f < schema.FeatureCount; f++)
             categorical |= schema.IsCategorical(f);
@@ -93,6 +94,9 @@ public sealed class GbrlBooster : IGradientBooster
 
     /// <summary>The options the booster was created with.</summary>
     public GbrlOptions Options => _options;
+
+    /// <summary>Threads a fit uses (<see cref="GbrlOptions.Threads"/> resolved: 0 becomes one per core, at most 4).</summary>
+    public int FitThreads { get; }
 
     /// <summary>The feature schema.</summary>
     public FeatureSchema Schema => _schema;

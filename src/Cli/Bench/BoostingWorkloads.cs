@@ -55,9 +55,9 @@ internal static class BoostingWorkloads
             yield return new BenchResult(factory.Name, "bytes_per_tree", "depth-4 oblivious, 3 outputs, in memory, largest ensemble above", bytesPerTree, "bytes", null, 300);
     }
 
-    /// <summary>The CPU booster's fit thread count for the settings text (GbrlOptions.Threads 0 = one per core); other backends say nothing.</summary>
-    private static string FitThreads(BoosterFactory factory) =>
-        factory.Name == "gbrl-cpu" ? $"; fit on {Environment.ProcessorCount} thread(s)" : "";
+    /// <summary>The fit's thread count for the settings text, for the boosters that have one.</summary>
+    private static string FitThreads(IGradientBooster booster) =>
+        booster is GbrlBooster gbrl ? $"; fit on {gbrl.FitThreads} thread(s)" : "";
 
     internal static GbrlOptions Options(TreeShape shape, SplitScore score) => new()
     {
@@ -154,7 +154,7 @@ internal static class BoostingWorkloads
             leaves = booster.FitTree(x, g, 2048).LeafCount;
             times.Stop();
         }
-        return new BenchResult(factory.Name, name, $"2048 samples x {features} features x 3 outputs, depth 4, {shape}, {score}; {leaves} leaves{FitThreads(factory)}",
+        return new BenchResult(factory.Name, name, $"2048 samples x {features} features x 3 outputs, depth 4, {shape}, {score}; {leaves} leaves{FitThreads(booster)}",
             times.Wall, "ms", reference, reference / 50, times.Cpu);
     }
 
@@ -220,7 +220,7 @@ internal static class BoostingWorkloads
             times.Stop();
         }
         var bytes = booster is GbrlBooster gbrl ? gbrl.TreeBytes / (double)gbrl.TreeCount : SavedBytesPerTree(booster);
-        return (new BenchResult(factory.Name, $"update_cost_at_{trees}_trees", $"fixed batch 2048 x 4 x 3, ensemble of {trees:N0} depth-4 oblivious trees: gradient + fit + accumulate{FitThreads(factory)}",
+        return (new BenchResult(factory.Name, $"update_cost_at_{trees}_trees", $"fixed batch 2048 x 4 x 3, ensemble of {trees:N0} depth-4 oblivious trees: gradient + fit + accumulate{FitThreads(booster)}",
             times.Wall, "ms", null, null, times.Cpu), bytes);
     }
 
@@ -236,12 +236,14 @@ internal static class BoostingWorkloads
     {
         var wall = new List<double>();
         var cpu = new List<double>();
+        var threads = "";
         for (var r = -1; r < reps; r++) // the first run warms the JIT up and is not timed
         {
             using var booster = factory.Create(Options(TreeShape.Oblivious, SplitScore.Cosine) with
             {
                 Slices = [new OutputSlice("targets", 0, 3, LearningRateSchedule.Constant(0.1))],
             }, FeatureSchema.Numerical(20));
+            threads = FitThreads(booster);
             var rng = new Random(5);
             var x = new float[128 * 20];
             var y = new float[128 * Outputs];
@@ -266,7 +268,7 @@ internal static class BoostingWorkloads
                 cpu.Add((CpuClock.NowMs() - cpuStart) / 1000);
             }
         }
-        return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", $"1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious){FitThreads(factory)}",
+        return new BenchResult(factory.Name, "incremental_1000iters_128x20x3", $"1,000 iterations: new random batch 128 x 20, 3 random targets, predict + squared-loss gradient + fit (depth 4 oblivious){threads}",
             Median(wall), "s", 5.47, 0.5, cpu.Average());
     }
 }
