@@ -382,3 +382,16 @@ internal sealed class SplitSearch<TScore> : IItemWork
         _best[item] = _finders[worker].BestOfFeature<TScore>(_data!, item, _outputCount, _stride, _hists.AsSpan(0, _nodes),
             _totals.AsSpan(0, _nodes * _stride), _minSamples, _weights, _excluded.AsSpan(0, _excludedCount), double.NegativeInfinity);
 }
+
+/// <summary>A learner's two parallel split searches, one per score, created on first use.</summary>
+internal sealed class SplitSearches(int workers, bool sparseScan)
+{
+    private SplitSearch<CosineScore>? _cosine;
+    private SplitSearch<L2Score>? _l2;
+
+    /// <summary>The search for <typeparamref name="TScore"/> (the type test folds away in each instantiation).</summary>
+    public SplitSearch<TScore> For<TScore>() where TScore : struct, ISplitScore =>
+        typeof(TScore) == typeof(CosineScore)
+            ? (SplitSearch<TScore>)(object)(_cosine ??= new SplitSearch<CosineScore>(workers, sparseScan))
+            : (SplitSearch<TScore>)(object)(_l2 ??= new SplitSearch<L2Score>(workers, sparseScan));
+}

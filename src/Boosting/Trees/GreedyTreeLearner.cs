@@ -17,8 +17,7 @@ internal sealed class GreedyTreeLearner
 {
     private readonly SplitFinder _finder;
     private readonly bool _sparseScan;
-    private SplitSearch<CosineScore>? _cosineSearch;
-    private SplitSearch<L2Score>? _l2Search;
+    private SplitSearches? _searches;
     private readonly HistogramJobs _jobs = new();
     private (int Feature, int Bin)[] _pathBuffer = [];
     private readonly HistogramPool _pool = new();
@@ -73,7 +72,7 @@ internal sealed class GreedyTreeLearner
         _jobs.Begin(data, grads);
         _jobs.Add(_order, 0, n, rootHist, parent: null);
         _jobs.Run(runner, parallel: true);
-        var search = runner is null ? null : Search<TScore>(runner.Workers);
+        var search = runner is null ? null : (_searches ??= new SplitSearches(runner.Workers, _sparseScan)).For<TScore>();
         _stack.Push(new Pending(0, n, 0, rootHist, -1, false));
         Span<float> leaf = stackalloc float[k];
         while (_stack.Count > 0)
@@ -143,14 +142,6 @@ internal sealed class GreedyTreeLearner
             _pathBuffer = new (int, int)[Math.Max(16, 2 * _pathSplits.Count)];
         _pathSplits.CopyTo(_pathBuffer);
         return _pathBuffer;
-    }
-
-    /// <summary>The parallel split search for <typeparamref name="TScore"/> (created on first use).</summary>
-    private SplitSearch<TScore> Search<TScore>(int workers) where TScore : struct, ISplitScore
-    {
-        if (typeof(TScore) == typeof(CosineScore))
-            return (SplitSearch<TScore>)(object)(_cosineSearch ??= new SplitSearch<CosineScore>(workers, _sparseScan));
-        return (SplitSearch<TScore>)(object)(_l2Search ??= new SplitSearch<L2Score>(workers, _sparseScan));
     }
 
     private static void Link(GreedyTreeDraft draft, Pending node, int child)

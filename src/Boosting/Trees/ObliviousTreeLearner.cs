@@ -16,8 +16,7 @@ internal sealed class ObliviousTreeLearner
 {
     private readonly SplitFinder _finder;
     private readonly bool _sparseScan;
-    private SplitSearch<CosineScore>? _cosineSearch;
-    private SplitSearch<L2Score>? _l2Search;
+    private SplitSearches? _searches;
     private readonly HistogramJobs _jobs = new();
     private readonly HistogramPool _pool = new();
     private (int Feature, int Bin)[] _used = [];
@@ -62,7 +61,7 @@ internal sealed class ObliviousTreeLearner
         _jobs.Begin(data, grads);
         _jobs.Add(_order, 0, n, _hist[0]!, parent: null);
         _jobs.Run(runner, parallel: true);
-        var search = runner is null ? null : Search<TScore>(runner.Workers);
+        var search = runner is null ? null : (_searches ??= new SplitSearches(runner.Workers, _sparseScan)).For<TScore>();
         var parentScore = 0.0;
         var depth = 0;
         draft.Score = 0;
@@ -195,14 +194,6 @@ internal sealed class ObliviousTreeLearner
     private readonly struct CategoryTest : ICodeTest
     {
         public static int Right(byte code, byte bin) => code == bin ? 1 : 0;
-    }
-
-    /// <summary>The parallel split search for <typeparamref name="TScore"/> (created on first use).</summary>
-    private SplitSearch<TScore> Search<TScore>(int workers) where TScore : struct, ISplitScore
-    {
-        if (typeof(TScore) == typeof(CosineScore))
-            return (SplitSearch<TScore>)(object)(_cosineSearch ??= new SplitSearch<CosineScore>(workers, _sparseScan));
-        return (SplitSearch<TScore>)(object)(_l2Search ??= new SplitSearch<L2Score>(workers, _sparseScan));
     }
 
     private void EnsureBuffers(int n, int maxDepth, int stride)
