@@ -4,6 +4,7 @@ using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
 using RLFramework.Agents.Presets;
 using RLFramework.Agents.Tests.Fakes;
+using RLFramework.Boosting;
 
 namespace RLFramework.Agents.Tests;
 
@@ -92,6 +93,30 @@ public class TrainingTests
             return Outputs(agent, observations);
         }
         Assert.Equal(Run("threads=1"), Run("threads=2"));
+    }
+
+    /// <summary>A resumed run fits on the thread count it was started with (the booster files do not hold it).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_loaded_agent_fits_on_its_saved_thread_count(int threads)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agent-{Guid.NewGuid():N}.rlm");
+        try
+        {
+            using (var agent = Make("ppo", "CartPole-v1", 1, "n_steps=16", $"threads={threads}"))
+            {
+                agent.Learn(64);
+                agent.Save(path);
+            }
+            using var loaded = ActorCriticAgent.Load(path);
+            var booster = Assert.IsType<GbrlBooster>(loaded.GbrlPolicy.SharedBooster);
+            Assert.Equal(threads, booster.FitThreads);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -135,6 +135,20 @@ public class ParallelFitTests
         Assert.Equal(3, three.FitThreads);
     }
 
+    /// <summary>Model files do not hold the thread count (a runtime setting): the loader's argument sets it.</summary>
+    [Fact]
+    public void A_loaded_booster_fits_on_the_threads_given_to_the_loader()
+    {
+        using var saved = new GbrlBooster(TestData.Options(2) with { Threads = 3 }, FeatureSchema.Numerical(3));
+        var bytes = new MemoryStream();
+        saved.Save(bytes);
+        using var one = GbrlBooster.Load(new MemoryStream(bytes.ToArray()), threads: 1);
+        Assert.Equal(1, one.FitThreads);
+        using var automatic = GbrlBooster.Load(new MemoryStream(bytes.ToArray()));
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 4), automatic.FitThreads);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GbrlBooster.Load(new MemoryStream(bytes.ToArray()), threads: -1));
+    }
+
     [Fact]
     public void Threads_below_zero_is_refused()
     {

@@ -199,7 +199,7 @@ internal static class AgentFile
             else
             {
                 var fresh = agent.GbrlPolicy;
-                var ensembles = boosterBytes.Select(b => boosters.Load(new MemoryStream(b))).ToArray();
+                var ensembles = boosterBytes.Select(b => boosters.Load(new MemoryStream(b), header.Policy.Threads)).ToArray();
                 var gbrl = ensembles.Length == 1
                     ? new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, ensembles[0], null, null, header.PolicyVersion)
                     : new GbrlActorCriticPolicy(fresh.Distribution, fresh.Features, header.Policy, null, ensembles[0], ensembles[1], header.PolicyVersion);

@@ -11,13 +11,14 @@ namespace RLFramework.Agents.Policies;
 public sealed class BoosterProvider
 {
     private readonly Func<GbrlOptions, FeatureSchema, IGradientBooster> _create;
-    private readonly Func<Stream, IGradientBooster> _load;
+    private readonly Func<Stream, int, IGradientBooster> _load;
 
     /// <summary>A provider from its two operations.</summary>
     /// <param name="device">What runs the boosters, in words (recorded with the run, e.g. "cpu" or the GPU's name).</param>
     /// <param name="create">Makes an empty booster from its options and feature schema.</param>
-    /// <param name="load">Reads a booster saved with <see cref="IGradientBooster.Save"/>.</param>
-    public BoosterProvider(string device, Func<GbrlOptions, FeatureSchema, IGradientBooster> create, Func<Stream, IGradientBooster> load)
+    /// <param name="load">Reads a booster saved with <see cref="IGradientBooster.Save"/>; its second argument is
+    /// <see cref="GbrlOptions.Threads"/> for the loaded booster's fits (a runtime setting that model files do not hold).</param>
+    public BoosterProvider(string device, Func<GbrlOptions, FeatureSchema, IGradientBooster> create, Func<Stream, int, IGradientBooster> load)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(device);
         ArgumentNullException.ThrowIfNull(create);
@@ -36,6 +37,7 @@ public sealed class BoosterProvider
     /// <summary>An empty booster.</summary>
     public IGradientBooster Create(GbrlOptions options, FeatureSchema schema) => _create(options, schema);
 
-    /// <summary>A booster read from its saved format.</summary>
-    public IGradientBooster Load(Stream stream) => _load(stream);
+    /// <summary>A booster read from its saved format, fitting on <paramref name="threads"/> threads
+    /// (<see cref="GbrlOptions.Threads"/>: 0 = one per core, at most 4).</summary>
+    public IGradientBooster Load(Stream stream, int threads = 0) => _load(stream, threads);
 }

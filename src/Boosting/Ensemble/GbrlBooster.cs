@@ -227,8 +227,11 @@ public sealed class GbrlBooster : IGradientBooster
     public void SaveToFile(string path) => ModelFormat.WriteFile(path, this);
 
     /// <summary>Loads a model written by <see cref="Save"/>.</summary>
+    /// <param name="stream">The saved model.</param>
+    /// <param name="threads"><see cref="GbrlOptions.Threads"/> for the loaded booster's fits: a runtime setting that the
+    /// file does not hold (0 = one per core, at most 4).</param>
     /// <exception cref="InvalidDataException">The data is truncated, corrupt (checksum) or of an unknown version.</exception>
-    public static GbrlBooster Load(Stream stream) => ModelFormat.Read(stream);
+    public static GbrlBooster Load(Stream stream, int threads = 0) => ModelFormat.Read(stream, threads);
 
     /// <summary>Loads a model file written by <see cref="SaveToFile"/>.</summary>
     public static GbrlBooster LoadFromFile(string path)

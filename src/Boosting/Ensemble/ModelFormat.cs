@@ -69,9 +69,10 @@ internal static class ModelFormat
             store.WriteTree(w, t);
     }
 
-    public static GbrlBooster Read(Stream stream)
+    public static GbrlBooster Read(Stream stream, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
@@ -85,7 +86,7 @@ internal static class ModelFormat
         try
         {
             using var reader = new BinaryReader(new MemoryStream(copy.GetBuffer(), 8, body.Length - 8, writable: false), Encoding.UTF8);
-            var booster = ReadBody(reader);
+            var booster = ReadBody(reader, threads);
             if (reader.BaseStream.Position != reader.BaseStream.Length)
                 throw new InvalidDataException("GBRL model has unexpected bytes after the last tree.");
             return booster;
@@ -100,9 +101,9 @@ internal static class ModelFormat
         }
     }
 
-    private static GbrlBooster ReadBody(BinaryReader r)
+    private static GbrlBooster ReadBody(BinaryReader r, int threads)
     {
-        var options = ModelFile.ReadOptions<OptionsEncoding>(r);
+        var options = ModelFile.ReadOptions<OptionsEncoding>(r) with { Threads = threads };
         var cardinalities = new int[CheckCount(r.ReadInt32(), 1 << 20, "features")];
         for (var f = 0; f < cardinalities.Length; f++)
             cardinalities[f] = r.ReadInt32();

@@ -50,7 +50,7 @@ internal sealed class TrainingDevice : IDisposable
         ArgumentNullException.ThrowIfNull(gpu);
         var boosters = new BoosterProvider(gpu.Description,
             (options, schema) => new GpuGbrlBooster(options, schema, gpu),
-            stream => GpuGbrlBooster.Load(stream, gpu));
+            (stream, _) => GpuGbrlBooster.Load(stream, gpu));
         return new TrainingDevice(gpu.IsCuda ? "cuda" : "ilgpu-cpu", description, boosters, gpu);
     }
 

@@ -31,7 +31,7 @@ internal sealed class FakeBooster : IGradientBooster
         var booster = new FakeBooster(o, s, made.Count);
         made.Add(booster);
         return booster;
-    }, _ => throw new NotSupportedException("Fake boosters are not saved."));
+    }, (_, _) => throw new NotSupportedException("Fake boosters are not saved."));
 
     public GbrlOptions FitOptions => _options;
 
