@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.MiniGrid;
@@ -18,6 +20,9 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
 
     /// <summary>Floats in the flat encoding of an observation: 147 image bytes, the direction, the mission index.</summary>
     public const int FlatObservationSize = MiniGridWorld.ImageBytes + 2;
+
+    /// <summary>Snapshot bytes after the grid: agent index (4), direction (1), carried object (3), mission (4), task progress (4).</summary>
+    private const int SnapshotTail = 16;
 
     private readonly MiniGridRandom _random;
     private readonly LayoutBuilder _layout;
@@ -100,6 +105,9 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     public int GridHeight => World.Height;
 
     internal MiniGridWorld World { get; }
+
+    /// <summary>Whether an episode is running: reset (or set) and not yet terminated or truncated.</summary>
+    internal bool IsRunning => _started && !_done;
 
     /// <inheritdoc/>
     public ResetResult<MiniGridObservation> Reset(int? seed = null)
@@ -250,6 +258,77 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         _done = false;
     }
 
+    /// <summary>Bytes of a snapshot of the current world (<see cref="WriteSnapshot"/>): 3 per grid cell plus 16.</summary>
+    internal int SnapshotSize => (World.Width * World.Height * 3) + SnapshotTail;
+
+    /// <summary>
+    /// Writes everything a step can change except the step counter - the grid, the agent's cell and
+    /// direction, the carried object, the mission and the task progress - as
+    /// <see cref="SnapshotSize"/> bytes. Two worlds of one episode behave alike from here on exactly
+    /// when their snapshots are equal, so a snapshot is also a search key (the shortest-path oracle,
+    /// <see cref="MiniGridShortestPath"/>). A cheap, allocation-free sibling of <see cref="GetState"/>.
+    /// </summary>
+    internal void WriteSnapshot(Span<byte> destination)
+    {
+        if (!_started)
+        {
+            ThrowNotRunning();
+        }
+
+        int gridBytes = World.Width * World.Height * 3;
+        if (destination.Length != gridBytes + SnapshotTail)
+        {
+            ThrowBadSnapshot(destination.Length);
+        }
+
+        World.CopyGridTo(MemoryMarshal.Cast<byte, WorldCell>(destination[..gridBytes]));
+        Span<byte> tail = destination[gridBytes..];
+        BinaryPrimitives.WriteInt32LittleEndian(tail, World.AgentIndex);
+        tail[4] = (byte)World.AgentDirection;
+        WorldCell carrying = World.Carrying;
+        tail[5] = (byte)carrying.Type;
+        tail[6] = (byte)carrying.Color;
+        tail[7] = carrying.State;
+        BinaryPrimitives.WriteInt32LittleEndian(tail[8..], World.MissionIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(tail[12..], TaskProgress);
+    }
+
+    /// <summary>
+    /// Restores a snapshot that <see cref="WriteSnapshot"/> wrote in this episode of this environment
+    /// (or of one set to the same episode with <see cref="SetState"/>), sets the step counter to
+    /// <paramref name="stepCount"/> and renders the observation; the episode counts as running. The
+    /// bytes are trusted (only their length is checked): use <see cref="SetState"/> for outside input.
+    /// </summary>
+    internal void ReadSnapshot(ReadOnlySpan<byte> source, int stepCount)
+    {
+        if (!_started)
+        {
+            ThrowNotRunning();
+        }
+
+        int gridBytes = World.Width * World.Height * 3;
+        if (source.Length != gridBytes + SnapshotTail)
+        {
+            ThrowBadSnapshot(source.Length);
+        }
+
+        if (stepCount < 0 || stepCount >= World.MaxSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, $"{Id}: a running episode's step count is 0..{World.MaxSteps - 1}.");
+        }
+
+        World.CopyGridFrom(MemoryMarshal.Cast<byte, WorldCell>(source[..gridBytes]));
+        ReadOnlySpan<byte> tail = source[gridBytes..];
+        World.AgentIndex = BinaryPrimitives.ReadInt32LittleEndian(tail);
+        World.AgentDirection = tail[4];
+        World.Carrying = new WorldCell((MiniGridObjectType)tail[5], (MiniGridColor)tail[6], tail[7]);
+        World.MissionIndex = BinaryPrimitives.ReadInt32LittleEndian(tail[8..]);
+        TaskProgress = BinaryPrimitives.ReadInt32LittleEndian(tail[12..]);
+        World.StepCount = stepCount;
+        Render();
+        _done = false;
+    }
+
     /// <summary>Writes the flat float encoding of <paramref name="observation"/> (see <see cref="ObservationSpace"/>).</summary>
     public static void WriteFlat(MiniGridObservation observation, Span<float> destination)
     {
@@ -282,6 +361,18 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
 
     /// <summary>The hidden task state, for <see cref="GetState"/>.</summary>
     private protected virtual MiniGridTaskState CaptureTask() => new();
+
+    /// <summary>
+    /// The hidden task state that steps change, as one number for <see cref="WriteSnapshot"/> (0 for
+    /// environments whose task state is fixed at reset; KeyCorridor: where the target object lies).
+    /// </summary>
+    private protected virtual int TaskProgress
+    {
+        get => 0;
+        set
+        {
+        }
+    }
 
     /// <summary>Adopts and validates the hidden task state of <see cref="SetState"/> (the world is already set).</summary>
     private protected virtual void RestoreTask(MiniGridTaskState task)
@@ -356,6 +447,10 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         throw new InvalidOperationException(_started
             ? $"{Id}: the episode has ended; call Reset before Step."
             : $"{Id}: call Reset (or SetState) before Step or GetState.");
+
+    [DoesNotReturn]
+    private void ThrowBadSnapshot(int length) =>
+        throw new ArgumentException($"{Id}: a snapshot of this {World.Width}x{World.Height} world has {SnapshotSize} bytes, not {length}.");
 
     [DoesNotReturn]
     private void ThrowBadAction(int action) =>

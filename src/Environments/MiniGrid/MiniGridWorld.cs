@@ -131,6 +131,26 @@ internal sealed class MiniGridWorld
         Version++;
     }
 
+    /// <summary>Copies the grid (width x height cells, row-major, without the wall padding) into <paramref name="destination"/>.</summary>
+    public void CopyGridTo(Span<WorldCell> destination)
+    {
+        for (int y = 0; y < Height; y++)
+        {
+            _cells.AsSpan(IndexOf(0, y), Width).CopyTo(destination.Slice(y * Width, Width));
+        }
+    }
+
+    /// <summary>Overwrites the grid with <paramref name="source"/> (the layout of <see cref="CopyGridTo"/>); the size is unchanged.</summary>
+    public void CopyGridFrom(ReadOnlySpan<WorldCell> source)
+    {
+        for (int y = 0; y < Height; y++)
+        {
+            source.Slice(y * Width, Width).CopyTo(_cells.AsSpan(IndexOf(0, y), Width));
+        }
+
+        Version++;
+    }
+
     /// <summary>The padded index of (x, y).</summary>
     public int IndexOf(int x, int y) => ((y + Padding) * Stride) + x + Padding;
 

@@ -91,6 +91,12 @@ internal sealed class KeyCorridorEnvironment : MiniGridEnvironment
         }
     }
 
+    private protected override int TaskProgress
+    {
+        get => _targetIndex;
+        set => _targetIndex = value;
+    }
+
     private protected override MiniGridTaskState CaptureTask() => new()
     {
         TargetPosition = _targetIndex >= 0 ? World.PositionOf(_targetIndex) : null,
