@@ -19,7 +19,8 @@ public sealed class MiniGridEnvironmentTests
             MaxSteps = 100,
         };
 
-    private static WorldCell[] Room(int width, int height)
+    /// <summary>A width x height room: walls on the border, empty inside (cells column-major).</summary>
+    internal static WorldCell[] Room(int width, int height)
     {
         var cells = new WorldCell[width * height];
         for (int x = 0; x < width; x++)

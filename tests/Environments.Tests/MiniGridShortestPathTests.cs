@@ -72,7 +72,7 @@ public sealed class MiniGridShortestPathTests
         // facing north. The key is reachable only from (1, 2) facing north and the door only from (1, 2)
         // facing east: forward, pickup, right, toggle, then (2, 2), (3, 2), right, (3, 3).
         using MiniGridEnvironment env = MiniGridEnvironments.Create("MiniGrid-DoorKey-5x5-v0");
-        var cells = Room(5, 5);
+        var cells = MiniGridEnvironmentTests.Room(5, 5);
         cells[(2 * 5) + 1] = WorldCell.Wall;
         cells[(2 * 5) + 2] = WorldCell.Door(MiniGridColor.Yellow, WorldCell.Locked);
         cells[(2 * 5) + 3] = WorldCell.Wall;
@@ -105,7 +105,7 @@ public sealed class MiniGridShortestPathTests
         // (4, 4) facing west, toggle (9), then right, 3 forwards, right, 3 forwards back to (7, 1)
         // facing east, toggle (18).
         using MiniGridEnvironment env = MiniGridEnvironments.Create("MiniGrid-RedBlueDoors-6x6-v0");
-        var cells = Room(12, 6);
+        var cells = MiniGridEnvironmentTests.Room(12, 6);
         for (int y = 0; y < 6; y++)
         {
             cells[(3 * 6) + y] = WorldCell.Wall;
@@ -261,19 +261,4 @@ public sealed class MiniGridShortestPathTests
     }
 
     private static int TurnDistance(int from, int to) => Math.Min((to - from + 4) & 3, (from - to + 4) & 3);
-
-    private static WorldCell[] Room(int width, int height)
-    {
-        var cells = new WorldCell[width * height];
-        for (int x = 0; x < width; x++)
-        {
-            for (int y = 0; y < height; y++)
-            {
-                bool border = x == 0 || y == 0 || x == width - 1 || y == height - 1;
-                cells[(x * height) + y] = border ? WorldCell.Wall : WorldCell.Empty;
-            }
-        }
-
-        return cells;
-    }
 }
