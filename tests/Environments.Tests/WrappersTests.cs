@@ -355,7 +355,11 @@ public class WrappersTests
         var cell = new FlattenObservation<int, ReadOnlyMemory<float>>(new ClipAction<int>(new RescaleAction<int>(
             new OrderEnforcing<int, ReadOnlyMemory<float>>(new CellEnvironment()))));
         ReadOnlyMemory<float> action = new[] { 0.25f };
-        for (int round = 0; round < 2; round++)
+        // Round 0 warms up; rounds 1-3 are measured. One step allocating even one small object would show in every
+        // round as 2000 x 24 bytes or more; the runtime itself may allocate a few KB once (tiered JIT, PGO), so at
+        // least one measured round must be exactly 0 and none may reach the size of a per-step allocation.
+        var allocated = new long[4];
+        for (int round = 0; round < allocated.Length; round++)
         {
             // Seeded resets create a Random in the test environments; measure the steps after them.
             env.Reset(1);
@@ -374,10 +378,11 @@ public class WrappersTests
                 }
             }
 
-            if (round == 1)
-            {
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
+            allocated[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
+
+        long[] measured = allocated[1..];
+        Assert.Equal(0, measured.Min());
+        Assert.All(measured, bytes => Assert.True(bytes < 2000 * 24, $"{bytes} bytes allocated in 2000 steps"));
     }
 }
