@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RLFramework.Environments.Spaces;
 
@@ -258,8 +259,11 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         _done = false;
     }
 
-    /// <summary>Bytes of a snapshot of the current world (<see cref="WriteSnapshot"/>): 3 per grid cell plus 16.</summary>
-    internal int SnapshotSize => (World.Width * World.Height * 3) + SnapshotTail;
+    /// <summary>Bytes of a snapshot of the current world (<see cref="WriteSnapshot"/>): the grid's cells plus 16.</summary>
+    internal int SnapshotSize => GridBytes + SnapshotTail;
+
+    /// <summary>Bytes of the grid part of a snapshot (one <see cref="WorldCell"/> per cell, as stored).</summary>
+    private int GridBytes => World.Width * World.Height * Unsafe.SizeOf<WorldCell>();
 
     /// <summary>
     /// Writes everything a step can change except the step counter - the grid, the agent's cell and
@@ -275,8 +279,8 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
             ThrowNotRunning();
         }
 
-        int gridBytes = World.Width * World.Height * 3;
-        if (destination.Length != gridBytes + SnapshotTail)
+        int gridBytes = GridBytes;
+        if (destination.Length != SnapshotSize)
         {
             ThrowBadSnapshot(destination.Length);
         }
@@ -306,8 +310,8 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
             ThrowNotRunning();
         }
 
-        int gridBytes = World.Width * World.Height * 3;
-        if (source.Length != gridBytes + SnapshotTail)
+        int gridBytes = GridBytes;
+        if (source.Length != SnapshotSize)
         {
             ThrowBadSnapshot(source.Length);
         }
