@@ -3,17 +3,29 @@ using RLFramework.Benchmarks.Environments;
 using RLFramework.Benchmarks.Learning;
 using RLFramework.Benchmarks.MiniGrid;
 
-// Learning curves: dotnet run -c Release --project benchmarks/Benchmarks -- learning --help
-if (args.Length > 0 && args[0] == "learning")
-    return SampleComplexity.Run(args[1..]);
-
-// Table and PNG from finished `rl train` run folders: ... -- learning-report RUN_DIR [RUN_DIR ...] [--threshold X]
-if (args.Length > 0 && args[0] == "learning-report")
-    return RunReport.Run(args[1..]);
-
-// Mean return of a shortest-path policy over random layouts: ... -- minigrid-optimal --env MiniGrid-Unlock-v0,... [--episodes 2000] [--seed 0]
-if (args.Length > 0 && args[0] == "minigrid-optimal")
-    return OptimalReturn.Run(args[1..]);
+// The script commands below report a bad option as one line naming it (exit code 2), not a stack trace.
+Func<string[], int>? command = args.Length == 0 ? null : args[0] switch
+{
+    // Learning curves: dotnet run -c Release --project benchmarks/Benchmarks -- learning --help
+    "learning" => SampleComplexity.Run,
+    // Table and PNG from finished `rl train` run folders: ... -- learning-report RUN_DIR [RUN_DIR ...] [--threshold X]
+    "learning-report" => RunReport.Run,
+    // Mean return of a shortest-path policy over random layouts: ... -- minigrid-optimal --env MiniGrid-Unlock-v0,... [--episodes 2000] [--seed 0]
+    "minigrid-optimal" => OptimalReturn.Run,
+    _ => null,
+};
+if (command is not null)
+{
+    try
+    {
+        return command(args[1..]);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"{args[0]}: {e.Message}");
+        return 2;
+    }
+}
 
 // --env-cpu-time prints CPU time per environment step (for a loaded machine; see benchmarks/README.md).
 if (args is ["--env-cpu-time"])

@@ -27,7 +27,7 @@ internal static class RunReport
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
-                case "--threshold": threshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--threshold": threshold = OptionValues.Double("--threshold", Next()); break;
                 case "--out": outDir = Next(); break;
                 case "--help":
                     Console.WriteLine("learning-report RUN_DIR [RUN_DIR ...] [--threshold X] [--out DIR]");

@@ -28,9 +28,9 @@ internal static class OptimalReturn
             switch (args[i])
             {
                 case "--env": ids = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
-                case "--episodes": episodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--max-states": maxStates = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--episodes": episodes = OptionValues.Int("--episodes", Next()); break;
+                case "--seed": seed = OptionValues.Int("--seed", Next()); break;
+                case "--max-states": maxStates = OptionValues.Int("--max-states", Next()); break;
                 case "--help":
                     Console.WriteLine("minigrid-optimal --env ID[,ID...] [--episodes 2000] [--seed 0] [--max-states 4194304]");
                     Console.WriteLine($"ids: {string.Join(", ", MiniGridEnvironments.Ids)}");
