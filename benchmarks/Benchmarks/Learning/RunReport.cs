@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using RLFramework.Agents.Presets;
 
 namespace RLFramework.Benchmarks.Learning;
 
@@ -27,7 +28,7 @@ internal static class RunReport
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
-                case "--threshold": threshold = OptionValues.Double("--threshold", Next()); break;
+                case "--threshold": threshold = OptionBinder.ParseDouble("--threshold", Next()); break;
                 case "--out": outDir = Next(); break;
                 case "--help":
                     Console.WriteLine("learning-report RUN_DIR [RUN_DIR ...] [--threshold X] [--out DIR]");

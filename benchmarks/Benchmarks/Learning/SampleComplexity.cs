@@ -34,10 +34,10 @@ internal static class SampleComplexity
             {
                 case "--algo": algorithms = [.. Next().Split(',')]; break;
                 case "--env": environments = [.. Next().Split(',')]; break;
-                case "--seeds": seeds = OptionValues.Int("--seeds", Next()); break;
-                case "--first-seed": firstSeed = OptionValues.Int("--first-seed", Next()); break;
-                case "--steps": steps = OptionValues.Long("--steps", Next()); break;
-                case "--threshold": threshold = OptionValues.Double("--threshold", Next()); break;
+                case "--seeds": seeds = OptionBinder.ParseInt("--seeds", Next()); break;
+                case "--first-seed": firstSeed = OptionBinder.ParseInt("--first-seed", Next()); break;
+                case "--steps": steps = OptionBinder.ParseInt("--steps", Next()); break;
+                case "--threshold": threshold = OptionBinder.ParseDouble("--threshold", Next()); break;
                 case "--set": overrides.Add(Next()); break;
                 case "--out": outDir = Next(); break;
                 case "--csv": csv = true; break;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using RLFramework.Agents.Presets;
 using RLFramework.Environments.MiniGrid;
 
 namespace RLFramework.Benchmarks.MiniGrid;
@@ -28,9 +29,9 @@ internal static class OptimalReturn
             switch (args[i])
             {
                 case "--env": ids = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
-                case "--episodes": episodes = OptionValues.Int("--episodes", Next()); break;
-                case "--seed": seed = OptionValues.Int("--seed", Next()); break;
-                case "--max-states": maxStates = OptionValues.Int("--max-states", Next()); break;
+                case "--episodes": episodes = OptionBinder.ParseInt("--episodes", Next()); break;
+                case "--seed": seed = OptionBinder.ParseInt("--seed", Next()); break;
+                case "--max-states": maxStates = OptionBinder.ParseInt("--max-states", Next()); break;
                 case "--help":
                     Console.WriteLine("minigrid-optimal --env ID[,ID...] [--episodes 2000] [--seed 0] [--max-states 4194304]");
                     Console.WriteLine($"ids: {string.Join(", ", MiniGridEnvironments.Ids)}");

@@ -102,23 +102,32 @@ internal static class OptionBinder
 
     private static bool IsSupported(Type type) => type == typeof(int) || type == typeof(double) || type == typeof(bool) || type.IsEnum;
 
-    private static object Parse(string key, string text, Type type)
+    /// <summary>
+    /// Parses an integer option value: digits with optional '_' separators (100_000) or a whole number in float
+    /// notation (1e5). Anything else is an <see cref="ArgumentException"/> naming <paramref name="key"/>.
+    /// </summary>
+    internal static int ParseInt(string key, string text)
     {
         var culture = CultureInfo.InvariantCulture;
+        if (int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, culture, out var i))
+            return i;
+        if (double.TryParse(text, NumberStyles.Float, culture, out var d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
+            return (int)d;
+        throw new ArgumentException($"Option '{key}' expects an integer, got '{text}'.", key);
+    }
+
+    /// <summary>Parses a finite number; anything else is an <see cref="ArgumentException"/> naming <paramref name="key"/>.</summary>
+    internal static double ParseDouble(string key, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d
+            : throw new ArgumentException($"Option '{key}' expects a number, got '{text}'.", key);
+
+    private static object Parse(string key, string text, Type type)
+    {
         if (type == typeof(int))
-        {
-            if (int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, culture, out var i))
-                return i;
-            if (double.TryParse(text, NumberStyles.Float, culture, out var d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
-                return (int)d;
-            throw new ArgumentException($"Option '{key}' expects an integer, got '{text}'.", key);
-        }
+            return ParseInt(key, text);
         if (type == typeof(double))
-        {
-            if (double.TryParse(text, NumberStyles.Float, culture, out var d) && double.IsFinite(d))
-                return d;
-            throw new ArgumentException($"Option '{key}' expects a number, got '{text}'.", key);
-        }
+            return ParseDouble(key, text);
         if (type == typeof(bool))
         {
             return text.ToLowerInvariant() switch
