@@ -32,7 +32,7 @@ internal sealed class ProgressReporter : TrainingCallback
 
     private static double Fps(IterationContext context, long startSteps) => (context.Timesteps - startSteps) / Math.Max(context.Elapsed.TotalSeconds, 1e-9);
 
-    private static string FormatReturn(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
+    private static string FormatReturn(double value) => ReturnFormat.Format(value, largeDecimals: 1);
 
     public override void OnTrainingStart(TrainingStartContext context)
     {
