@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using RLFramework.Cli.Commands;
 
 namespace RLFramework.Cli.Tests;
@@ -52,7 +54,10 @@ public sealed class TrainCommandTests : IDisposable
         var evalOutput = new StringWriter();
         var evalError = new StringWriter();
         Assert.Equal(0, EvalCommand.Run(Path.Combine(_directory, "model.rlm"), 3, deterministic: true, seed: 0, evalOutput, evalError));
-        Assert.Matches(@"3 episodes \(deterministic\): mean return \d+\.\d\d\d? \+- \d+\.\d\d\d?", evalOutput.ToString());
+        var line = Regex.Match(evalOutput.ToString(), @"3 episodes \(deterministic\): mean return (\d+\.\d\d\d?) \+- \d+\.\d\d\d? \(std\), mean length (\d+\.\d) steps");
+        Assert.True(line.Success, evalOutput.ToString());
+        // CartPole pays 1 per step, so the mean return is the mean length.
+        Assert.Equal(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 1);
         // The run folder itself is accepted too.
         Assert.Equal(0, EvalCommand.Run(_directory, 2, deterministic: false, seed: 1, new StringWriter(), evalError));
     }

@@ -31,6 +31,9 @@ public sealed record EvaluationResult(IReadOnlyList<double> Returns, IReadOnlyLi
             return Math.Sqrt(Returns.Sum(r => (r - mean) * (r - mean)) / Returns.Count);
         }
     }
+
+    /// <summary>Mean episode length in steps.</summary>
+    public double MeanLength => Lengths.Count == 0 ? double.NaN : Lengths.Average();
 }
 
 /// <summary>What <see cref="ActorCriticAgent.Learn"/> did.</summary>

@@ -6,7 +6,7 @@ namespace RLFramework.Cli.Commands;
 
 /// <summary>
 /// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S]</c>: loads a saved agent, runs N episodes on
-/// a fresh copy of its environment and prints the mean and std of the return (exit 2 on a bad or corrupt file).
+/// a fresh copy of its environment and prints the mean and std of the return and the mean episode length (exit 2 on a bad or corrupt file).
 /// </summary>
 internal static class EvalCommand
 {
@@ -16,7 +16,7 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Take the most likely action instead of sampling." };
         var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
-        var command = new Command("eval", "Evaluate a saved agent: mean and std of the return over N episodes.");
+        var command = new Command("eval", "Evaluate a saved agent: mean and std of the return, and the mean episode length, over N episodes.");
         command.Arguments.Add(model);
         command.Options.Add(episodes);
         command.Options.Add(deterministic);
@@ -42,7 +42,7 @@ internal static class EvalCommand
             using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
             var result = agent.Evaluate(env, episodes, deterministic, seed);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.Format(result.MeanReturn)} +- {Training.ReturnFormat.Format(result.StdReturn)} (std)"));
+                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.Format(result.MeanReturn)} +- {Training.ReturnFormat.Format(result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
             return 0;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException)
