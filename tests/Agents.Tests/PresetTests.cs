@@ -81,13 +81,16 @@ public class PresetTests
     }
 
     [Fact]
-    public void Awr_cartpole_decays_table_2s_rates_to_zero_over_the_run()
+    public void Awr_cartpole_decays_table_2s_rates_to_zero_over_the_run_with_gamma_0_999()
     {
-        // Constant rates: 494.9 over seeds 0-4 at 1M steps; decayed: 497.1, paper 497.54 (benchmarks/README.md).
+        // Constant rates: 494.9 over seeds 0-4 at 1M steps; decayed: 497.1; decayed with gamma 0.999: 498.25
+        // (seeds 5-9: 497.69); paper 497.54 (benchmarks/README.md).
         var awr = AgentPresets.Resolve("awr", "CartPole-v1");
         Assert.True(awr.Policy.LinearLearningRateDecay);
         Assert.Equal(0.05, awr.Policy.PolicyLearningRate);
         Assert.Equal(0.1, awr.Policy.ValueLearningRate);
+        Assert.Equal(0.999, awr.Options.Gamma);
+        Assert.Equal(0.99, AgentPresets.Resolve("awr", "Acrobot-v1").Options.Gamma);
         // Acrobot keeps Table 2's constant rates (-96.1 there, paper -118.12).
         Assert.False(AgentPresets.Resolve("awr", "Acrobot-v1").Policy.LinearLearningRateDecay);
     }
