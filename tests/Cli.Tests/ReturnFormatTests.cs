@@ -14,4 +14,12 @@ public sealed class ReturnFormatTests
     [InlineData(double.NaN, 2, "-")]   // no episode finished yet
     public void Returns_keep_three_decimals_under_ten_in_magnitude(double value, int largeDecimals, string expected) =>
         Assert.Equal(expected, ReturnFormat.Format(value, largeDecimals));
+
+    [Theory]
+    [InlineData(500.0, 0.0, "500.00 +- 0.00")]     // the std takes the mean's decimals
+    [InlineData(0.9573, 0.0221, "0.957 +- 0.022")]
+    [InlineData(-90.43, 3.678, "-90.43 +- 3.68")]
+    [InlineData(5.0, 12.5, "5.000 +- 12.500")]
+    public void Mean_and_std_share_the_means_decimals(double mean, double std, string expected) =>
+        Assert.Equal(expected, ReturnFormat.MeanAndStd(mean, std));
 }

@@ -42,7 +42,7 @@ internal static class EvalCommand
             using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
             var result = agent.Evaluate(env, episodes, deterministic, seed);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.Format(result.MeanReturn)} +- {Training.ReturnFormat.Format(result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
+                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.MeanAndStd(result.MeanReturn, result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
             return 0;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException)

@@ -218,7 +218,7 @@ internal static class TrainCommand
             device.Name, device.Description, startSteps);
         run.WriteSummary(summary);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.Format(summary.MeanReturnLast100)} +- {ReturnFormat.Format(summary.StdReturnLast100)}."));
+            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.MeanAndStd(summary.MeanReturnLast100, summary.StdReturnLast100)}."));
         output.WriteLine($"Model: {run.Model}");
         if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
             output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
