@@ -4,7 +4,7 @@ namespace RLFramework.Cli.Training;
 
 /// <summary>
 /// How the command line prints episode returns: three decimals when the return is under 10 in magnitude
-/// (MiniGrid's returns lie in [0, 1], where 0.957 and 0.962 differ by half a step per episode), otherwise
+/// (MiniGrid's returns lie in [0, 1]; on GoToDoor-5x5, 0.957 and 0.962 are half a step per episode apart), otherwise
 /// <c>largeDecimals</c> decimals (CartPole's 500.00). NaN, a mean over no episodes yet, prints as "-".
 /// </summary>
 internal static class ReturnFormat
