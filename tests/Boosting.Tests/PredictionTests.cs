@@ -143,6 +143,11 @@ public class PredictionTests
     [InlineData(4, 9, 4, true)] // two 8-wide steps per leaf row
     [InlineData(3, 3, 4, true)] // 8 leaves per tree, padding level
     [InlineData(2, 2, 9, false)] // more than 8 features: a single sample takes the block kernel
+    [InlineData(5, 3, 4, false)] // MaxDepth 5-8: 8 levels per tree, one tree per register
+    [InlineData(6, 2, 7, true)]
+    [InlineData(6, 5, 12, true)]
+    [InlineData(8, 3, 8, false)]
+    [InlineData(8, 9, 5, true)]
     public void Simd_kernels_equal_the_scalar_kernel_for_every_output_count_and_batch_size(int depth, int outputs, int features, bool categorical)
     {
         using var booster = Grow(TreeShape.Oblivious, depth, features, outputs, 45, categorical, depth * 100 + outputs * 10 + features);
@@ -165,12 +170,13 @@ public class PredictionTests
     }
 
     [Theory]
-    [InlineData(2, false)]
-    [InlineData(3, true)]
-    public void One_and_two_threads_give_the_scalar_result(int outputs, bool categorical)
+    [InlineData(4, 2, false)]
+    [InlineData(4, 3, true)]
+    [InlineData(7, 3, true)]
+    public void One_and_two_threads_give_the_scalar_result(int depth, int outputs, bool categorical)
     {
         // 2,051 samples x 520 trees is above the parallel threshold; 2,051 is not a multiple of 8.
-        using var booster = Grow(TreeShape.Oblivious, 4, 5, outputs, 520, categorical, 11 + outputs);
+        using var booster = Grow(TreeShape.Oblivious, depth, 5, outputs, 520, categorical, 11 + outputs);
         const int n = 2051;
         var x = Inputs(n, 5, 12, categorical);
         var scalar = new float[n * outputs];

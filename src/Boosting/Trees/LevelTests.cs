@@ -51,3 +51,25 @@ internal readonly unsafe struct MixedLevelTest : ILevelTest
     public static Vector256<float> Right(Vector256<float> x, float* lo, float* hi) =>
         Avx.And(Avx.CompareGreaterThan(x, Avx.LoadVector256(lo)), Avx.CompareLessThanOrEqual(x, Avx.LoadVector256(hi)));
 }
+
+/// <summary>
+/// Levels stored per oblivious tree, as a generic struct policy chosen once per call: 4 (MaxDepth &lt;= 4: two trees'
+/// levels fill one 256-bit register) or 8 (MaxDepth 5-8: one tree's levels fill it). Unused levels never send right.
+/// </summary>
+internal interface ILevelStride
+{
+    /// <summary>Levels per tree.</summary>
+    static abstract int Count { get; }
+}
+
+/// <summary>4 levels per tree (MaxDepth &lt;= 4).</summary>
+internal readonly struct FourLevels : ILevelStride
+{
+    public static int Count => 4;
+}
+
+/// <summary>8 levels per tree (MaxDepth 5-8).</summary>
+internal readonly struct EightLevels : ILevelStride
+{
+    public static int Count => 8;
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -10,7 +11,7 @@ namespace RLFramework.Boosting.Trees;
 
 /// <summary>
 /// Oblivious trees stored compactly in chunks of parallel arrays. Every tree has the ensemble's MaxDepth
-/// levels (<c>LevelStride</c> = 4 when MaxDepth &lt;= 4, so that a tree's levels fill one SIMD register;
+/// levels (<c>LevelStride</c> = 4 when MaxDepth &lt;= 4 and 8 when MaxDepth is 5-8, so that a tree's levels fill one SIMD register;
 /// unused levels never send right) and 2^MaxDepth leaves, each a row of K values (leaf-major: a sample adds
 /// its leaf's K outputs with one vector load). A depth-4, 3-output tree takes 4 x 4 (features) + 4 x 4
 /// (thresholds) + 1 (depth) + 16 x 3 x 4 (leaves) = 225 bytes (plus 4 x 4 for categorical upper bounds when
@@ -18,7 +19,7 @@ namespace RLFramework.Boosting.Trees;
 /// <para>Prediction kernels (every output summed over the trees in tree order, so all give the same floats):
 /// AVX2 batch (blocks of 8 samples, tree-major: levels compared on the transposed block give 8 leaf rows, each
 /// sample adds its row) and AVX2 single sample (a tree's levels in one register: one permute gathers the
-/// features, one compare and a movemask give the leaf), for MaxDepth &lt;= 4; a scalar kernel otherwise.
+/// features, one compare and a movemask give the leaf), for MaxDepth &lt;= 8; a scalar kernel otherwise.
 /// The SIMD kernels are compiled fully optimized on first use (<c>AggressiveOptimization</c>): their loops run once
 /// per chunk of trees, too few iterations for on-stack replacement, so a caller that predicts a few thousand
 /// single samples (an RL loop) would otherwise run unoptimized code for its first ~100 ms.</para>
@@ -70,14 +71,14 @@ internal sealed class ObliviousTreeStore : ITreeStore
     public ObliviousTreeStore(int maxDepth, int outputCount, bool hasCategorical)
     {
         _maxDepth = maxDepth;
-        _levelStride = maxDepth <= 4 ? 4 : maxDepth;
+        _levelStride = maxDepth <= 4 ? 4 : maxDepth <= 8 ? 8 : maxDepth;
         _outputs = outputCount;
         _leafCount = 1 << maxDepth;
         _categorical = hasCategorical;
         unsafe
         {
-            _numericalBlocks = BlocksAvx2<NumericalLevelTest>;
-            _mixedBlocks = BlocksAvx2<MixedLevelTest>;
+            _numericalBlocks = _levelStride == 4 ? BlocksAvx2<NumericalLevelTest, FourLevels> : BlocksAvx2<NumericalLevelTest, EightLevels>;
+            _mixedBlocks = _levelStride == 4 ? BlocksAvx2<MixedLevelTest, FourLevels> : BlocksAvx2<MixedLevelTest, EightLevels>;
         }
     }
 
@@ -219,7 +220,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     {
         if (firstTree >= endTree)
             return;
-        if (Avx2.IsSupported && _maxDepth <= 4)
+        if (Avx2.IsSupported && _maxDepth <= 8)
         {
             if (_categorical)
                 AccumulateAvx2<MixedLevelTest>(features, sampleCount, featureCount, firstTree, endTree, outputs, Environment.ProcessorCount);
@@ -262,16 +263,27 @@ internal sealed class ObliviousTreeStore : ITreeStore
         }
     }
 
-    /// <summary>AVX2 kernels (MaxDepth &lt;= 4): single sample or blocks of 8 samples, split over cores for large work.</summary>
+    /// <summary>AVX2 kernels (MaxDepth &lt;= 8): single sample or blocks of 8 samples, split over cores for large work.</summary>
     internal unsafe void AccumulateAvx2<TTest>(ReadOnlySpan<float> features, int sampleCount, int featureCount, int firstTree, int endTree, Span<float> outputs, int maxParts)
         where TTest : struct, ILevelTest
     {
+        if (_levelStride == 4)
+            AccumulateAvx2<TTest, FourLevels>(features, sampleCount, featureCount, firstTree, endTree, outputs, maxParts);
+        else
+            AccumulateAvx2<TTest, EightLevels>(features, sampleCount, featureCount, firstTree, endTree, outputs, maxParts);
+    }
+
+    private unsafe void AccumulateAvx2<TTest, TLevels>(ReadOnlySpan<float> features, int sampleCount, int featureCount, int firstTree, int endTree, Span<float> outputs, int maxParts)
+        where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
+    {
+        Debug.Assert(_levelStride == TLevels.Count);
         fixed (float* x = features)
         fixed (float* output = outputs)
         {
             if (sampleCount == 1 && featureCount <= 8)
             {
-                SingleAvx2<TTest>(x, featureCount, firstTree, endTree, output);
+                SingleAvx2<TTest, TLevels>(x, featureCount, firstTree, endTree, output);
                 return;
             }
             var blocks = (sampleCount + 7) / 8;
@@ -290,25 +302,26 @@ internal sealed class ObliviousTreeStore : ITreeStore
             {
                 nint xp = (nint)x, op = (nint)output;
                 Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
-                    BlocksAvx2<TTest>((float*)xp, sampleCount, featureCount, firstTree, endTree, (float*)op,
+                    BlocksAvx2<TTest, TLevels>((float*)xp, sampleCount, featureCount, firstTree, endTree, (float*)op,
                         blocks * p / parts, blocks * (p + 1) / parts));
             }
             else
             {
-                BlocksAvx2<TTest>(x, sampleCount, featureCount, firstTree, endTree, output, 0, blocks);
+                BlocksAvx2<TTest, TLevels>(x, sampleCount, featureCount, firstTree, endTree, output, 0, blocks);
             }
         }
     }
 
     /// <summary>
-    /// Blocks of 8 samples, tree-major: the block is transposed to feature-major once, each tree's 4 levels are
+    /// Blocks of 8 samples, tree-major: the block is transposed to feature-major once, each tree's 4 or 8 levels are
     /// compared lane-wise and give the 8 offsets of the samples' leaf rows, then each sample adds its row (K
     /// outputs at once). Up to 4 outputs the 8 sums stay in registers (one 128-bit row each); more outputs
     /// are summed 8 at a time in a stack buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BlocksAvx2<TTest>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock)
+    private unsafe void BlocksAvx2<TTest, TLevels>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock)
         where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
     {
         var k = _outputs;
         var sumStride = k <= 4 ? 4 : (k + 7) & ~7;
@@ -334,11 +347,12 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 fixed (float* his = chunk.Hi ?? chunk.Lo)
                 fixed (float* leaves = chunk.Leaves)
                 {
-                    var trees = new TreeRange(features + start * 4, los + start * 4, his + start * 4, leaves + start * LeafBlock, stop - start, LeafBlock);
+                    var levels = start * TLevels.Count;
+                    var trees = new TreeRange(features + levels, los + levels, his + levels, leaves + start * LeafBlock, stop - start, LeafBlock);
                     if (k <= 4)
-                        AddRows4<TTest>(block, trees, k, sums);
+                        AddRows4<TTest, TLevels>(block, trees, k, sums);
                     else
-                        AddRowsWide<TTest>(block, trees, k, sums, sumStride);
+                        AddRowsWide<TTest, TLevels>(block, trees, k, sums, sumStride);
                 }
                 tree += stop - start;
             }
@@ -361,16 +375,17 @@ internal sealed class ObliviousTreeStore : ITreeStore
         public readonly int LeafBlock = leafBlock;
     }
 
-    /// <summary>The leaf index (0..15) of each of the 8 samples of a transposed block in tree <paramref name="t"/>.</summary>
+    /// <summary>The leaf index (0..2^levels - 1) of each of the 8 samples of a transposed block in tree <paramref name="t"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<int> LeafIndex<TTest>(float* block, in TreeRange trees, int t)
+    private static unsafe Vector256<int> LeafIndex<TTest, TLevels>(float* block, in TreeRange trees, int t)
         where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
     {
-        var tf = trees.Features + t * 4;
-        var tlo = trees.Lo + t * 4;
-        var thi = trees.Hi + t * 4;
+        var tf = trees.Features + t * TLevels.Count;
+        var tlo = trees.Lo + t * TLevels.Count;
+        var thi = trees.Hi + t * TLevels.Count;
         var idx = Vector256<int>.Zero;
-        for (var d = 3; d >= 0; d--)
+        for (var d = TLevels.Count - 1; d >= 0; d--)
         {
             var right = TTest.RightOfOne(Avx.LoadVector256(block + tf[d] * 8), tlo + d, thi + d).AsInt32();
             idx = idx + idx - right;
@@ -383,8 +398,9 @@ internal sealed class ObliviousTreeStore : ITreeStore
     /// pick up the next row's values and are never read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AddRows4<TTest>(float* block, in TreeRange trees, int k, float* sums)
+    private static unsafe void AddRows4<TTest, TLevels>(float* block, in TreeRange trees, int k, float* sums)
         where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
     {
         // Software-pipelined: tree t + 1's row offsets are computed while tree t's rows are added.
         var rows = stackalloc long[8];
@@ -404,11 +420,11 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var current = rows;
         var next = rows + 4;
         if (count > 0)
-            Avx.Store((int*)current, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, 0), rowWidth));
+            Avx.Store((int*)current, Avx2.MultiplyLow(LeafIndex<TTest, TLevels>(block, range, 0), rowWidth));
         for (var t = 0; t < count; t++)
         {
             if (t + 1 < count)
-                Avx.Store((int*)next, Avx2.MultiplyLow(LeafIndex<TTest>(block, range, t + 1), rowWidth));
+                Avx.Store((int*)next, Avx2.MultiplyLow(LeafIndex<TTest, TLevels>(block, range, t + 1), rowWidth));
             // Row offsets of the 8 samples, read back two per 64-bit load.
             var r01 = (ulong)current[0];
             var r23 = (ulong)current[1];
@@ -439,15 +455,16 @@ internal sealed class ObliviousTreeStore : ITreeStore
 
     /// <summary>More than 4 outputs: each sample's sums in memory, 8 outputs per step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AddRowsWide<TTest>(float* block, in TreeRange trees, int k, float* sums, int sumStride)
+    private static unsafe void AddRowsWide<TTest, TLevels>(float* block, in TreeRange trees, int k, float* sums, int sumStride)
         where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
     {
         var rows = stackalloc int[8];
         var rowWidth = Vector256.Create(k);
         var leaves = trees.Leaves;
         for (var t = 0; t < trees.Count; t++)
         {
-            Avx.Store(rows, Avx2.MultiplyLow(LeafIndex<TTest>(block, trees, t), rowWidth));
+            Avx.Store(rows, Avx2.MultiplyLow(LeafIndex<TTest, TLevels>(block, trees, t), rowWidth));
             for (var l = 0; l < 8; l++)
                 AddRow(sums + l * sumStride, leaves + rows[l], sumStride);
             leaves += trees.LeafBlock;
@@ -464,8 +481,9 @@ internal sealed class ObliviousTreeStore : ITreeStore
 
     /// <summary>One sample (at most 8 features): its sums in one register up to 4 outputs, else in a stack buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void SingleAvx2<TTest>(float* x, int featureCount, int firstTree, int endTree, float* output)
+    private unsafe void SingleAvx2<TTest, TLevels>(float* x, int featureCount, int firstTree, int endTree, float* output)
         where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
     {
         var k = _outputs;
         var sumStride = k <= 4 ? 4 : (k + 7) & ~7;
@@ -486,11 +504,12 @@ internal sealed class ObliviousTreeStore : ITreeStore
             fixed (float* his = chunk.Hi ?? chunk.Lo)
             fixed (float* leaves = chunk.Leaves)
             {
-                var trees = new TreeRange(features + start * 4, los + start * 4, his + start * 4, leaves + start * LeafBlock, stop - start, LeafBlock);
+                var levels = start * TLevels.Count;
+                var trees = new TreeRange(features + levels, los + levels, his + levels, leaves + start * LeafBlock, stop - start, LeafBlock);
                 if (k <= 4)
-                    sum = SingleRows4<TTest>(sample, trees, k, sum);
+                    sum = TLevels.Count == 4 ? SingleRows4<TTest>(sample, trees, k, sum) : SingleRows4Deep<TTest>(sample, trees, k, sum);
                 else
-                    SingleRowsWide<TTest>(sample, trees, k, sums, sumStride);
+                    SingleRowsWide<TTest, TLevels>(sample, trees, k, sums, sumStride);
             }
             tree += stop - start;
         }
@@ -501,8 +520,9 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>
-    /// The leaves of one sample in two consecutive trees: their 2 x 4 levels fill one register, one permute
-    /// gathers the tested features, one compare and a movemask give both leaves (low nibble: first tree).
+    /// The leaves of one sample in two consecutive 4-level trees, or its leaf in one 8-level tree: the 8 levels fill
+    /// one register, one permute gathers the tested features, one compare and a movemask give the leaf bits (with
+    /// 4 levels, low nibble: first tree).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe int LeafPair<TTest>(Vector256<float> sample, int* features, float* lo, float* hi)
@@ -537,16 +557,36 @@ internal sealed class ObliviousTreeStore : ITreeStore
         return sum;
     }
 
-    /// <summary>More than 4 outputs: the rows are added to a stack buffer, 8 outputs per step.</summary>
+    /// <summary>Up to 4 outputs, 8-level trees: one tree per compare (lanes K..3 are never read).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SingleRowsWide<TTest>(Vector256<float> sample, in TreeRange trees, int k, float* sums, int sumStride)
+    private static unsafe Vector128<float> SingleRows4Deep<TTest>(Vector256<float> sample, in TreeRange trees, int k, Vector128<float> sum)
         where TTest : struct, ILevelTest
     {
         var range = trees;
         var leaves = range.Leaves;
         for (var t = 0; t < range.Count; t++)
         {
-            AddRow(sums, leaves + Leaf<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4) * k, sumStride);
+            sum = Sse.Add(sum, Sse.LoadVector128(leaves + LeafPair<TTest>(sample, range.Features + t * 8, range.Lo + t * 8, range.Hi + t * 8) * k));
+            leaves += range.LeafBlock;
+        }
+        return sum;
+    }
+
+    /// <summary>More than 4 outputs: the rows are added to a stack buffer, 8 outputs per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SingleRowsWide<TTest, TLevels>(Vector256<float> sample, in TreeRange trees, int k, float* sums, int sumStride)
+        where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
+    {
+        var range = trees;
+        var leaves = range.Leaves;
+        for (var t = 0; t < range.Count; t++)
+        {
+            var levels = t * TLevels.Count;
+            var leaf = TLevels.Count == 4
+                ? Leaf<TTest>(sample, range.Features + levels, range.Lo + levels, range.Hi + levels)
+                : LeafPair<TTest>(sample, range.Features + levels, range.Lo + levels, range.Hi + levels);
+            AddRow(sums, leaves + leaf * k, sumStride);
             leaves += range.LeafBlock;
         }
     }
