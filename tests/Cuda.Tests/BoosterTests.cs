@@ -235,6 +235,15 @@ public class BoosterTests(TestDevice fixture)
             var (x, g) = Synthetic.Batch(130, [0, 0, 0, 0], 3, seed: 17);
             Assert.Equal(cpu.FitTree(x, g, 130).LeafCount, gpu.FitTree(x, g, 130).LeafCount);
             Assert.Equal(cpu.DumpTree(0), gpu.DumpTree(0));
+            // MaxDepth 5: the CPU's SIMD kernels store 8 levels per oblivious tree; the device kernels give the same floats.
+            var expected = new float[130 * 3];
+            var actual = new float[130 * 3];
+            cpu.Predict(x, 130, expected);
+            gpu.Predict(x, 130, actual);
+            Assert.Equal(expected, actual);
+            cpu.Predict(x.AsSpan(0, 4), 1, expected.AsSpan(0, 3));
+            gpu.Predict(x.AsSpan(0, 4), 1, actual.AsSpan(0, 3));
+            Assert.Equal(expected, actual);
         }
     }
 
