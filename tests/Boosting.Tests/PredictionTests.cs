@@ -141,6 +141,8 @@ public class PredictionTests
     [InlineData(4, 5, 5, true)] // more than 4 outputs: sums in a stack buffer
     [InlineData(4, 7, 3, false)]
     [InlineData(4, 9, 4, true)] // two 8-wide steps per leaf row
+    [InlineData(4, 8, 51, true)] // 5-8 outputs: sums in 256-bit registers (MiniGrid: 7 actions + value, 51 features)
+    [InlineData(4, 6, 1100, false)] // more than 1,024 features: one block per group
     [InlineData(3, 3, 4, true)] // 8 leaves per tree, padding level
     [InlineData(2, 2, 9, false)] // more than 8 features: a single sample takes the block kernel
     [InlineData(5, 3, 4, false)] // MaxDepth 5-8: 8 levels per tree, one tree per register
@@ -152,7 +154,7 @@ public class PredictionTests
     {
         using var booster = Grow(TreeShape.Oblivious, depth, features, outputs, 45, categorical, depth * 100 + outputs * 10 + features);
         var trees = booster.ObliviousTrees!;
-        foreach (var n in new[] { 1, 2, 7, 8, 9, 16, 17, 67 })
+        foreach (var n in new[] { 1, 2, 7, 8, 9, 16, 17, 67, 300 })
         {
             var x = Inputs(n, features, n, categorical);
             var scalar = new float[n * outputs];

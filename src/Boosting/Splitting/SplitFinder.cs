@@ -263,15 +263,42 @@ internal sealed class SplitFinder
         }
     }
 
+    /// <summary>
+    /// Categorical candidates of one node. Most categories of a wide feature (MiniGrid's cells have 198) are absent from
+    /// a node: such a bin holds zeros, and its score, the same for all of them, is computed once (bit for bit what
+    /// <see cref="PartitionScore{TScore}"/> gives for a zero child).
+    /// </summary>
     private static void ScoreCategorical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
         where TScore : struct, ISplitScore
     {
+        var absent = double.NaN;
         for (var b = 1; b < scores.Length; b++)
         {
+            if (double.IsNegativeInfinity(scores[b])) // ruled out by an earlier node: -inf stays -inf
+                continue;
             // Bin b holds the right child (x == category b - 1) itself.
-            if (!double.IsNegativeInfinity(scores[b])) // ruled out by an earlier node: -inf stays -inf
-                scores[b] += PartitionScore<TScore>(hist.Slice(b * stride, stride), total, k, minSamples);
+            var child = hist.Slice(b * stride, stride);
+            if (child[k] == 0 && IsZero(child, k))
+            {
+                if (double.IsNaN(absent))
+                    absent = PartitionScore<TScore>(child, total, k, minSamples);
+                scores[b] += absent;
+            }
+            else
+            {
+                scores[b] += PartitionScore<TScore>(child, total, k, minSamples);
+            }
         }
+    }
+
+    private static bool IsZero(ReadOnlySpan<double> sums, int k)
+    {
+        for (var s = 0; s < k; s++)
+        {
+            if (sums[s] != 0)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>

@@ -33,6 +33,13 @@ internal sealed class ObliviousTreeStore : ITreeStore
     private const long ParallelWork = 1 << 20;
 
     private const long RunnerWork = 1 << 14;
+
+    /// <summary>Blocks of 8 samples that walk the trees together in the batch kernel (their transposed features: at most <see cref="GroupFloats"/>).</summary>
+    private const int GroupBlocks = 16;
+    private const int GroupFloats = 8192;
+
+    /// <summary>Trees walked by a group of blocks before the next: about 64-150 KB of levels and leaves, so they stay in L2 for the group.</summary>
+    private const int TileTrees = 256;
     private readonly BlockWork _blockWork = new();
     private readonly unsafe BlockWork.BlocksKernel _numericalBlocks;
     private readonly unsafe BlockWork.BlocksKernel _mixedBlocks;
@@ -313,10 +320,12 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <summary>
-    /// Blocks of 8 samples, tree-major: the block is transposed to feature-major once, each tree's 4 or 8 levels are
+    /// Blocks of 8 samples, tree-major: each block is transposed to feature-major once, each tree's 4 or 8 levels are
     /// compared lane-wise and give the 8 offsets of the samples' leaf rows, then each sample adds its row (K
-    /// outputs at once). Up to 4 outputs the 8 sums stay in registers (one 128-bit row each); more outputs
-    /// are summed 8 at a time in a stack buffer.
+    /// outputs at once). Up to 8 outputs the 8 sums stay in registers (one 128- or 256-bit row each); more outputs
+    /// are summed 8 at a time in a stack buffer. Up to <see cref="GroupBlocks"/> blocks walk the trees together,
+    /// <see cref="TileTrees"/> trees at a time, so an ensemble larger than the caches is read from memory once per
+    /// group rather than once per block (a vector environment of 16 copies predicts 2 blocks per step).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BlocksAvx2<TTest, TLevels>(float* x, int sampleCount, int featureCount, int firstTree, int endTree, float* output, int firstBlock, int endBlock)
@@ -325,23 +334,30 @@ internal sealed class ObliviousTreeStore : ITreeStore
     {
         var k = _outputs;
         var sumStride = k <= 4 ? 4 : (k + 7) & ~7;
-        var block = stackalloc float[featureCount * 8];
-        var sums = stackalloc float[8 * sumStride];
-        for (var b = firstBlock; b < endBlock; b++)
+        var blockFloats = featureCount * 8;
+        var group = Math.Clamp(GroupFloats / blockFloats, 1, GroupBlocks);
+        var blocks = stackalloc float[group * blockFloats];
+        var sums = stackalloc float[group * 8 * sumStride];
+        for (var g = firstBlock; g < endBlock; g += group)
         {
-            var first = b * 8;
-            var lanes = Math.Min(8, sampleCount - first);
-            for (var f = 0; f < featureCount; f++)
+            var count = Math.Min(group, endBlock - g);
+            for (var b = 0; b < count; b++)
             {
-                for (var l = 0; l < 8; l++)
-                    block[f * 8 + l] = l < lanes ? x[(first + l) * featureCount + f] : 0f;
+                var first = (g + b) * 8;
+                var lanes = Math.Min(8, sampleCount - first);
+                var block = blocks + b * blockFloats;
+                for (var f = 0; f < featureCount; f++)
+                {
+                    for (var l = 0; l < 8; l++)
+                        block[f * 8 + l] = l < lanes ? x[(first + l) * featureCount + f] : 0f;
+                }
             }
-            new Span<float>(sums, 8 * sumStride).Clear();
+            new Span<float>(sums, count * 8 * sumStride).Clear();
             for (var tree = firstTree; tree < endTree;)
             {
                 var chunk = _chunks[tree >> ChunkShift];
                 var start = tree & (ChunkTrees - 1);
-                var stop = Math.Min(chunk.Count, start + (endTree - tree));
+                var stop = Math.Min(Math.Min(chunk.Count, start + (endTree - tree)), start + TileTrees);
                 fixed (int* features = chunk.Feature)
                 fixed (float* los = chunk.Lo)
                 fixed (float* his = chunk.Hi ?? chunk.Lo)
@@ -349,17 +365,30 @@ internal sealed class ObliviousTreeStore : ITreeStore
                 {
                     var levels = start * TLevels.Count;
                     var trees = new TreeRange(features + levels, los + levels, his + levels, leaves + start * LeafBlock, stop - start, LeafBlock);
-                    if (k <= 4)
-                        AddRows4<TTest, TLevels>(block, trees, k, sums);
-                    else
-                        AddRowsWide<TTest, TLevels>(block, trees, k, sums, sumStride);
+                    for (var b = 0; b < count; b++)
+                    {
+                        var block = blocks + b * blockFloats;
+                        var blockSums = sums + b * 8 * sumStride;
+                        if (k <= 4)
+                            AddRows4<TTest, TLevels>(block, trees, k, blockSums);
+                        else if (k <= 8)
+                            AddRows8<TTest, TLevels>(block, trees, k, blockSums);
+                        else
+                            AddRowsWide<TTest, TLevels>(block, trees, k, blockSums, sumStride);
+                    }
                 }
                 tree += stop - start;
             }
-            for (var l = 0; l < lanes; l++)
+            for (var b = 0; b < count; b++)
             {
-                for (var j = 0; j < k; j++)
-                    output[(first + l) * k + j] -= sums[l * sumStride + j];
+                var first = (g + b) * 8;
+                var lanes = Math.Min(8, sampleCount - first);
+                var blockSums = sums + b * 8 * sumStride;
+                for (var l = 0; l < lanes; l++)
+                {
+                    for (var j = 0; j < k; j++)
+                        output[(first + l) * k + j] -= blockSums[l * sumStride + j];
+                }
             }
         }
     }
@@ -453,7 +482,51 @@ internal sealed class ObliviousTreeStore : ITreeStore
         Sse.Store(sums + 28, s7);
     }
 
-    /// <summary>More than 4 outputs: each sample's sums in memory, 8 outputs per step.</summary>
+    /// <summary>
+    /// 5 to 8 outputs: the 8 samples' sums live in 256-bit registers for a range of trees. Lanes K..7 of a sum pick
+    /// up the next row's values (or the chunk's padding) and are never read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddRows8<TTest, TLevels>(float* block, in TreeRange trees, int k, float* sums)
+        where TTest : struct, ILevelTest
+        where TLevels : struct, ILevelStride
+    {
+        var rows = stackalloc int[8];
+        var rowWidth = Vector256.Create(k);
+        var s0 = Avx.LoadVector256(sums);
+        var s1 = Avx.LoadVector256(sums + 8);
+        var s2 = Avx.LoadVector256(sums + 16);
+        var s3 = Avx.LoadVector256(sums + 24);
+        var s4 = Avx.LoadVector256(sums + 32);
+        var s5 = Avx.LoadVector256(sums + 40);
+        var s6 = Avx.LoadVector256(sums + 48);
+        var s7 = Avx.LoadVector256(sums + 56);
+        var range = trees;
+        var leaves = range.Leaves;
+        for (var t = 0; t < range.Count; t++)
+        {
+            Avx.Store(rows, Avx2.MultiplyLow(LeafIndex<TTest, TLevels>(block, range, t), rowWidth));
+            s0 = Avx.Add(s0, Avx.LoadVector256(leaves + rows[0]));
+            s1 = Avx.Add(s1, Avx.LoadVector256(leaves + rows[1]));
+            s2 = Avx.Add(s2, Avx.LoadVector256(leaves + rows[2]));
+            s3 = Avx.Add(s3, Avx.LoadVector256(leaves + rows[3]));
+            s4 = Avx.Add(s4, Avx.LoadVector256(leaves + rows[4]));
+            s5 = Avx.Add(s5, Avx.LoadVector256(leaves + rows[5]));
+            s6 = Avx.Add(s6, Avx.LoadVector256(leaves + rows[6]));
+            s7 = Avx.Add(s7, Avx.LoadVector256(leaves + rows[7]));
+            leaves += range.LeafBlock;
+        }
+        Avx.Store(sums, s0);
+        Avx.Store(sums + 8, s1);
+        Avx.Store(sums + 16, s2);
+        Avx.Store(sums + 24, s3);
+        Avx.Store(sums + 32, s4);
+        Avx.Store(sums + 40, s5);
+        Avx.Store(sums + 48, s6);
+        Avx.Store(sums + 56, s7);
+    }
+
+    /// <summary>More than 8 outputs: each sample's sums in memory, 8 outputs per step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddRowsWide<TTest, TLevels>(float* block, in TreeRange trees, int k, float* sums, int sumStride)
         where TTest : struct, ILevelTest
