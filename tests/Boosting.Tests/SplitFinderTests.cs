@@ -47,11 +47,11 @@ public class SplitFinderTests
         const int n = 600, features = 4;
         var x = TestData.Uniform(21 + nodeCount, n * features, -2f, 2f);
         for (var i = 0; i < n; i++)
-            x[i * features + 3] = (i * 7) % 6; // categorical, 6 categories
+            x[i * features + 3] = (i * 7) % 6; // categorical: 6 of its 12 categories occur, so every node has absent ones
         var g = TestData.Uniform(99 + minSamples, n * K, -1f, 1f);
         for (var i = 0; i < n; i++)
             g[i * K + K - 1] += x[i * features] > 0.3f ? 1.5f : 0f; // some structure
-        var schema = new FeatureSchema([0, 0, 0, 6]);
+        var schema = new FeatureSchema([0, 0, 0, 12]);
         var batch = TestData.Bin(x, n, schema, BinningRule.Quantile, 64);
         var grads = new GradientBatch();
         grads.Prepare(g, n, [new OutputSlice("o", 0, K, LearningRateSchedule.Constant(1))], K, standardize: score == SplitScore.L2);
