@@ -91,6 +91,19 @@ public class BinningTests
         Assert.Equal([3, 1, 0, 2], batch.Column(0).ToArray());
     }
 
+    [Fact]
+    public void Categorical_bins_are_the_categories_present_in_the_batch_in_ascending_order()
+    {
+        // Cardinality 6, categories 4, 0 and 2 present: three bins besides missing, categories 1, 3 and 5 have none.
+        float[] values = [4f, 0f, float.NaN, 2f, 4f];
+        var batch = TestData.Bin(values, 5, new FeatureSchema([6]));
+        Assert.Equal(4, batch.BinCount[0]);
+        Assert.Equal([3, 1, 0, 2, 3], batch.Column(0).ToArray());
+        Assert.Equal([0f, 2f, 4f], batch.FeatureCategories(0).ToArray());
+        Assert.Equal(4f, batch.Category(0, 3));
+        Assert.True(batch.FeatureThresholds(0).IsEmpty);
+    }
+
     [Theory]
     [InlineData(3f)]
     [InlineData(-1f)]

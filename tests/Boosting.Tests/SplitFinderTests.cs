@@ -47,7 +47,7 @@ public class SplitFinderTests
         const int n = 600, features = 4;
         var x = TestData.Uniform(21 + nodeCount, n * features, -2f, 2f);
         for (var i = 0; i < n; i++)
-            x[i * features + 3] = (i * 7) % 6; // categorical: 6 of its 12 categories occur, so every node has absent ones
+            x[i * features + 3] = 2 * ((i * 7) % 6); // categorical: 6 of its 12 categories occur (bin b holds category 2b - 2); nodes miss some
         var g = TestData.Uniform(99 + minSamples, n * K, -1f, 1f);
         for (var i = 0; i < n; i++)
             g[i * K + K - 1] += x[i * features] > 0.3f ? 1.5f : 0f; // some structure

@@ -70,7 +70,7 @@ internal static class TestData
             if (batch.IsCategorical[f])
             {
                 for (var b = 1; b < batch.BinCount[f]; b++)
-                    list.Add(new Candidate(f, b, true, b - 1));
+                    list.Add(new Candidate(f, b, true, batch.Category(f, b)));
             }
             else
             {

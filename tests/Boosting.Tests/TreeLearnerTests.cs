@@ -15,14 +15,14 @@ public class TreeLearnerTests
         const int features = 4;
         var x = TestData.Uniform(seed, n * features, -2f, 2f);
         for (var i = 0; i < n; i++)
-            x[i * features + 2] = (i * 5 + seed) % 4;
+            x[i * features + 2] = 3 * ((i * 5 + seed) % 4); // categories 0, 3, 6, 9 of 12: bin b holds category 3b - 3
         var g = TestData.Uniform(seed + 100, n * K, -1f, 1f);
         for (var i = 0; i < n; i++)
         {
-            g[i * K] += MathF.Sin(3 * x[i * features]) + (x[i * features + 2] == 1 ? 1f : 0f);
+            g[i * K] += MathF.Sin(3 * x[i * features]) + (x[i * features + 2] == 3 ? 1f : 0f);
             g[i * K + 2] += x[i * features + 1] * x[i * features + 3];
         }
-        return (x, g, new FeatureSchema([0, 0, 4, 0]));
+        return (x, g, new FeatureSchema([0, 0, 12, 0]));
     }
 
     private static float Mean(float[] g, List<int> samples, int k, double lr)

@@ -82,8 +82,8 @@ internal sealed class FeatureBinner
         int bins;
         if (cardinality > 0)
         {
-            BinCategorical(features, n, featureCount, f, cardinality, codes);
-            bins = cardinality + 1;
+            var categories = batch.Thresholds.AsSpan(f * BinnedBatch.MaxBinsPerFeature, BinnedBatch.MaxBinsPerFeature);
+            bins = BinCategorical(features, n, featureCount, f, cardinality, codes, categories) + 1;
         }
         else
         {
@@ -149,8 +149,16 @@ internal sealed class FeatureBinner
 
     private static int BucketBits(int m) => Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(m - 1)), 1, MaxBucketBits);
 
-    private static void BinCategorical(ReadOnlySpan<float> features, int n, int featureCount, int f, int cardinality, Span<byte> codes)
+    /// <summary>
+    /// Codes of a categorical feature: 1 + the rank of its category among those present (ascending), NaN 0; writes the
+    /// present categories to <paramref name="categories"/> and returns their number.
+    /// </summary>
+    private static int BinCategorical(ReadOnlySpan<float> features, int n, int featureCount, int f, int cardinality, Span<byte> codes,
+        Span<float> categories)
     {
+        // Pass 1: the category of every sample (0 = missing) and which categories occur.
+        Span<byte> code = stackalloc byte[BinnedBatch.MaxBinsPerFeature];
+        code.Clear();
         for (var i = 0; i < n; i++)
         {
             var x = features[i * featureCount + f];
@@ -161,8 +169,27 @@ internal sealed class FeatureBinner
             }
             if (!(x >= 0) || x >= cardinality || x != MathF.Floor(x))
                 ThrowHelper.BadCategory(i, f, x, cardinality);
-            codes[i] = (byte)((int)x + 1);
+            var category = (int)x;
+            codes[i] = (byte)(category + 1);
+            code[category] = 1;
         }
+        // Ranks in ascending order of category, then pass 2 turns category + 1 into rank + 1.
+        var present = 0;
+        for (var c = 0; c < cardinality; c++)
+        {
+            if (code[c] == 0)
+                continue;
+            categories[present] = c;
+            code[c] = (byte)++present;
+        }
+        if (present == cardinality)
+            return present;
+        for (var i = 0; i < n; i++)
+        {
+            if (codes[i] != 0)
+                codes[i] = code[codes[i] - 1];
+        }
+        return present;
     }
 
     /// <summary>Bucket of a value in [min, max]: monotone non-decreasing in <paramref name="x"/> (every step rounds monotonically).</summary>

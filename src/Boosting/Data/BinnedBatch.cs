@@ -7,8 +7,11 @@ namespace RLFramework.Boosting.Data;
 /// <item>Numerical feature with thresholds t_0 &lt; ... &lt; t_(T-1): code = number of thresholds t with x &gt; t
 /// (0..T); NaN gets code 0 and therefore always goes left. Candidate b (0 &lt;= b &lt; T) sends x &gt; t_b
 /// (code &gt; b) right.</item>
-/// <item>Categorical feature with cardinality c: code = category + 1 (1..c); NaN (missing) gets code 0.
-/// Candidate b (1 &lt;= b &lt;= c) sends code == b (x == b - 1) right, every other value left.</item>
+/// <item>Categorical feature: only the m categories present in the batch get bins, in ascending order of category,
+/// as the reference's candidates are the distinct values of the batch: code = 1 + rank of the category among them
+/// (1..m); NaN (missing) gets code 0. Candidate b (1 &lt;= b &lt;= m) sends code == b (x == <see cref="Category"/>(f, b))
+/// right, every other value left. A wide feature (MiniGrid's view cells have 198 categories) keeps small
+/// histograms.</item>
 /// </list>
 /// </summary>
 internal sealed class BinnedBatch
@@ -25,7 +28,7 @@ internal sealed class BinnedBatch
     /// <summary>Bin codes, column-major.</summary>
     public byte[] Codes { get; private set; } = [];
 
-    /// <summary>Number of bins per feature (numerical: thresholds + 1; categorical: cardinality + 1).</summary>
+    /// <summary>Number of bins per feature (numerical: thresholds + 1; categorical: categories present + 1).</summary>
     public int[] BinCount { get; private set; } = [];
 
     /// <summary>First bin of each feature in a node histogram (prefix sum of <see cref="BinCount"/>).</summary>
@@ -34,7 +37,10 @@ internal sealed class BinnedBatch
     /// <summary>Total number of bins over all features (histogram length in bins).</summary>
     public int TotalBins { get; set; }
 
-    /// <summary>Ascending thresholds of numerical features: <c>Thresholds[feature * 256 + b]</c>, b &lt; BinCount - 1.</summary>
+    /// <summary>
+    /// Ascending thresholds of numerical features, <c>Thresholds[feature * 256 + b]</c>, and the categories of categorical
+    /// ones, <c>Thresholds[feature * 256 + b - 1]</c> for bin b; b &lt; BinCount - 1 and b &lt;= BinCount - 1 respectively.
+    /// </summary>
     public float[] Thresholds { get; private set; } = [];
 
     /// <summary>Whether each feature is categorical.</summary>
@@ -46,6 +52,13 @@ internal sealed class BinnedBatch
     /// <summary>Thresholds of one numerical feature.</summary>
     public ReadOnlySpan<float> FeatureThresholds(int feature) =>
         Thresholds.AsSpan(feature * MaxBinsPerFeature, IsCategorical[feature] ? 0 : BinCount[feature] - 1);
+
+    /// <summary>Categories present in the batch of one categorical feature, ascending (bin b holds the (b - 1)-th).</summary>
+    public ReadOnlySpan<float> FeatureCategories(int feature) =>
+        Thresholds.AsSpan(feature * MaxBinsPerFeature, IsCategorical[feature] ? BinCount[feature] - 1 : 0);
+
+    /// <summary>The category of bin <paramref name="bin"/> (1 &lt;= bin &lt; BinCount) of a categorical feature.</summary>
+    public float Category(int feature, int bin) => FeatureCategories(feature)[bin - 1];
 
     /// <summary>Sizes the buffers for a batch (reallocating only when it grows).</summary>
     public void Reset(int sampleCount, int featureCount)

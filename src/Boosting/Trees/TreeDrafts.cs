@@ -22,7 +22,7 @@ internal readonly record struct SplitTest(int Feature, float Lo, float Hi, bool 
     {
         if (split.IsCategorical)
         {
-            float category = split.Bin - 1;
+            var category = data.Category(split.Feature, split.Bin);
             return new SplitTest(split.Feature, MathF.BitDecrement(category), category, true);
         }
         return new SplitTest(split.Feature, data.FeatureThresholds(split.Feature)[split.Bin], float.PositiveInfinity, false);
