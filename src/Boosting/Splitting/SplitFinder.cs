@@ -70,7 +70,7 @@ internal sealed class SplitFinder
         var best = SplitCandidate.None;
         var bins = data.BinCount[f];
         var categorical = data.IsCategorical[f];
-        // Numerical: candidates b = 0..bins-2 (threshold b); categorical: b = 1..bins-1 (category b-1).
+        // Numerical: candidates b = 0..bins-2 (threshold b); categorical: b = 1..bins-1 (the categories present in the batch).
         var first = categorical ? 1 : 0;
         var end = categorical ? bins : bins - 1;
         if (end <= first)
@@ -264,8 +264,8 @@ internal sealed class SplitFinder
     }
 
     /// <summary>
-    /// Categorical candidates of one node. Most categories of a wide feature (MiniGrid's cells have 198) are absent from
-    /// a node: such a bin holds zeros, and its score, the same for all of them, is computed once (bit for bit what
+    /// Categorical candidates of one node. Many categories of the batch are absent from a node of a deeper level: such a
+    /// bin holds zeros, and its score, the same for all of them, is computed once (bit for bit what
     /// <see cref="PartitionScore{TScore}"/> gives for a zero child).
     /// </summary>
     private static void ScoreCategorical<TScore>(ReadOnlySpan<double> hist, ReadOnlySpan<double> total, int k, int stride, int minSamples, Span<double> scores)
@@ -276,7 +276,7 @@ internal sealed class SplitFinder
         {
             if (double.IsNegativeInfinity(scores[b])) // ruled out by an earlier node: -inf stays -inf
                 continue;
-            // Bin b holds the right child (x == category b - 1) itself.
+            // Bin b holds the right child (x == the bin's category) itself.
             var child = hist.Slice(b * stride, stride);
             if (child[k] == 0 && IsZero(child, k))
             {

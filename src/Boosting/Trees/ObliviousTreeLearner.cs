@@ -190,7 +190,7 @@ internal sealed class ObliviousTreeLearner
         public static int Right(byte code, byte bin) => code > bin ? 1 : 0;
     }
 
-    /// <summary>Categorical: code == bin (the value is category bin - 1).</summary>
+    /// <summary>Categorical: code == bin (the value is the bin's category, <see cref="BinnedBatch.Category"/>).</summary>
     private readonly struct CategoryTest : ICodeTest
     {
         public static int Right(byte code, byte bin) => code == bin ? 1 : 0;
