@@ -598,7 +598,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     /// 4 levels, low nibble: first tree).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int LeafPair<TTest>(Vector256<float> sample, int* features, float* lo, float* hi)
+    private static unsafe int LeafBits8<TTest>(Vector256<float> sample, int* features, float* lo, float* hi)
         where TTest : struct, ILevelTest =>
         Avx.MoveMask(TTest.Right(Avx2.PermuteVar8x32(sample, Avx.LoadVector256(features)), lo, hi));
 
@@ -620,7 +620,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var t = 0;
         for (; t + 1 < count; t += 2)
         {
-            var mask = LeafPair<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4);
+            var mask = LeafBits8<TTest>(sample, range.Features + t * 4, range.Lo + t * 4, range.Hi + t * 4);
             sum = Sse.Add(sum, Sse.LoadVector128(leaves + (mask & 15) * k));
             sum = Sse.Add(sum, Sse.LoadVector128(leaves + leafBlock + (mask >> 4) * k));
             leaves += 2 * leafBlock;
@@ -639,7 +639,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
         var leaves = range.Leaves;
         for (var t = 0; t < range.Count; t++)
         {
-            sum = Sse.Add(sum, Sse.LoadVector128(leaves + LeafPair<TTest>(sample, range.Features + t * 8, range.Lo + t * 8, range.Hi + t * 8) * k));
+            sum = Sse.Add(sum, Sse.LoadVector128(leaves + LeafBits8<TTest>(sample, range.Features + t * 8, range.Lo + t * 8, range.Hi + t * 8) * k));
             leaves += range.LeafBlock;
         }
         return sum;
@@ -658,7 +658,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
             var levels = t * TLevels.Count;
             var leaf = TLevels.Count == 4
                 ? Leaf<TTest>(sample, range.Features + levels, range.Lo + levels, range.Hi + levels)
-                : LeafPair<TTest>(sample, range.Features + levels, range.Lo + levels, range.Hi + levels);
+                : LeafBits8<TTest>(sample, range.Features + levels, range.Lo + levels, range.Hi + levels);
             AddRow(sums, leaves + leaf * k, sumStride);
             leaves += range.LeafBlock;
         }
