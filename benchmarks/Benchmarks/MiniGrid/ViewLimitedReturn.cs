@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Presets;
 using RLFramework.Environments.MiniGrid;
 
@@ -10,17 +11,21 @@ namespace RLFramework.Benchmarks.MiniGrid;
 /// full-information optimum of <see cref="OptimalReturn"/>: a feasible policy of the class the learner is in, so a
 /// lower bound on what a learner can reach with the same inputs (not the best such policy).
 /// Rule: when the object the agent needs next is in its view (GoToDoor: the target door; Unlock: the key while it is
-/// not carried, then the locked door), take the first action of a shortest path (<see cref="MiniGridShortestPath"/>);
-/// otherwise turn (<c>--turn left</c> or <c>right</c>), or (<c>random</c>) turn left, turn right or move forward with
-/// probability 1/3 each, from a generator seeded with <c>--seed</c> (a fixed turn can loop: the shortest path may
-/// begin with a turn that takes the object out of view). The shortest path is computed on the true state, so where the view alone
-/// leaves the best approach open (Unlock: which side of the key to reach when the door is out of view) the rule is
-/// slightly better informed than the view. Episode e is reset with seed + e, as in <see cref="OptimalReturn"/>.
-/// Usage: minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0[,MiniGrid-Unlock-v0] [--episodes 3000] [--seed 0] [--turn left|right|random]
+/// not carried, then the locked door), take the first action of a shortest path (<see cref="MiniGridShortestPath"/>),
+/// forward first among equally short ones; otherwise turn (<c>--turn left</c> or <c>right</c>), or (<c>random</c>)
+/// turn left, turn right or move forward with probability 1/3 each. The shortest path is computed on the true state,
+/// so where the view alone leaves the best approach open (Unlock: which side of the key to reach when the door is out
+/// of view) the rule is slightly better informed than the view.
+/// With <c>--model PATH</c> a trained PPO/A2C/AWR model plays instead (its sampled policy on the categorical
+/// observation), and the table also splits its steps and its policy entropy by whether that object was in view.
+/// Episode e is reset with seed + e, as in <see cref="OptimalReturn"/>; random draws come from a generator seeded
+/// with <c>--seed</c>.
+/// Usage: minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0[,MiniGrid-Unlock-v0] [--episodes 3000] [--seed 0]
+/// [--turn left|right|random] | --model RUN/model.rlm
 /// </summary>
 internal static class ViewLimitedReturn
 {
-    private const int Left = 0, Right = 1;
+    private const int Left = 0, Right = 1, Actions = 7;
     private static readonly string[] s_supported = ["MiniGrid-GoToDoor-5x5-v0", "MiniGrid-Unlock-v0"];
 
     public static int Run(string[] args)
@@ -29,6 +34,7 @@ internal static class ViewLimitedReturn
         var episodes = 3000;
         var seed = 0;
         var turn = "left";
+        string? model = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -38,20 +44,28 @@ internal static class ViewLimitedReturn
                 case "--episodes": episodes = OptionBinder.ParseInt("--episodes", Next()); break;
                 case "--seed": seed = OptionBinder.ParseInt("--seed", Next()); break;
                 case "--turn": turn = Next(); break;
+                case "--model": model = Next(); break;
                 case "--help":
-                    Console.WriteLine("minigrid-view-policy --env ID[,ID...] [--episodes 3000] [--seed 0] [--turn left|right|random]");
+                    Console.WriteLine("minigrid-view-policy --env ID[,ID...] [--episodes 3000] [--seed 0] [--turn left|right|random] | --model RUN/model.rlm");
                     Console.WriteLine($"ids: {string.Join(", ", s_supported)}");
                     return 0;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}' (see minigrid-view-policy --help).");
             }
         }
 
+        using var agent = model is null ? null : ActorCriticAgent.Load(model);
+        if (agent is not null)
+        {
+            if (agent.Options.NormalizeObservation)
+                throw new ArgumentException($"--model {model}: the model normalizes its observations; this tool feeds the raw categorical codes.");
+            ids = [agent.EnvironmentId];
+        }
         if (ids.Count == 0)
             throw new ArgumentException($"--env needs at least one of: {string.Join(", ", s_supported)}.");
         foreach (var id in ids)
         {
             if (Array.IndexOf(s_supported, id) < 0)
-                throw new ArgumentException($"--env {id}: the view rule is written for {string.Join(" and ", s_supported)} only.");
+                throw new ArgumentException($"{id}: the view rule is written for {string.Join(" and ", s_supported)} only.");
         }
         if (episodes < 1)
             throw new ArgumentException($"--episodes is {episodes}; it must be at least 1.");
@@ -61,26 +75,51 @@ internal static class ViewLimitedReturn
         var search = new MiniGridShortestPath();
         var random = new Random(seed);
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"episodes {episodes}, reset seeds {seed}..{seed + episodes - 1}, turn {turn}");
-        table.AppendLine("| environment | view-policy return mean | std | length mean | failed episodes |");
-        table.AppendLine("|---|---:|---:|---:|---:|");
+        table.AppendLine(CultureInfo.InvariantCulture, $"episodes {episodes}, reset seeds {seed}..{seed + episodes - 1}, policy {(model ?? $"rule, turn {turn}")}");
+        table.AppendLine("| environment | return mean | std | length mean | failed episodes | steps out of view (per episode) | entropy out of view | entropy in view |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var id in ids)
         {
             using var environment = MiniGridEnvironments.Create(id);
-            double sum = 0, sumSquares = 0;
-            long lengthSum = 0;
+            var observations = new CategoricalObservationWrapper(environment);
+            if (agent is not null && agent.Policy.ObservationSize != observations.ObservationSpace.FlatSize)
+                throw new ArgumentException($"--model {model}: the policy reads {agent.Policy.ObservationSize} features, the categorical observation has {observations.ObservationSpace.FlatSize}.");
+            var outputs = new float[agent?.Policy.OutputCount ?? 0];
+            var probabilities = new double[Actions];
+            double sum = 0, sumSquares = 0, entropyInView = 0, entropyOutOfView = 0;
+            long lengthSum = 0, stepsInView = 0, stepsOutOfView = 0;
             var failures = 0;
             for (var e = 0; e < episodes; e++)
             {
-                environment.Reset(seed + e);
-                double reward = 0;
+                var observation = observations.Reset(seed + e).Observation;
+                double reward;
                 var length = 0;
                 while (true)
                 {
-                    var action = NeededObjectInView(environment)
-                        ? ShortestPathAction(environment, search)
-                        : turn switch { "left" => Left, "right" => Right, _ => random.Next(3) };
-                    var step = environment.Step(action);
+                    var inView = NeededObjectInView(environment);
+                    int action;
+                    if (agent is null)
+                    {
+                        action = inView
+                            ? ShortestPathAction(environment, search)
+                            : turn switch { "left" => Left, "right" => Right, _ => random.Next(3) };
+                    }
+                    else
+                    {
+                        agent.Policy.Forward(observation.Span, 1, outputs);
+                        var entropy = Softmax(outputs.AsSpan(0, Actions), probabilities);
+                        action = Sample(probabilities, random.NextDouble());
+                        if (inView)
+                            entropyInView += entropy;
+                        else
+                            entropyOutOfView += entropy;
+                    }
+                    if (inView)
+                        stepsInView++;
+                    else
+                        stepsOutOfView++;
+                    var step = observations.Step(action);
+                    observation = step.Observation;
                     length++;
                     if (step.Terminated || step.Truncated)
                     {
@@ -97,12 +136,49 @@ internal static class ViewLimitedReturn
 
             var mean = sum / episodes;
             var std = Math.Sqrt(Math.Max(0, (sumSquares / episodes) - (mean * mean)));
+            var entropies = agent is null ? "- | -" : string.Create(CultureInfo.InvariantCulture,
+                $"{entropyOutOfView / Math.Max(1, stepsOutOfView):F3} | {entropyInView / Math.Max(1, stepsInView):F3}");
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} |"));
+                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} | {(double)stepsOutOfView / episodes:F2} | {entropies} |"));
         }
 
         Console.Write(table.ToString());
         return 0;
+    }
+
+    /// <summary>Writes softmax(<paramref name="logits"/>) to <paramref name="probabilities"/> and returns its entropy (nats).</summary>
+    private static double Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var z in logits)
+            max = Math.Max(max, z);
+        var total = 0.0;
+        for (var a = 0; a < logits.Length; a++)
+        {
+            probabilities[a] = Math.Exp(logits[a] - max);
+            total += probabilities[a];
+        }
+        var entropy = 0.0;
+        for (var a = 0; a < logits.Length; a++)
+        {
+            probabilities[a] /= total;
+            if (probabilities[a] > 0)
+                entropy -= probabilities[a] * Math.Log(probabilities[a]);
+        }
+        return entropy;
+    }
+
+    /// <summary>The action whose cumulative probability first exceeds <paramref name="u"/> (the last one for rounding).</summary>
+    private static int Sample(ReadOnlySpan<double> probabilities, double u)
+    {
+        var cumulative = 0.0;
+        for (var a = 0; a < probabilities.Length - 1; a++)
+        {
+            cumulative += probabilities[a];
+            if (u < cumulative)
+                return a;
+        }
+        return probabilities.Length - 1;
     }
 
     /// <summary>
