@@ -86,17 +86,17 @@ public class MiniGridCategoricalTests
         {
             Assert.True(EnvironmentRegistry.IsRegistered(id), id);
             var ppo = Assert.IsType<PpoOptions>(AgentPresets.Resolve("ppo", id).Options);
-            // Four ids have their own PPO entry: Table 2's row with other learning rates or, for Unlock, batch size
-            // (see their _deviations).
-            var (ownEntry, policyRate, valueRate, batchSize) = id switch
+            // Four ids have their own PPO entry: Table 2's row with other learning rates and, for Unlock and GoToDoor, other
+            // discounts (Unlock: also the batch size; see their _deviations).
+            var (ownEntry, policyRate, valueRate, batchSize, gamma) = id switch
             {
-                "MiniGrid-RedBlueDoors-6x6-v0" => (true, 0.05, 0.01, 512),
-                "MiniGrid-KeyCorridorS3R1-v0" => (true, 0.1, 0.01, 512),
-                "MiniGrid-Unlock-v0" => (true, 0.17, 0.03, 1024),
-                "MiniGrid-GoToDoor-5x5-v0" => (true, 0.25, 0.01, 512),
-                _ => (false, 0.17, 0.01, 512),
+                "MiniGrid-RedBlueDoors-6x6-v0" => (true, 0.05, 0.01, 512, 0.99),
+                "MiniGrid-KeyCorridorS3R1-v0" => (true, 0.1, 0.01, 512, 0.99),
+                "MiniGrid-Unlock-v0" => (true, 0.17, 0.03, 1024, 0.95),
+                "MiniGrid-GoToDoor-5x5-v0" => (true, 0.25, 0.01, 512, 0.95),
+                _ => (false, 0.17, 0.01, 512, 0.99),
             };
-            Assert.Equal((ownEntry ? id : "MiniGrid-*", batchSize, 20, 256, 16, 0.95, 0.99), (AgentPresets.PresetKey("ppo", id), ppo.BatchSize, ppo.Epochs, ppo.NumSteps, ppo.NumEnvs, ppo.GaeLambda, ppo.Gamma));
+            Assert.Equal((ownEntry ? id : "MiniGrid-*", batchSize, 20, 256, 16, 0.95, gamma), (AgentPresets.PresetKey("ppo", id), ppo.BatchSize, ppo.Epochs, ppo.NumSteps, ppo.NumEnvs, ppo.GaeLambda, ppo.Gamma));
             Assert.Equal((policyRate, valueRate), (AgentPresets.Resolve("ppo", id).Policy.PolicyLearningRate, AgentPresets.Resolve("ppo", id).Policy.ValueLearningRate));
             var a2cConfiguration = AgentPresets.Resolve("a2c", id);
             var a2c = Assert.IsType<A2cOptions>(a2cConfiguration.Options);
