@@ -3,7 +3,7 @@ using RLFramework.Benchmarks.Environments;
 using RLFramework.Benchmarks.Learning;
 using RLFramework.Benchmarks.MiniGrid;
 
-// The script commands below report a bad option as one line naming it (exit code 2), not a stack trace.
+// The script commands below report a bad option or an unreadable file as one line naming it (exit code 2), not a stack trace.
 Func<string[], int>? command = args.Length == 0 ? null : args[0] switch
 {
     // Learning curves: dotnet run -c Release --project benchmarks/Benchmarks -- learning --help
@@ -22,7 +22,7 @@ if (command is not null)
     {
         return command(args[1..]);
     }
-    catch (ArgumentException e)
+    catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
     {
         Console.Error.WriteLine($"{args[0]}: {e.Message}");
         return 2;
