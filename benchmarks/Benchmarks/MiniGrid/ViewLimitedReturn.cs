@@ -33,7 +33,7 @@ internal static class ViewLimitedReturn
         var ids = new List<string>();
         var episodes = 3000;
         var seed = 0;
-        var turn = "left";
+        string? turn = null;
         string? model = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -53,6 +53,9 @@ internal static class ViewLimitedReturn
             }
         }
 
+        if (model is not null && (ids.Count > 0 || turn is not null))
+            throw new ArgumentException("--model plays the model on its own environment: leave out --env and --turn.");
+        turn ??= "left";
         using var agent = model is null ? null : ActorCriticAgent.Load(model);
         if (agent is not null)
         {
