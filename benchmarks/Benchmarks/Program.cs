@@ -13,7 +13,7 @@ Func<string[], int>? command = args.Length == 0 ? null : args[0] switch
     // Mean return of a shortest-path policy over random layouts: ... -- minigrid-optimal --env MiniGrid-Unlock-v0,... [--episodes 2000] [--seed 0]
     "minigrid-optimal" => OptimalReturn.Run,
     // Mean return of a memoryless policy that acts on the 7x7 view only: ... -- minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0 [--turn left]
-    // (or a trained model's, split by whether the object it needs is in view: ... -- minigrid-view-policy --model RUN/model.rlm)
+    // (or a trained model's, split by whether the object it needs is in view: ... -- minigrid-view-policy --model RUN/model.rlm [--deterministic])
     "minigrid-view-policy" => ViewLimitedReturn.Run,
     _ => null,
 };

@@ -61,6 +61,48 @@ public class AlgorithmGradientTests
     private static double[][] Rows(float[] flat, int n, int k) =>
         [.. Enumerable.Range(0, n).Select(i => flat.AsSpan(i * k, k).ToArray().Select(v => (double)v).ToArray())];
 
+    /// <summary>
+    /// The 16 rows of 4 outputs the booster held at its second fit (of two): a fresh booster of the same seed, with the
+    /// first tree replayed, predicting on the second fit's features.
+    /// </summary>
+    private static double[][] OutputsAtSecondFit(FakeBooster booster)
+    {
+        var fits = booster.Fits;
+        Assert.Equal(2, fits.Count);
+        var replay = new FakeBooster(booster.FitOptions, FeatureSchema.Numerical(3), 0);
+        replay.FitTree(fits[0].Features, fits[0].Gradients, fits[0].Count);
+        var flat = new float[16 * 4];
+        replay.Predict(fits[1].Features, 16, flat);
+        return Rows(flat, 16, 4);
+    }
+
+    /// <summary>
+    /// PPO's loss on the agent's last minibatch (its whole last rollout, in the last epoch's order) as a function of the
+    /// outputs, written from the paper: clipped surrogate (eq. 7) - entCoef * entropy + vfCoef * 0.5 * (V - R)^2, with the
+    /// advantages standardized over the minibatch. <paramref name="onRatio"/> sees every probability ratio.
+    /// </summary>
+    private static Func<double[][], double> PpoLoss(Ppo agent, double clip, double entCoef, double vfCoef, Action<double>? onRatio = null)
+    {
+        var buffer = agent.Buffer;
+        var order = agent.LastEpochOrder.ToArray();
+        var advantages = Normalized([.. order.Select(r => (double)buffer.Advantages[r])]);
+        return f =>
+        {
+            var total = 0.0;
+            for (var i = 0; i < f.Length; i++)
+            {
+                var row = order[i];
+                var logits = f[i][..3];
+                var ratio = Math.Exp(LogSoftmax(logits, (int)buffer.Actions[row]) - buffer.LogProbs[row]);
+                onRatio?.Invoke(ratio);
+                var pg = Math.Max(-advantages[i] * ratio, -advantages[i] * Math.Clamp(ratio, 1 - clip, 1 + clip));
+                var valueLoss = 0.5 * (f[i][3] - buffer.Returns[row]) * (f[i][3] - buffer.Returns[row]);
+                total += pg - (entCoef * Entropy(logits)) + (vfCoef * valueLoss);
+            }
+            return total / f.Length;
+        };
+    }
+
     [Fact]
     public void Ppo_gradients_are_the_clipped_surrogate_entropy_and_value_terms()
     {
@@ -71,36 +113,43 @@ public class AlgorithmGradientTests
         agent.Learn(16);
 
         var fits = made[0].Fits;
-        Assert.Equal(2, fits.Count);
-        // Outputs at the time of the second fit: a fresh booster of the same seed, with the first tree replayed.
-        var replay = new FakeBooster(made[0].FitOptions, FeatureSchema.Numerical(3), 0);
-        replay.FitTree(fits[0].Features, fits[0].Gradients, fits[0].Count);
-        var flat = new float[16 * 4];
-        replay.Predict(fits[1].Features, 16, flat);
-        var outputs = Rows(flat, 16, 4);
+        var outputs = OutputsAtSecondFit(made[0]);
 
-        var buffer = agent.Buffer;
-        var order = agent.LastEpochOrder.ToArray();
-        var advantages = Normalized([.. order.Select(r => (double)buffer.Advantages[r])]);
         var clippedSomewhere = false;
-        double Loss(double[][] f)
-        {
-            var total = 0.0;
-            for (var i = 0; i < f.Length; i++)
-            {
-                var row = order[i];
-                var a = (int)buffer.Actions[row];
-                var logits = f[i][..3];
-                var ratio = Math.Exp(LogSoftmax(logits, a) - buffer.LogProbs[row]);
-                var pg = Math.Max(-advantages[i] * ratio, -advantages[i] * Math.Clamp(ratio, 0.9, 1.1));
-                clippedSomewhere |= Math.Abs(ratio - 1) > 0.1;
-                var valueLoss = 0.5 * (f[i][3] - buffer.Returns[row]) * (f[i][3] - buffer.Returns[row]);
-                total += pg - 0.01 * Entropy(logits) + 0.87 * valueLoss;
-            }
-            return total / f.Length;
-        }
-        CheckGradients(Loss, outputs, fits[1].Gradients, 4);
+        var loss = PpoLoss(agent, clip: 0.1, entCoef: 0.01, vfCoef: 0.87, ratio => clippedSomewhere |= Math.Abs(ratio - 1) > 0.1);
+        CheckGradients(loss, outputs, fits[1].Gradients, 4);
         Assert.True(clippedSomewhere, "the test should exercise the clipped branch");
+    }
+
+    [Fact]
+    public void Ppo_with_linear_ent_coef_decay_uses_the_coefficient_times_the_progress_remaining()
+    {
+        // Two iterations of one 16-row rollout each: the second update is made with half of the run left, so its
+        // entropy term has coefficient 0.5 * 0.5 (without the decay it would be 0.5, far outside the tolerance).
+        var made = new List<FakeBooster>();
+        var options = new PpoOptions { NumEnvs = 2, NumSteps = 8, BatchSize = 16, Epochs = 1, EntCoef = 0.5, LinearEntCoefDecay = true, VfCoef = 0.87, NormalizeReward = false };
+        var policyOptions = new GbrlPolicyOptions { PolicyLearningRate = 3.0, ValueLearningRate = 0.1, MaxPolicyGradNorm = 0, MaxValueGradNorm = 0 };
+        using var agent = new Ppo(new FakeVectorEnvironment([5, 7], [true, false], new Discrete(3)), options, policyOptions, seed: 2, boosters: FakeBooster.Factory(made));
+        agent.Learn(32);
+
+        var fits = made[0].Fits;
+        var outputs = OutputsAtSecondFit(made[0]);
+
+        CheckGradients(PpoLoss(agent, clip: 0.2, entCoef: 0.5 * 0.5, vfCoef: 0.87), outputs, fits[1].Gradients, 4);
+    }
+
+    [Theory]
+    [InlineData(false, 1.0, 0.02)]
+    [InlineData(false, 0.25, 0.02)]
+    [InlineData(true, 1.0, 0.02)]
+    [InlineData(true, 0.25, 0.005)]
+    [InlineData(true, 0.0, 0.0)]
+    [InlineData(true, -0.5, 0.0)]
+    [InlineData(true, 1.5, 0.02)]
+    public void The_entropy_coefficient_decays_linearly_only_when_asked(bool decay, double progressRemaining, double expected)
+    {
+        var options = new A2cOptions { EntCoef = 0.02, LinearEntCoefDecay = decay };
+        Assert.Equal(expected, options.EntCoefAt(progressRemaining), 12);
     }
 
     [Fact]

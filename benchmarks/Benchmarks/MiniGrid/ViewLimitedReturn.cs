@@ -17,11 +17,15 @@ namespace RLFramework.Benchmarks.MiniGrid;
 /// so where the view alone leaves the best approach open (Unlock: which side of the key to reach when the door is out
 /// of view) the rule is slightly better informed than the view.
 /// With <c>--model PATH</c> a trained PPO/A2C/AWR model plays instead (its sampled policy on the categorical
-/// observation), and the table also splits its steps and its policy entropy by whether that object was in view.
+/// observation, or with <c>--deterministic</c> its most probable action), and the table also splits its policy
+/// entropy by whether that object was in view, and gives the share of in-view steps where its most probable action
+/// is off every shortest path (a mistake of the policy itself, not of sampling).
+/// For both, the table counts the steps off a shortest path (on the true state) per episode, in view and out of view:
+/// each costs at least one step of return.
 /// Episode e is reset with seed + e, as in <see cref="OptimalReturn"/>; random draws come from a generator seeded
 /// with <c>--seed</c>.
 /// Usage: minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0[,MiniGrid-Unlock-v0] [--episodes 3000] [--seed 0]
-/// [--turn left|right|random] | --model RUN/model.rlm
+/// [--turn left|right|random] | --model RUN/model.rlm [--deterministic]
 /// </summary>
 internal static class ViewLimitedReturn
 {
@@ -35,6 +39,7 @@ internal static class ViewLimitedReturn
         var seed = 0;
         string? turn = null;
         string? model = null;
+        var deterministic = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -45,14 +50,17 @@ internal static class ViewLimitedReturn
                 case "--seed": seed = OptionBinder.ParseInt("--seed", Next()); break;
                 case "--turn": turn = Next(); break;
                 case "--model": model = Next(); break;
+                case "--deterministic": deterministic = true; break;
                 case "--help":
-                    Console.WriteLine("minigrid-view-policy --env ID[,ID...] [--episodes 3000] [--seed 0] [--turn left|right|random] | --model RUN/model.rlm");
+                    Console.WriteLine("minigrid-view-policy --env ID[,ID...] [--episodes 3000] [--seed 0] [--turn left|right|random] | --model RUN/model.rlm [--deterministic]");
                     Console.WriteLine($"ids: {string.Join(", ", s_supported)}");
                     return 0;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}' (see minigrid-view-policy --help).");
             }
         }
 
+        if (deterministic && model is null)
+            throw new ArgumentException("--deterministic applies to --model only (the rule is deterministic already, except --turn random).");
         if (model is not null && (ids.Count > 0 || turn is not null))
             throw new ArgumentException("--model plays the model on its own environment: leave out --env and --turn.");
         turn ??= "left";
@@ -78,9 +86,9 @@ internal static class ViewLimitedReturn
         var search = new MiniGridShortestPath();
         var random = new Random(seed);
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"episodes {episodes}, reset seeds {seed}..{seed + episodes - 1}, policy {(model ?? $"rule, turn {turn}")}");
-        table.AppendLine("| environment | return mean | std | length mean | failed episodes | steps out of view (per episode) | entropy out of view | entropy in view |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine(CultureInfo.InvariantCulture, $"episodes {episodes}, reset seeds {seed}..{seed + episodes - 1}, policy {(model is null ? $"rule, turn {turn}" : $"{model}{(deterministic ? ", most probable action" : ", sampled")}")}");
+        table.AppendLine("| environment | return mean | std | length mean | failed episodes | steps out of view (per episode) | off a shortest path: steps out of view | steps in view | most probable action, share of in-view steps | entropy out of view | entropy in view |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var id in ids)
         {
             using var environment = MiniGridEnvironments.Create(id);
@@ -90,7 +98,7 @@ internal static class ViewLimitedReturn
             var outputs = new float[agent?.Policy.OutputCount ?? 0];
             var probabilities = new double[Actions];
             double sum = 0, sumSquares = 0, entropyInView = 0, entropyOutOfView = 0;
-            long lengthSum = 0, stepsInView = 0, stepsOutOfView = 0;
+            long lengthSum = 0, stepsInView = 0, stepsOutOfView = 0, offPathInView = 0, offPathOutOfView = 0, mostProbableOffPathInView = 0;
             var failures = 0;
             for (var e = 0; e < episodes; e++)
             {
@@ -100,6 +108,7 @@ internal static class ViewLimitedReturn
                 while (true)
                 {
                     var inView = NeededObjectInView(environment);
+                    var remaining = search.Solve(environment) is { Solved: true } path ? path.Length : 0;
                     int action;
                     if (agent is null)
                     {
@@ -111,16 +120,30 @@ internal static class ViewLimitedReturn
                     {
                         agent.Policy.Forward(observation.Span, 1, outputs);
                         var entropy = Softmax(outputs.AsSpan(0, Actions), probabilities);
-                        action = Sample(probabilities, random.NextDouble());
+                        var mostProbable = ArgMax(probabilities);
+                        action = deterministic ? mostProbable : Sample(probabilities, random.NextDouble());
                         if (inView)
+                        {
                             entropyInView += entropy;
+                            if (remaining > 0 && !OnShortestPath(environment, search, mostProbable, remaining))
+                                mostProbableOffPathInView++;
+                        }
                         else
+                        {
                             entropyOutOfView += entropy;
+                        }
                     }
+                    var offPath = remaining > 0 && !OnShortestPath(environment, search, action, remaining);
                     if (inView)
+                    {
                         stepsInView++;
+                        offPathInView += offPath ? 1 : 0;
+                    }
                     else
+                    {
                         stepsOutOfView++;
+                        offPathOutOfView += offPath ? 1 : 0;
+                    }
                     var step = observations.Step(action);
                     observation = step.Observation;
                     length++;
@@ -139,10 +162,10 @@ internal static class ViewLimitedReturn
 
             var mean = sum / episodes;
             var std = Math.Sqrt(Math.Max(0, (sumSquares / episodes) - (mean * mean)));
-            var entropies = agent is null ? "- | -" : string.Create(CultureInfo.InvariantCulture,
-                $"{entropyOutOfView / Math.Max(1, stepsOutOfView):F3} | {entropyInView / Math.Max(1, stepsInView):F3}");
+            var modelColumns = agent is null ? "- | - | -" : string.Create(CultureInfo.InvariantCulture,
+                $"{(double)mostProbableOffPathInView / Math.Max(1, stepsInView):F4} | {entropyOutOfView / Math.Max(1, stepsOutOfView):F3} | {entropyInView / Math.Max(1, stepsInView):F3}");
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} | {(double)stepsOutOfView / episodes:F2} | {entropies} |"));
+                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} | {(double)stepsOutOfView / episodes:F2} | {(double)offPathOutOfView / episodes:F3} | {(double)offPathInView / episodes:F3} | {modelColumns} |"));
         }
 
         Console.Write(table.ToString());
@@ -171,6 +194,18 @@ internal static class ViewLimitedReturn
         return entropy;
     }
 
+    /// <summary>The most probable action, the first among equals (as SB3's <c>deterministic=True</c>).</summary>
+    private static int ArgMax(ReadOnlySpan<double> probabilities)
+    {
+        var best = 0;
+        for (var a = 1; a < probabilities.Length; a++)
+        {
+            if (probabilities[a] > probabilities[best])
+                best = a;
+        }
+        return best;
+    }
+
     /// <summary>The action whose cumulative probability first exceeds <paramref name="u"/> (the last one for rounding).</summary>
     private static int Sample(ReadOnlySpan<double> probabilities, double u)
     {
@@ -193,15 +228,23 @@ internal static class ViewLimitedReturn
         var path = search.Solve(environment);
         if (!path.Solved)
             return Left;
-        if (path.Actions[0] == (int)MiniGridAction.Forward)
-            return path.Actions[0];
+        var forward = (int)MiniGridAction.Forward;
+        return path.Actions[0] == forward || OnShortestPath(environment, search, forward, path.Length) ? forward : path.Actions[0];
+    }
+
+    /// <summary>
+    /// Whether <paramref name="action"/> starts a shortest path to success from the current state, whose shortest path
+    /// has <paramref name="remaining"/> actions (the environment is restored afterwards).
+    /// </summary>
+    private static bool OnShortestPath(MiniGridEnvironment environment, MiniGridShortestPath search, int action, int remaining)
+    {
         var state = environment.GetState();
-        var step = environment.Step((int)MiniGridAction.Forward);
-        var forwardIsShortest = path.Length == 1
-            ? step.Reward > 0
-            : !step.Terminated && !step.Truncated && search.Solve(environment) is { Solved: true } rest && rest.Length == path.Length - 1;
+        var step = environment.Step(action);
+        var onPath = step.Terminated || step.Truncated
+            ? step.Reward > 0 && remaining == 1
+            : search.Solve(environment) is { Solved: true } rest && rest.Length == remaining - 1;
         environment.SetState(state);
-        return forwardIsShortest ? (int)MiniGridAction.Forward : path.Actions[0];
+        return onPath;
     }
 
     /// <summary>Whether the object the agent needs next is in its current 7x7 view.</summary>

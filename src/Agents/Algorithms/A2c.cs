@@ -61,7 +61,7 @@ public sealed class A2c : OnPolicyAgent
             scratch.Gradients[i * k + p] = (float)(_options.VfCoef * 2 * valueError);
             entropyLoss -= scratch.Entropies[i];
         }
-        scratch.PolicyGradients(distribution, policy.LogStd, outputs, buffer.Actions, n, _options.EntCoef);
+        scratch.PolicyGradients(distribution, policy.LogStd, outputs, buffer.Actions, n, _options.EntCoefAt(progressRemaining));
         policy.Update(buffer.Observations, scratch.Gradients, n, scratch.LogStdGradient, progressRemaining);
 
         metrics.Add(new Metric(MetricKeys.PolicyLoss, pgLoss / n));

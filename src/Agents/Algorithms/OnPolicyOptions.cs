@@ -38,9 +38,16 @@ public abstract record OnPolicyOptions : IAlgorithmOptions
     [JsonPropertyOrder(6)]
     public double GaeLambda { get; init; }
 
-    /// <summary>Entropy coefficient.</summary>
+    /// <summary>Entropy coefficient (with <see cref="LinearEntCoefDecay"/>: its value at the start of the run).</summary>
     [JsonPropertyOrder(8)]
     public double EntCoef { get; init; }
+
+    /// <summary>
+    /// Decay the entropy coefficient linearly to 0 over the run: each update uses EntCoef * progress remaining
+    /// (1 at the start, 0 at the end; the schedule of <c>linear_learning_rate_decay</c>). Explores early, not at the end.
+    /// </summary>
+    [JsonPropertyOrder(14)]
+    public bool LinearEntCoefDecay { get; init; }
 
     /// <summary>Value-loss coefficient.</summary>
     [JsonPropertyOrder(9)]
@@ -61,6 +68,10 @@ public abstract record OnPolicyOptions : IAlgorithmOptions
     /// <summary>Rollout size (NumEnvs * NumSteps).</summary>
     [JsonPropertyOrder(13)]
     public int RolloutSize => NumEnvs * NumSteps;
+
+    /// <summary>The entropy coefficient of an update made with <paramref name="progressRemaining"/> of the run left.</summary>
+    public double EntCoefAt(double progressRemaining) =>
+        LinearEntCoefDecay ? EntCoef * Math.Clamp(progressRemaining, 0, 1) : EntCoef;
 
     /// <inheritdoc />
     public void Validate()

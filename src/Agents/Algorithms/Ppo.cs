@@ -46,6 +46,7 @@ public sealed class Ppo : OnPolicyAgent
         var p = distribution.OutputCount;
         var mb = _minibatch;
         var clip = _options.ClipRange;
+        var entCoef = _options.EntCoefAt(progressRemaining);
         double pgLossSum = 0, valueLossSum = 0, entropyLossSum = 0, approxKlSum = 0, clipFractionSum = 0;
         var minibatches = 0;
 
@@ -90,7 +91,7 @@ public sealed class Ppo : OnPolicyAgent
                     clipFraction += Math.Abs(ratio - 1) > clip ? 1 : 0;
                 }
                 // Policy rows: d(pgLoss_i)/dz + entCoef * d(-H_i)/dz; the log-std gets the batch mean.
-                mb.PolicyGradients(distribution, policy.LogStd, mb.Outputs, mb.Actions, b, _options.EntCoef);
+                mb.PolicyGradients(distribution, policy.LogStd, mb.Outputs, mb.Actions, b, entCoef);
                 UpdateAndRefresh(policy, mb, b, progressRemaining, buffer.Observations, n, buffer.Outputs);
 
                 pgLossSum += pgLoss / b;
