@@ -159,6 +159,10 @@ public class PresetTests
         Assert.Equal(ppo, System.Text.Json.JsonSerializer.Serialize(new PpoOptions(), Persistence.AgentFile.Json));
         var old = ppo.Replace("\"NumSteps\":128", "\"NumSteps\":32", StringComparison.Ordinal).Replace("\"Gamma\":0.98", "\"Gamma\":0.5", StringComparison.Ordinal);
         Assert.Equal(new PpoOptions { NumSteps = 32, Gamma = 0.5 }, System.Text.Json.JsonSerializer.Deserialize<PpoOptions>(old, Persistence.AgentFile.Json));
+        // A later option is written only when set, after the old keys, and read back.
+        var decaying = System.Text.Json.JsonSerializer.Serialize(new PpoOptions { LinearEntCoefDecay = true }, Persistence.AgentFile.Json);
+        Assert.Equal(ppo.Replace("}", ",\"LinearEntCoefDecay\":true}", StringComparison.Ordinal), decaying);
+        Assert.True(System.Text.Json.JsonSerializer.Deserialize<PpoOptions>(decaying, Persistence.AgentFile.Json)!.LinearEntCoefDecay);
 
         // Inherited keys bind like the algorithm's own.
         var options = (A2cOptions)AgentPresets.Resolve("a2c", "CartPole-v1", AgentPresets.ParseOverrides(["gamma=0.5", "n_steps=3", "normalize_advantage=false"])).Options;

@@ -45,8 +45,10 @@ public abstract record OnPolicyOptions : IAlgorithmOptions
     /// <summary>
     /// Decay the entropy coefficient linearly to 0 over the run: each update uses EntCoef * progress remaining
     /// (1 at the start, 0 at the end; the schedule of <c>linear_learning_rate_decay</c>). Explores early, not at the end.
+    /// Written to model files only when on, so files without the schedule stay as they were before it existed.
     /// </summary>
     [JsonPropertyOrder(14)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool LinearEntCoefDecay { get; init; }
 
     /// <summary>Value-loss coefficient.</summary>
