@@ -108,32 +108,37 @@ internal static class ViewLimitedReturn
                 while (true)
                 {
                     var inView = NeededObjectInView(environment);
-                    var remaining = search.Solve(environment) is { Solved: true } path ? path.Length : 0;
+                    var path = search.Solve(environment);
+                    var remaining = path.Solved ? path.Length : 0;
                     int action;
+                    int mostProbable = -1;
+                    var mostProbableOffPath = false;
                     if (agent is null)
                     {
                         action = inView
-                            ? ShortestPathAction(environment, search)
+                            ? ShortestPathAction(environment, search, path)
                             : turn switch { "left" => Left, "right" => Right, _ => random.Next(3) };
                     }
                     else
                     {
                         agent.Policy.Forward(observation.Span, 1, outputs);
                         var entropy = Softmax(outputs.AsSpan(0, Actions), probabilities);
-                        var mostProbable = ArgMax(probabilities);
+                        mostProbable = ArgMax(probabilities);
                         action = deterministic ? mostProbable : Sample(probabilities, random.NextDouble());
                         if (inView)
                         {
                             entropyInView += entropy;
-                            if (remaining > 0 && !OnShortestPath(environment, search, mostProbable, remaining))
-                                mostProbableOffPathInView++;
+                            mostProbableOffPath = remaining > 0 && !OnShortestPath(environment, search, mostProbable, remaining);
+                            mostProbableOffPathInView += mostProbableOffPath ? 1 : 0;
                         }
                         else
                         {
                             entropyOutOfView += entropy;
                         }
                     }
-                    var offPath = remaining > 0 && !OnShortestPath(environment, search, action, remaining);
+                    var offPath = inView && action == mostProbable
+                        ? mostProbableOffPath
+                        : remaining > 0 && !OnShortestPath(environment, search, action, remaining);
                     if (inView)
                     {
                         stepsInView++;
@@ -223,9 +228,8 @@ internal static class ViewLimitedReturn
     /// The first action of a shortest path, forward first among equally short ones (the search's own first action may be
     /// a turn that takes the object out of view, and a fixed turn back then loops); left when there is none.
     /// </summary>
-    private static int ShortestPathAction(MiniGridEnvironment environment, MiniGridShortestPath search)
+    private static int ShortestPathAction(MiniGridEnvironment environment, MiniGridShortestPath search, ShortestPathResult path)
     {
-        var path = search.Solve(environment);
         if (!path.Solved)
             return Left;
         var forward = (int)MiniGridAction.Forward;
