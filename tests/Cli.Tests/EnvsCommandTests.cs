@@ -1,3 +1,4 @@
+using System.CommandLine;
 using RLFramework.Cli.Commands;
 using RLFramework.Environments;
 
@@ -32,5 +33,18 @@ public class EnvsCommandTests
             Assert.Contains(env.ActionSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", line, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("list", "envs")]
+    [InlineData("evaluate", "eval")]
+    public void Gymnasium_and_sb3_words_are_aliases(string typed, string command)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(EnvsCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        var parse = root.Parse(typed == "list" ? [typed] : [typed, "model.rlm"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(command, parse.CommandResult.Command.Name);
     }
 }

@@ -193,5 +193,19 @@ public class SpacesTests
         Assert.Equal("Discrete(2)", new Discrete(2).ToString());
         Assert.Equal("Box(-1, 1, (3,))", new Box(-1f, 1f, 3).ToString());
         Assert.Equal("MultiDiscrete([2, 3])", new MultiDiscrete(2, 3).ToString());
+        Assert.Equal("Box([-1, -inf], [1, inf], (2,))", new Box([-1f, float.NegativeInfinity], [1f, float.PositiveInfinity]).ToString());
+    }
+
+    [Fact]
+    public void ToString_shortens_long_runs_and_counts_categorical_elements()
+    {
+        float[] high = [.. Enumerable.Repeat(197f, 49), 3f, 5f];
+        var box = new Box(new float[51], high, cardinalities: [.. Enumerable.Repeat(198, 49), 4, 6]);
+        Assert.Equal("Box(0, [197 x49, 3, 5], (51,), 51 categorical)", box.ToString());
+
+        // Runs shorter than eight are written out (Acrobot's bounds read as in Gymnasium); a run is shortened wherever it stands.
+        float[] low = [2f, 2f, 2f, 2f, 2f, 2f, 2f, 1f, .. Enumerable.Repeat(3f, 8)];
+        Assert.Equal("Box([2, 2, 2, 2, 2, 2, 2, 1, 3 x8], 9, (16,), 1 categorical)",
+            new Box(low, Enumerable.Repeat(9f, 16).ToArray(), cardinalities: [.. new int[15], 10]).ToString());
     }
 }

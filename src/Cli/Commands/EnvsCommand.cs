@@ -10,6 +10,7 @@ internal static class EnvsCommand
     public static Command Create()
     {
         var command = new Command("envs", "List the registered environments with their observation and action spaces, max episode steps and reward threshold.");
+        command.Aliases.Add("list");
         command.SetAction(_ =>
         {
             Write(Console.Out);

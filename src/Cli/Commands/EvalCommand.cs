@@ -17,6 +17,7 @@ internal static class EvalCommand
         var deterministic = new Option<bool>("--deterministic") { Description = "Take the most likely action instead of sampling." };
         var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate a saved agent: mean and std of the return, and the mean episode length, over N episodes.");
+        command.Aliases.Add("evaluate");
         command.Arguments.Add(model);
         command.Options.Add(episodes);
         command.Options.Add(deterministic);

@@ -182,19 +182,63 @@ public sealed class Box : Space
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Gymnasium's form: <c>Box(low, high, shape)</c>, each bound a scalar when it is the same for every
+    /// element. A non-uniform bound lists its elements with runs of eight or more equal values written
+    /// as <c>value xN</c> (a MiniGrid observation reads <c>Box(0, [197 x49, 3, 5], (51,), 51 categorical)</c>);
+    /// categorical elements are counted at the end.
+    /// </summary>
     public override string ToString()
     {
-        bool uniform = true;
-        for (int i = 1; i < _low.Length; i++)
+        string shape = $"({string.Join(", ", _shape)}{(_shape.Length == 1 ? "," : "")})";
+        int categorical = 0;
+        foreach (int n in _cardinalities)
         {
-            uniform &= _low[i] == _low[0] && _high[i] == _high[0];
+            categorical += n > 0 ? 1 : 0;
         }
 
-        string shape = $"({string.Join(", ", _shape)}{(_shape.Length == 1 ? "," : "")})";
-        return uniform && _low.Length > 0
-            ? $"Box({Format(_low[0])}, {Format(_high[0])}, {shape})"
-            : $"Box([{Join(_low)}], [{Join(_high)}], {shape})";
+        string suffix = categorical > 0 ? $", {categorical} categorical" : "";
+        return $"Box({FormatBound(_low)}, {FormatBound(_high)}, {shape}{suffix})";
+    }
+
+    private static string FormatBound(float[] values)
+    {
+        const int MinRun = 8;
+        int first = 0;
+        while (first < values.Length && values[first].Equals(values[0]))
+        {
+            first++;
+        }
+
+        if (first == values.Length)
+        {
+            return Format(values[0]);
+        }
+
+        var text = new System.Text.StringBuilder("[");
+        for (int start = 0; start < values.Length;)
+        {
+            int end = start + 1;
+            while (end < values.Length && values[end].Equals(values[start]))
+            {
+                end++;
+            }
+
+            int run = end - start;
+            for (int k = 0; k < (run >= MinRun ? 1 : run); k++)
+            {
+                text.Append(start + k > 0 ? ", " : "").Append(Format(values[start]));
+            }
+
+            if (run >= MinRun)
+            {
+                text.Append(" x").Append(run.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            start = end;
+        }
+
+        return text.Append(']').ToString();
     }
 
     private float SampleElement(int i)
@@ -257,8 +301,6 @@ public sealed class Box : Space
 
         return size;
     }
-
-    private static string Join(float[] values) => string.Join(", ", Array.ConvertAll(values, Format));
 
     private static string Format(float v) => float.IsInfinity(v)
         ? (v > 0 ? "inf" : "-inf")
