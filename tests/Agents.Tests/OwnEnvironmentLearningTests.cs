@@ -35,15 +35,28 @@ public class OwnEnvironmentLearningTests
         Assert.All(after.Returns, r => Assert.Equal(1.0, r));
     }
 
-    private static void Register()
+    [Theory]
+    [InlineData(SignpostCorridor.Fault.NaNObservation, "Environment 2 returned an observation whose element 0 is NaN from Step after 12 environment steps")]
+    [InlineData(SignpostCorridor.Fault.InfiniteReward, "Environment 2 returned the reward Infinity after 12 environment steps")]
+    public void A_nan_observation_or_infinite_reward_stops_training_with_an_error_naming_it(SignpostCorridor.Fault fault, string message)
+    {
+        string id = $"Test-SignpostCorridor{fault}-v0";
+        Register(id, fault);
+        using var agent = AgentFactory.Create("ppo", id, seed: 0, AgentPresets.ParseOverrides(["num_envs=4", "n_steps=8", "batch_size=32"]));
+        var error = Assert.Throws<InvalidOperationException>(() => agent.Learn(32));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    private static void Register(string id = Id, SignpostCorridor.Fault fault = SignpostCorridor.Fault.None)
     {
         lock (s_registration)
         {
-            if (!EnvironmentRegistry.IsRegistered(Id))
+            if (!EnvironmentRegistry.IsRegistered(id))
             {
+                int made = 0;
                 EnvironmentRegistry.Register(
-                    new EnvironmentSpec(Id, SignpostCorridor.MaxSteps, null, new Dictionary<string, object?>()),
-                    _ => new SignpostCorridor());
+                    new EnvironmentSpec(id, SignpostCorridor.MaxSteps, null, new Dictionary<string, object?>()),
+                    _ => new SignpostCorridor(made++ == 2 ? fault : SignpostCorridor.Fault.None));
             }
         }
     }
@@ -57,12 +70,21 @@ public class OwnEnvironmentLearningTests
     /// revisits a state and loops until truncation, so a greedy episode that reaches the goal went
     /// straight there.
     /// </summary>
-    private sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>
+    public sealed class SignpostCorridor(SignpostCorridor.Fault fault = SignpostCorridor.Fault.None) : IEnvironment<ReadOnlyMemory<float>, int>
     {
         public const int MaxSteps = 20;
         public const int LastCell = 8;
 
+        /// <summary>A bug to plant: the environment's third step returns it.</summary>
+        public enum Fault
+        {
+            None,
+            NaNObservation,
+            InfiniteReward,
+        }
+
         private readonly float[] _observation = new float[2];
+        private int _steps;
         private Random _random = new(0);
         private int _cell;
         private int _goal;
@@ -96,7 +118,15 @@ public class OwnEnvironmentLearningTests
             bool fell = next < 0 || next > LastCell;
             _cell = Math.Clamp(next, 0, LastCell);
             bool atGoal = !fell && _cell == _goal;
-            return new(Observe(), atGoal ? 1.0 : 0.0, atGoal || fell, false, StepInfo.Empty);
+            var observation = Observe();
+            bool planted = ++_steps == 3;
+            if (planted && fault == Fault.NaNObservation)
+            {
+                _observation[0] = float.NaN;
+            }
+
+            double reward = planted && fault == Fault.InfiniteReward ? double.PositiveInfinity : atGoal ? 1.0 : 0.0;
+            return new(observation, reward, atGoal || fell, false, StepInfo.Empty);
         }
 
         public void Dispose()

@@ -88,6 +88,7 @@ internal sealed class RolloutCollector
             var seed = random.NextSeed();
             _env.Reset(seed, _step.Observations);
             _history.Reset(seed);
+            CheckObservations(_step.Observations, "Reset");
             _normalizer.ProcessObservations(_step.Observations, n, _observations);
             Episodes.ResetRunning(n);
             _needsReset = false;
@@ -102,6 +103,7 @@ internal sealed class RolloutCollector
                 buffer.LogProbs.AsSpan(row, n), buffer.Values.AsSpan(row, n), buffer.Outputs.AsSpan(row * k, n * k));
             StepEnvironments(actions);
             Timesteps += n;
+            CheckStep();
             Episodes.Step(_step.Rewards, _step.Terminated, _step.Truncated, Timesteps);
 
             _normalizer.ProcessRewards(_step.Rewards, _step.Terminated, _step.Truncated, _normalizedRewards);
@@ -177,6 +179,36 @@ internal sealed class RolloutCollector
         _normalizer.NormalizeObservationRows(_step.Observations, n, _observations);
         _replayPending = false;
         _needsReset = false;
+    }
+
+    /// <summary>
+    /// Stops training at the first NaN observation or non-finite reward, naming the environment, the element
+    /// and the step, before the value reaches the normalizer statistics or the trees (where a NaN feature
+    /// would silently count as missing).
+    /// </summary>
+    private void CheckStep()
+    {
+        CheckObservations(_step.Observations, "Step");
+        var rewards = _step.Rewards;
+        for (var e = 0; e < rewards.Length; e++)
+        {
+            if (!double.IsFinite(rewards[e]))
+                throw new InvalidOperationException($"Environment {e} returned the reward {rewards[e]} after {Timesteps:N0} environment steps; rewards must be finite (EnvironmentChecker.Check finds such problems).");
+            if (_step.HasFinalObservation[e])
+                CheckObservations(_step.FinalObservation(e), "Step (the final observation of its episode)", e);
+        }
+    }
+
+    private void CheckObservations(ReadOnlySpan<float> observations, string call, int env = 0)
+    {
+        for (var i = 0; i < observations.Length; i++)
+        {
+            if (float.IsNaN(observations[i]))
+            {
+                var obsSize = _env.ObservationSize;
+                throw new InvalidOperationException($"Environment {env + i / obsSize} returned an observation whose element {i % obsSize} is NaN from {call} after {Timesteps:N0} environment steps; observations must not be NaN (EnvironmentChecker.Check finds such problems).");
+            }
+        }
     }
 
     /// <summary>r_t += gamma * V(final observation) for every episode cut short by a time limit.</summary>
