@@ -279,6 +279,35 @@ public class TrainingTests
     }
 
     [Fact]
+    public void An_evaluation_log_is_cut_back_to_the_agent_and_its_best_row_is_the_bar_and_a_foreign_file_is_an_error()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"evaluations-{Guid.NewGuid():N}.csv");
+        try
+        {
+            using var agent = Make("ppo", "CartPole-v1", 0, "n_steps=32", "num_envs=4");
+            agent.Learn(256);
+            File.WriteAllLines(log, [EvaluationCallback.LogHeader, "128,40,1,40,3", "256,70.5,2,70.5,3", "384,99,0,99,3"]);
+            var evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment("CartPole-v1", 1), 128, episodes: 1, logPath: log);
+            evaluation.OnTrainingStart(new TrainingStartContext(agent, 256));
+            // The row at 384 belongs to a run that went past this agent's 256 steps.
+            Assert.Equal([EvaluationCallback.LogHeader, "128,40,1,40,3", "256,70.5,2,70.5,3"], File.ReadAllLines(log));
+            Assert.Equal(70.5, evaluation.BestMeanReturn);
+            Assert.Equal(256, evaluation.BestTimesteps);
+
+            File.WriteAllLines(log, ["step,reward", "1,2"]);
+            var foreign = Assert.Throws<InvalidDataException>(() => evaluation.OnTrainingStart(new TrainingStartContext(agent, 256)));
+            Assert.Contains("is not an evaluation log", foreign.Message, StringComparison.Ordinal);
+            File.WriteAllLines(log, [EvaluationCallback.LogHeader, "128,forty,1,40,3"]);
+            var corrupt = Assert.Throws<InvalidDataException>(() => evaluation.OnTrainingStart(new TrainingStartContext(agent, 256)));
+            Assert.Contains("line 2 is not an evaluation row", corrupt.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
     public void Csv_and_json_sinks_write_the_sb3_keys()
     {
         var csvPath = Path.GetTempFileName();

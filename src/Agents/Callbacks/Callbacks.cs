@@ -1,3 +1,4 @@
+using System.Globalization;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Logging;
 using RLFramework.Environments.Vector;
@@ -71,24 +72,43 @@ public sealed class CheckpointCallback : TrainingCallback
 }
 
 /// <summary>
-/// Evaluates the agent every <paramref name="everySteps"/> steps on its own environment
-/// (made by <paramref name="makeEnvironment"/>), reports <c>eval/mean_reward</c>, and can stop
-/// training when the mean reaches a threshold.
+/// Stable-Baselines3's EvalCallback. Every <paramref name="everySteps"/> steps (at the first iteration end at or past
+/// k x everySteps) the agent plays <paramref name="episodes"/> episodes on an environment of its own, made by
+/// <paramref name="makeEnvironment"/> and reset with seed <paramref name="seed"/> + k, so evaluation k is the same
+/// whether or not the run was resumed in between. It reports <c>eval/mean_reward</c> and can stop training when the
+/// mean reaches <paramref name="stopThreshold"/>.
+/// <para>With <paramref name="logPath"/> each evaluation is a row of a CSV file (<see cref="LogHeader"/>). With
+/// <paramref name="bestModelPath"/> the agent is saved there (atomically) whenever an evaluation's mean return beats
+/// every earlier one. A log that exists at the start (a resumed run) keeps its rows up to the agent's step count, and
+/// the best of those is the bar to beat.</para>
 /// </summary>
 public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment, long everySteps, int episodes = 10,
-    bool deterministic = true, double? stopThreshold = null) : TrainingCallback
+    bool deterministic = true, double? stopThreshold = null, int seed = 0, string? logPath = null, string? bestModelPath = null)
+    : TrainingCallback
 {
+    /// <summary>The header of the CSV log.</summary>
+    public const string LogHeader = "timesteps,mean_return,std_return,mean_length,episodes";
+
     private long _nextEvaluation;
 
-    /// <summary>Every evaluation so far: (timesteps, result).</summary>
+    /// <summary>Every evaluation of this session: (timesteps, result).</summary>
     public List<(long Timesteps, EvaluationResult Result)> Results { get; } = [];
+
+    /// <summary>The best mean return so far, counting a carried log's rows (-infinity before the first).</summary>
+    public double BestMeanReturn { get; private set; } = double.NegativeInfinity;
+
+    /// <summary>The step count of the best evaluation (null before the first).</summary>
+    public long? BestTimesteps { get; private set; }
 
     /// <inheritdoc />
     public override void OnTrainingStart(TrainingStartContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentOutOfRangeException.ThrowIfLessThan(everySteps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
         _nextEvaluation = (context.Agent.NumTimesteps / everySteps + 1) * everySteps;
+        if (logPath is not null)
+            CarryLog(logPath, context.Agent.NumTimesteps);
     }
 
     /// <inheritdoc />
@@ -97,11 +117,57 @@ public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment,
         ArgumentNullException.ThrowIfNull(context);
         if (context.Timesteps < _nextEvaluation)
             return true;
-        _nextEvaluation = (context.Timesteps / everySteps + 1) * everySteps;
+        var k = context.Timesteps / everySteps;
+        _nextEvaluation = (k + 1) * everySteps;
         using var env = makeEnvironment();
-        var result = context.Agent.Evaluate(env, episodes, deterministic, seed: Results.Count);
+        var result = context.Agent.Evaluate(env, episodes, deterministic, seed: unchecked(seed + (int)k));
         Results.Add((context.Timesteps, result));
         context.Report(MetricKeys.EvalMeanReward, result.MeanReturn);
+        if (logPath is not null)
+        {
+            File.AppendAllText(logPath, string.Create(CultureInfo.InvariantCulture,
+                $"{context.Timesteps},{result.MeanReturn:R},{result.StdReturn:R},{result.MeanLength:R},{result.Returns.Count}\n"));
+        }
+        if (result.MeanReturn > BestMeanReturn)
+        {
+            BestMeanReturn = result.MeanReturn;
+            BestTimesteps = context.Timesteps;
+            if (bestModelPath is not null)
+                context.Agent.Save(bestModelPath);
+        }
         return stopThreshold is not { } threshold || result.MeanReturn < threshold;
+    }
+
+    /// <summary>Keeps the log's rows up to <paramref name="steps"/> (rewritten atomically) and takes its best row; creates the log when missing.</summary>
+    private void CarryLog(string path, long steps)
+    {
+        var rows = new List<string> { LogHeader };
+        BestMeanReturn = double.NegativeInfinity;
+        BestTimesteps = null;
+        if (File.Exists(path))
+        {
+            var lines = File.ReadAllLines(path);
+            if (lines.Length > 0 && lines[0] != LogHeader)
+                throw new InvalidDataException($"'{path}' is not an evaluation log: its first line is '{lines[0]}', not '{LogHeader}'.");
+            for (var i = 1; i < lines.Length; i++)
+            {
+                var cells = lines[i].Split(',');
+                if (cells.Length != 5
+                    || !long.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t)
+                    || !double.TryParse(cells[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var mean))
+                    throw new InvalidDataException($"'{path}' line {i + 1} is not an evaluation row ({LogHeader}): '{lines[i]}'.");
+                if (t > steps)
+                    continue;
+                rows.Add(lines[i]);
+                if (mean > BestMeanReturn)
+                {
+                    BestMeanReturn = mean;
+                    BestTimesteps = t;
+                }
+            }
+        }
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temp, string.Join('\n', rows) + "\n");
+        File.Move(temp, path, overwrite: true);
     }
 }

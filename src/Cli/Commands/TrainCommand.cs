@@ -23,13 +23,15 @@ namespace RLFramework.Cli.Commands;
 /// <param name="Device">auto, cpu or cuda.</param>
 /// <param name="Resume">A run folder, model file or checkpoint to continue from.</param>
 /// <param name="CheckpointEvery">Save a checkpoint every this many steps (null: none).</param>
+/// <param name="EvalEvery">Evaluate every this many steps (null: never).</param>
+/// <param name="EvalEpisodes">Episodes per evaluation (default 10).</param>
 internal sealed record TrainArguments(string? Environment, string? Algorithm = null, long? Steps = null, int? Seed = null,
     int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null, string Device = "cpu", string? Resume = null,
-    long? CheckpointEvery = null);
+    long? CheckpointEvery = null, long? EvalEvery = null, int? EvalEpisodes = null);
 
 /// <summary>
 /// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--out DIR]
-/// [--device auto|cpu|cuda] [--checkpoint-every N] [--resume PATH]</c>: trains an agent with the preset of
+/// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--resume PATH]</c>: trains an agent with the preset of
 /// (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
 /// learning curve, summary). <c>--resume</c> continues a saved run with nothing lost; <c>--steps</c> is always the
 /// total of the run, so a resumed run given the original <c>--steps</c> ends exactly where the uninterrupted run
@@ -38,6 +40,8 @@ internal sealed record TrainArguments(string? Environment, string? Algorithm = n
 internal static class TrainCommand
 {
     private const long DefaultSteps = 100_000;
+    private const int DefaultEvalEpisodes = 10;
+    private const int MaxEvalEnvs = 8;
 
     public static Command Create()
     {
@@ -50,6 +54,8 @@ internal static class TrainCommand
         var outDir = new Option<string?>("--out") { Description = "Run folder (default: a fresh dated folder under runs/; with --resume, the resumed run's folder)." };
         var device = new Option<string>("--device") { Description = "Where the trees are fitted: cpu (default), cuda (an NVIDIA GPU; an error when there is none), or auto (cuda when usable, else cpu; says which).", DefaultValueFactory = _ => "cpu" };
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
+        var evalEvery = new Option<long?>("--eval-every") { Description = $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics." };
+        var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {DefaultEvalEpisodes}; needs --eval-every)." };
         var resume = new Option<string?>("--resume") { Description = "Continue a run: its run folder, its model.rlm, or a checkpoint. Options, counters, random state, normalization statistics, episodes and metrics carry over." };
         var command = new Command("train", "Train a GBRL actor-critic agent (or the neural MLP baseline with --set policy=mlp) and write a run folder.");
         command.Arguments.Add(env);
@@ -61,6 +67,8 @@ internal static class TrainCommand
         command.Options.Add(outDir);
         command.Options.Add(device);
         command.Options.Add(checkpointEvery);
+        command.Options.Add(evalEvery);
+        command.Options.Add(evalEpisodes);
         command.Options.Add(resume);
         command.SetAction(parseResult =>
         {
@@ -78,7 +86,7 @@ internal static class TrainCommand
                 return Run(
                     new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
                         parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
-                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery)),
+                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes)),
                     Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt.Token);
             }
             finally
@@ -121,7 +129,7 @@ internal static class TrainCommand
         var steps = arguments.Steps ?? DefaultSteps;
         if (steps < 1)
             throw new ArgumentException($"--steps must be at least 1, got {steps}.");
-        CheckCheckpointEvery(arguments);
+        CheckCallbackOptions(arguments);
         if (string.IsNullOrWhiteSpace(arguments.Environment))
             throw new ArgumentException("Name the environment to train on (e.g. rl train CartPole-v1), or pass --resume PATH.");
         var environment = arguments.Environment;
@@ -145,7 +153,7 @@ internal static class TrainCommand
     {
         if (arguments.Set is { Count: > 0 } || arguments.Envs is not null)
             throw new ArgumentException("--set and --envs cannot change a resumed run: it continues with its saved options (start a new run to change them).");
-        CheckCheckpointEvery(arguments);
+        CheckCallbackOptions(arguments);
         var source = ResumeSource.Resolve(arguments.Resume!);
 
         using var opened = device ?? TrainingDevice.Open(arguments.Device);
@@ -181,6 +189,14 @@ internal static class TrainCommand
         var startSteps = agent.NumTimesteps;
         var clock = Stopwatch.StartNew();
         LearnResult result;
+        EvaluationCallback? evaluation = null;
+        if (arguments.EvalEvery is { } evalEvery)
+        {
+            var episodes = arguments.EvalEpisodes ?? DefaultEvalEpisodes;
+            var environmentId = agent.EnvironmentId;
+            evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment(environmentId, Math.Min(episodes, MaxEvalEnvs)), evalEvery,
+                episodes, deterministic: true, seed: agent.Seed, logPath: run.Evaluations, bestModelPath: run.BestModel);
+        }
         using (var csv = new CsvMetricSink(run.MetricsCsv, appendMetrics))
         using (var json = new JsonMetricSink(run.MetricsJson, appendMetrics))
         {
@@ -188,6 +204,8 @@ internal static class TrainCommand
             List<TrainingCallback> callbacks = [progress];
             if (arguments.CheckpointEvery is { } every)
                 callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
+            if (evaluation is not null)
+                callbacks.Add(evaluation);
             IMetricSink[] sinks = [csv, json];
             if (session.Interactive)
             {
@@ -215,11 +233,16 @@ internal static class TrainCommand
         var summary = new RunSummary(agent.EnvironmentId, agent.Algorithm, agent.Seed, agent.NumTimesteps,
             Math.Round(clock.Elapsed.TotalSeconds, 3), agent.TreeCount, agent.Episodes.Episodes.Count,
             agent.Episodes.MeanReturn(100), agent.Episodes.StdReturn(100), result.StoppedByCallback, RunFolder.ModelFile,
-            device.Name, device.Description, startSteps);
+            device.Name, device.Description, startSteps, evaluation?.BestTimesteps is null ? null : evaluation.BestMeanReturn, evaluation?.BestTimesteps);
         run.WriteSummary(summary);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.MeanAndStd(summary.MeanReturnLast100, summary.StdReturnLast100)}."));
         output.WriteLine($"Model: {run.Model}");
+        if (evaluation?.BestTimesteps is { } best)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Best evaluation: mean return {ReturnFormat.Format(evaluation.BestMeanReturn)} at {best} steps ({RunFolder.BestModelFile}; every evaluation in {RunFolder.EvaluationsFile})."));
+        }
         if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
             output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
         return 0;
@@ -236,10 +259,16 @@ internal static class TrainCommand
         return TrainingDevice.Cpu("CPU (the MLP baseline runs on the CPU)");
     }
 
-    private static void CheckCheckpointEvery(TrainArguments arguments)
+    private static void CheckCallbackOptions(TrainArguments arguments)
     {
         if (arguments.CheckpointEvery is < 1)
             throw new ArgumentException($"--checkpoint-every must be at least 1, got {arguments.CheckpointEvery}.");
+        if (arguments.EvalEvery is < 1)
+            throw new ArgumentException($"--eval-every must be at least 1, got {arguments.EvalEvery}.");
+        if (arguments.EvalEpisodes is < 1)
+            throw new ArgumentException($"--eval-episodes must be at least 1, got {arguments.EvalEpisodes}.");
+        if (arguments.EvalEpisodes is not null && arguments.EvalEvery is null)
+            throw new ArgumentException("--eval-episodes needs --eval-every N (how often to evaluate).");
     }
 
     /// <summary>A value given on the command line must equal the resumed run's.</summary>

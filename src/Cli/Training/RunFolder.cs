@@ -9,7 +9,8 @@ namespace RLFramework.Cli.Training;
 
 /// <summary>
 /// The folder of one training run: model.rlm, metrics.csv, metrics.jsonl, options.json (the exact
-/// options used), learning_curve.png and summary.json. Files are written atomically.
+/// options used), learning_curve.png and summary.json; with <c>--eval-every</c> also evaluations.csv and best_model.rlm.
+/// Files are written atomically (the metrics and evaluation logs are appended a row at a time).
 /// </summary>
 internal sealed class RunFolder
 {
@@ -20,6 +21,8 @@ internal sealed class RunFolder
     public const string CurveFile = "learning_curve.png";
     public const string SummaryFile = "summary.json";
     public const string CheckpointsFolder = "checkpoints";
+    public const string EvaluationsFile = "evaluations.csv";
+    public const string BestModelFile = "best_model.rlm";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -42,6 +45,10 @@ internal sealed class RunFolder
     public string Curve => System.IO.Path.Combine(Path, CurveFile);
 
     public string Checkpoints => System.IO.Path.Combine(Path, CheckpointsFolder);
+
+    public string Evaluations => System.IO.Path.Combine(Path, EvaluationsFile);
+
+    public string BestModel => System.IO.Path.Combine(Path, BestModelFile);
 
     /// <summary>Uses <paramref name="outDir"/>, or a fresh dated folder under runs/.</summary>
     public static RunFolder Create(string? outDir, string environmentId, string algorithm, int seed)
@@ -91,32 +98,12 @@ internal sealed class RunFolder
     /// <summary>
     /// Brings the metrics of <paramref name="sourceFolder"/> up to <paramref name="steps"/> (the resumed checkpoint) into
     /// this folder: rows logged after it (a run that went on past its checkpoint) are dropped, so the resumed run appends
-    /// without duplicates. Returns the rows kept in the CSV.
+    /// without duplicates. The evaluation log is carried the same way, and the best model follows it to a new folder.
+    /// Returns the rows kept in the CSV.
     /// </summary>
     public int CarryMetrics(string sourceFolder, long steps)
     {
-        var kept = 0;
-        var csv = System.IO.Path.Combine(sourceFolder, MetricsCsvFile);
-        if (File.Exists(csv))
-        {
-            var lines = File.ReadAllLines(csv);
-            var rows = new List<string>();
-            if (lines.Length > 0)
-            {
-                rows.Add(lines[0]);
-                var column = Array.IndexOf(lines[0].Split(','), Agents.Logging.MetricKeys.TotalTimesteps);
-                if (column < 0)
-                    throw new InvalidDataException($"'{csv}' has no {Agents.Logging.MetricKeys.TotalTimesteps} column.");
-                for (var i = 1; i < lines.Length; i++)
-                {
-                    var cells = lines[i].Split(',');
-                    if (cells.Length > column && long.TryParse(cells[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t <= steps)
-                        rows.Add(lines[i]);
-                }
-                kept = rows.Count - 1;
-            }
-            WriteAtomically(MetricsCsv, string.Join('\n', rows), newline: rows.Count > 0);
-        }
+        var kept = CarryCsv(System.IO.Path.Combine(sourceFolder, MetricsCsvFile), MetricsCsv, Agents.Logging.MetricKeys.TotalTimesteps, steps);
         var jsonl = System.IO.Path.Combine(sourceFolder, MetricsJsonFile);
         if (File.Exists(jsonl))
         {
@@ -129,7 +116,39 @@ internal sealed class RunFolder
             }
             WriteAtomically(MetricsJson, string.Join('\n', rows), newline: rows.Count > 0);
         }
+        CarryCsv(System.IO.Path.Combine(sourceFolder, EvaluationsFile), Evaluations, "timesteps", steps);
+        var best = System.IO.Path.Combine(sourceFolder, BestModelFile);
+        if (File.Exists(best) && System.IO.Path.GetFullPath(best) != System.IO.Path.GetFullPath(BestModel))
+        {
+            var temp = $"{BestModel}.{Environment.ProcessId}.tmp";
+            File.Copy(best, temp, overwrite: true);
+            File.Move(temp, BestModel, overwrite: true);
+        }
         return kept;
+    }
+
+    /// <summary>Writes the rows of CSV <paramref name="source"/> whose <paramref name="column"/> is at most <paramref name="steps"/> to <paramref name="destination"/>; returns their count.</summary>
+    private static int CarryCsv(string source, string destination, string column, long steps)
+    {
+        if (!File.Exists(source))
+            return 0;
+        var lines = File.ReadAllLines(source);
+        var rows = new List<string>();
+        if (lines.Length > 0)
+        {
+            rows.Add(lines[0]);
+            var index = Array.IndexOf(lines[0].Split(','), column);
+            if (index < 0)
+                throw new InvalidDataException($"'{source}' has no {column} column.");
+            for (var i = 1; i < lines.Length; i++)
+            {
+                var cells = lines[i].Split(',');
+                if (cells.Length > index && long.TryParse(cells[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t <= steps)
+                    rows.Add(lines[i]);
+            }
+        }
+        WriteAtomically(destination, string.Join('\n', rows), newline: rows.Count > 0);
+        return Math.Max(rows.Count - 1, 0);
     }
 
     /// <summary>Writes summary.json.</summary>
@@ -159,4 +178,6 @@ internal sealed record RunSummary(
     string Model,
     string Device,
     string DeviceDescription,
-    long ResumedAtSteps);
+    long ResumedAtSteps,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BestEvalMeanReturn = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? BestEvalTimesteps = null);
