@@ -73,7 +73,8 @@ public static class AgentFactory
         if (!EnvironmentRegistry.IsRegistered(environmentId))
         {
             var closest = EnvironmentRegistry.ClosestId(environmentId);
-            throw new ArgumentException($"Unknown environment '{environmentId}'.{(closest is null ? "" : $" Did you mean '{closest}'?")} Known: {string.Join(", ", EnvironmentRegistry.Ids)}.", nameof(environmentId));
+            throw new ArgumentException($"Unknown environment '{environmentId}'.{(closest is null ? "" : $" Did you mean '{closest}'?")} Known: {string.Join(", ", EnvironmentRegistry.Ids)}. " +
+                "An environment of your own must be registered first (EnvironmentRegistry.Register, or the rl command's --env-assembly).", nameof(environmentId));
         }
     }
 }

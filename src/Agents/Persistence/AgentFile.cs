@@ -6,6 +6,7 @@ using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Policies;
 using RLFramework.Agents.Rollouts;
 using RLFramework.Boosting;
+using RLFramework.Environments;
 using RLFramework.Environments.Vector;
 using RLFramework.Environments.Wrappers;
 
@@ -174,6 +175,9 @@ internal static class AgentFile
         {
             if (string.IsNullOrEmpty(header.EnvironmentId))
                 throw new ArgumentException($"'{path}' was trained on an environment without a registry id; pass the environment to Load.", nameof(env));
+            if (!EnvironmentRegistry.IsRegistered(header.EnvironmentId))
+                throw new ArgumentException($"'{path}' was trained on '{header.EnvironmentId}', which is not registered. " +
+                    "An environment of your own must be registered first (EnvironmentRegistry.Register, or the rl command's --env-assembly).");
             env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs);
         }
         try

@@ -11,8 +11,19 @@ internal static class EnvsCommand
     {
         var command = new Command("envs", "List the registered environments with their observation and action spaces, max episode steps and reward threshold.");
         command.Aliases.Add("list");
-        command.SetAction(_ =>
+        var envAssembly = EnvironmentAssemblies.CreateOption();
+        command.Options.Add(envAssembly);
+        command.SetAction(parseResult =>
         {
+            try
+            {
+                EnvironmentAssemblies.Load(parseResult.GetValue(envAssembly));
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+            {
+                Console.Error.WriteLine($"rl envs: {e.Message}");
+                return 2;
+            }
             Write(Console.Out);
             return 0;
         });

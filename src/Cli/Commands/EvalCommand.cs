@@ -5,7 +5,7 @@ using RLFramework.Agents.Algorithms;
 namespace RLFramework.Cli.Commands;
 
 /// <summary>
-/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S]</c>: loads a saved agent, runs N episodes on
+/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S] [--env-assembly DLL]</c>: loads a saved agent, runs N episodes on
 /// a fresh copy of its environment and prints the mean and std of the return and the mean episode length (exit 2 on a bad or corrupt file).
 /// </summary>
 internal static class EvalCommand
@@ -16,19 +16,22 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 10 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Take the most likely action instead of sampling." };
         var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
+        var envAssembly = EnvironmentAssemblies.CreateOption();
         var command = new Command("eval", "Evaluate a saved agent: mean and std of the return, and the mean episode length, over N episodes.");
         command.Aliases.Add("evaluate");
         command.Arguments.Add(model);
         command.Options.Add(episodes);
         command.Options.Add(deterministic);
         command.Options.Add(seed);
+        command.Options.Add(envAssembly);
         command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(episodes), parseResult.GetValue(deterministic),
-            parseResult.GetValue(seed), Console.Out, Console.Error));
+            parseResult.GetValue(seed), Console.Out, Console.Error, parseResult.GetValue(envAssembly)));
         return command;
     }
 
     /// <summary>Evaluates and prints; returns the exit code.</summary>
-    internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error)
+    internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error,
+        IReadOnlyList<string>? envAssemblies = null)
     {
         if (Directory.Exists(model))
             model = Path.Combine(model, Training.RunFolder.ModelFile);
@@ -39,6 +42,7 @@ internal static class EvalCommand
         }
         try
         {
+            EnvironmentAssemblies.Load(envAssemblies);
             using var agent = ActorCriticAgent.Load(model);
             using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
             var result = agent.Evaluate(env, episodes, deterministic, seed);

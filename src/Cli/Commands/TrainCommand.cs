@@ -25,13 +25,14 @@ namespace RLFramework.Cli.Commands;
 /// <param name="CheckpointEvery">Save a checkpoint every this many steps (null: none).</param>
 /// <param name="EvalEvery">Evaluate every this many steps (null: never).</param>
 /// <param name="EvalEpisodes">Episodes per evaluation (default 10).</param>
+/// <param name="EnvAssemblies">Assemblies of the user's own environments, loaded first.</param>
 internal sealed record TrainArguments(string? Environment, string? Algorithm = null, long? Steps = null, int? Seed = null,
     int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null, string Device = "cpu", string? Resume = null,
-    long? CheckpointEvery = null, long? EvalEvery = null, int? EvalEpisodes = null);
+    long? CheckpointEvery = null, long? EvalEvery = null, int? EvalEpisodes = null, IReadOnlyList<string>? EnvAssemblies = null);
 
 /// <summary>
 /// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--out DIR]
-/// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--resume PATH]</c>: trains an agent with the preset of
+/// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--env-assembly DLL] [--resume PATH]</c>: trains an agent with the preset of
 /// (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
 /// learning curve, summary). <c>--resume</c> continues a saved run with nothing lost; <c>--steps</c> is always the
 /// total of the run, so a resumed run given the original <c>--steps</c> ends exactly where the uninterrupted run
@@ -56,6 +57,7 @@ internal static class TrainCommand
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
         var evalEvery = new Option<long?>("--eval-every") { Description = $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {DefaultEvalEpisodes}; needs --eval-every)." };
+        var envAssembly = EnvironmentAssemblies.CreateOption();
         var resume = new Option<string?>("--resume") { Description = "Continue a run: its run folder, its model.rlm, or a checkpoint. Options, counters, random state, normalization statistics, episodes and metrics carry over." };
         var command = new Command("train", "Train a GBRL actor-critic agent (or the neural MLP baseline with --set policy=mlp) and write a run folder.");
         command.Arguments.Add(env);
@@ -69,6 +71,7 @@ internal static class TrainCommand
         command.Options.Add(checkpointEvery);
         command.Options.Add(evalEvery);
         command.Options.Add(evalEpisodes);
+        command.Options.Add(envAssembly);
         command.Options.Add(resume);
         command.SetAction(parseResult =>
         {
@@ -86,7 +89,8 @@ internal static class TrainCommand
                 return Run(
                     new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
                         parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
-                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes)),
+                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes),
+                        parseResult.GetValue(envAssembly)),
                     Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt.Token);
             }
             finally
@@ -110,6 +114,7 @@ internal static class TrainCommand
         try
         {
             var session = new Session(output, interactive, cancellationToken);
+            EnvironmentAssemblies.Load(arguments.EnvAssemblies);
             return arguments.Resume is null
                 ? RunFresh(arguments, session, device)
                 : RunResumed(arguments, session, device);
@@ -143,7 +148,7 @@ internal static class TrainCommand
         using var opened = device ?? OpenDevice(arguments.Device, configuration.Policy);
         using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
-        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null);
+        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies);
         session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
         session.Output.WriteLine($"Device: {opened.Description}");
         return Train(agent, run, steps, arguments, opened, appendMetrics: false, session);
@@ -173,7 +178,7 @@ internal static class TrainCommand
             var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed);
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
-            run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps));
+            run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps), arguments.EnvAssemblies);
             session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
             session.Output.WriteLine($"Device: {opened.Description}");

@@ -1,0 +1,77 @@
+using RLFramework.Environments;
+using RLFramework.Environments.Spaces;
+
+namespace CustomEnvironment;
+
+/// <summary>
+/// A corridor of <see cref="Cells"/> cells. The walker starts in a random cell and a sign names the goal cell,
+/// drawn apart from the start. Observation: [cell, sign], the sign a categorical feature (one code per cell), so
+/// the trees split on it by equality. Actions: 0 left, 1 right. Reaching the goal pays 1 and ends the episode
+/// (terminated); stepping off either end ends it with 0. The registry's time limit truncates.
+/// </summary>
+public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>
+{
+    private readonly float[] _observation = new float[2];
+    private Random _random = new(0);
+    private int _cell;
+    private int _goal;
+    private bool _running;
+
+    /// <summary>A corridor of <paramref name="cells"/> cells (at least 2).</summary>
+    public SignpostCorridor(int cells = 9)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cells, 2);
+        Cells = cells;
+        ObservationSpace = new Box([0f, 0f], [cells - 1, cells - 1], cardinalities: [0, cells]);
+    }
+
+    /// <summary>Number of cells.</summary>
+    public int Cells { get; }
+
+    /// <inheritdoc />
+    public Space ObservationSpace { get; }
+
+    /// <inheritdoc />
+    public Space ActionSpace { get; } = new Discrete(2);
+
+    /// <inheritdoc />
+    public EnvironmentSpec? Spec => null;
+
+    /// <inheritdoc />
+    public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+    {
+        if (seed is int s)
+            _random = new Random(s);
+        _cell = _random.Next(Cells);
+        _goal = (_cell + 1 + _random.Next(Cells - 1)) % Cells;
+        _running = true;
+        return new(Observe(), StepInfo.Empty);
+    }
+
+    /// <inheritdoc />
+    public StepResult<ReadOnlyMemory<float>> Step(int action)
+    {
+        if (!_running)
+            throw new InvalidOperationException("Call Reset before Step, and again after an episode ends.");
+        if ((uint)action > 1)
+            throw new ArgumentOutOfRangeException(nameof(action), action, "SignpostCorridor's actions are 0 (left) and 1 (right).");
+        var next = _cell + (action == 1 ? 1 : -1);
+        var fell = next < 0 || next >= Cells;
+        _cell = Math.Clamp(next, 0, Cells - 1);
+        var atGoal = !fell && _cell == _goal;
+        _running = !(atGoal || fell);
+        return new(Observe(), atGoal ? 1.0 : 0.0, Terminated: !_running, Truncated: false, StepInfo.Empty);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private ReadOnlyMemory<float> Observe()
+    {
+        _observation[0] = _cell;
+        _observation[1] = _goal;
+        return _observation;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using RLFramework.Cli.Commands;
+using RLFramework.Environments;
+
+namespace RLFramework.Cli.Tests;
+
+/// <summary>
+/// <c>--env-assembly</c>: the README's example package (examples/CustomEnvironment, built but not referenced by this
+/// project) is loaded from its own folder, registers SignpostCorridor-v0, and rl trains, resumes and evaluates it.
+/// </summary>
+public sealed class EnvironmentAssemblyTests : IDisposable
+{
+    private static readonly string s_example = typeof(EnvironmentAssemblyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "CustomEnvironmentAssembly").Value!;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"rl-env-assembly-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void A_users_environment_package_is_trained_resumed_and_evaluated_to_its_optimum()
+    {
+        Assert.True(File.Exists(s_example), s_example);
+        var error = new StringWriter();
+        var half = new TrainArguments("SignpostCorridor-v0", Steps: 8_000, Seed: 1, Envs: 4, Set: ["n_steps=32", "batch_size=64", "n_epochs=4", "linear_learning_rate_decay=false"],
+            Out: _directory, EnvAssemblies: [s_example]);
+        Assert.True(TrainCommand.Run(half, new StringWriter(), error, interactive: false) == 0, error.ToString());
+        using (var options = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "options.json"))))
+            Assert.Equal(Path.GetFullPath(s_example), options.RootElement.GetProperty("env_assemblies")[0].GetString());
+        Assert.True(TrainCommand.Run(new TrainArguments(null, Steps: 16_000, Resume: _directory, EnvAssemblies: [s_example]), new StringWriter(), error, interactive: false) == 0,
+            error.ToString());
+
+        // The corridor's optimum: every greedy episode reaches the goal (return 1; an untrained policy reaches half).
+        var output = new StringWriter();
+        Assert.True(EvalCommand.Run(_directory, 50, deterministic: true, seed: 7, output, error, [s_example]) == 0, error.ToString());
+        Assert.Matches(new Regex(@"ppo on SignpostCorridor-v0, 50 episodes \(deterministic\): mean return 1\.000 \+- 0\.000"), output.ToString());
+        Assert.Contains("SignpostCorridor-v0", EnvironmentRegistry.Ids);
+    }
+
+    [Fact]
+    public void Files_that_are_not_environment_packages_are_clear_errors()
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Out: _directory, EnvAssemblies: [Path.Combine(_directory, "missing.dll")]), new StringWriter(), error, interactive: false));
+        Assert.Contains("missing.dll' does not exist", error.ToString(), StringComparison.Ordinal);
+
+        Directory.CreateDirectory(_directory);
+        var text = Path.Combine(_directory, "notes.dll");
+        File.WriteAllText(text, "not an assembly");
+        error = new StringWriter();
+        Assert.Equal(2, EvalCommand.Run(_directory, 1, deterministic: true, seed: 0, new StringWriter(), error, [text]));
+        Assert.Contains("notes.dll' is not a .NET assembly", error.ToString(), StringComparison.Ordinal);
+
+        // A .NET assembly without an IEnvironmentPackage (the environments' own).
+        var plain = typeof(EnvironmentRegistry).Assembly.Location;
+        var exception = Assert.Throws<ArgumentException>(() => EnvironmentPackages.Load(plain));
+        Assert.Contains("has no public class implementing IEnvironmentPackage", exception.Message, StringComparison.Ordinal);
+    }
+}
