@@ -33,6 +33,7 @@ public class TrainingTests
     [InlineData("a2c", "MountainCarContinuous-v0", "n_steps=16")]
     [InlineData("ppo", "Acrobot-v1", "shared_trees=false")]
     [InlineData("ppo", "FrozenLake-v1", "num_envs=2", "n_steps=64")]
+    [InlineData("ppo", "Taxi-v3", "num_envs=2", "n_steps=256", "batch_size=512")] // one categorical feature of 500 codes (more than a byte holds)
     [InlineData("a2c", "MiniGrid-DoorKey-5x5-v0", "num_envs=4")]
     [InlineData("awr", "MiniGrid-DoorKey-5x5-v0", "train_freq=100", "gradient_steps=5", "batch_size=64")]
     public void Every_algorithm_runs_a_few_hundred_steps_and_grows_trees(string algorithm, string env, params string[] options)

@@ -105,6 +105,49 @@ public class BinningTests
     }
 
     [Theory]
+    [InlineData(500, 200, 1)] // fewer present than a code holds: every one is a candidate
+    [InlineData(500, 400, 2)] // more: the 255 most frequent
+    [InlineData(5000, 3000, 3)]
+    public void A_feature_of_many_categories_offers_its_255_most_frequent_and_codes_the_rest_as_missing(int cardinality, int used, int seed)
+    {
+        // Category c (of the first `used`) appears about (c % 37) + 1 times, with ties and NaNs mixed in.
+        var random = new Random(seed);
+        var values = new List<float>();
+        for (var c = 0; c < used; c++)
+        {
+            for (var k = 0; k <= c % 37; k++)
+                values.Add(c);
+        }
+        for (var k = 0; k < 50; k++)
+            values.Add(float.NaN);
+        var shuffled = values.OrderBy(_ => random.Next()).ToArray();
+        var batch = TestData.Bin(shuffled, shuffled.Length, new FeatureSchema([cardinality]));
+
+        // Oracle: rank by count (descending), ties cyclically upwards from the batch's first category; keep 255;
+        // candidates in ascending order.
+        var start = (int)shuffled.First(v => !float.IsNaN(v));
+        var kept = shuffled.Where(v => !float.IsNaN(v)).GroupBy(v => v)
+            .OrderByDescending(g => g.Count()).ThenBy(g => ((int)g.Key - start + cardinality) % cardinality)
+            .Take(255).Select(g => g.Key).OrderBy(v => v).ToArray();
+        Assert.Equal(Math.Min(used, 255), kept.Length);
+        Assert.Equal(kept, batch.FeatureCategories(0).ToArray());
+        Assert.Equal(kept.Length + 1, batch.BinCount[0]);
+        var codes = batch.Column(0).ToArray();
+        for (var i = 0; i < shuffled.Length; i++)
+        {
+            var rank = Array.IndexOf(kept, shuffled[i]);
+            Assert.Equal(rank < 0 ? 0 : rank + 1, codes[i]);
+        }
+    }
+
+    [Fact]
+    public void A_cardinality_above_the_limit_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new GbrlBooster(new GbrlOptions(), new FeatureSchema([FeatureSchema.MaxCardinality + 1])));
+        Assert.Contains($"1..{FeatureSchema.MaxCardinality} (categorical)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(3f)]
     [InlineData(-1f)]
     [InlineData(1.5f)]

@@ -60,6 +60,40 @@ public class BoosterTests
     }
 
     [Fact]
+    public void Categories_of_a_feature_too_large_for_one_batch_are_all_reached_over_shuffled_batches()
+    {
+        // Every batch holds each of categories 0..399 (of 1000) exactly once, shuffled: 400 tied categories, more than
+        // the 255 one batch offers. The target marks 10 of them spread over the range. Ties rotate with the batch's
+        // first sample, so every marked category is split off within a few hundred trees (with ties to the lowest
+        // category, 299 and 390 would never be candidates).
+        const int n = 400;
+        int[] marked = [3, 41, 77, 120, 150, 199, 230, 254, 299, 390];
+        var options = TestData.Options(1, TreeShape.Oblivious, depth: 4, lr: 0.5) with { Slices = [new OutputSlice("y", 0, 1, LearningRateSchedule.Constant(0.5))] };
+        using var booster = new GbrlBooster(options, new FeatureSchema([1000]));
+        var rng = new Random(7);
+        var x = new float[n];
+        var f = new float[n];
+        var g = new float[n];
+        for (var t = 0; t < 300; t++)
+        {
+            for (var i = 0; i < n; i++)
+                x[i] = i;
+            rng.Shuffle(x);
+            booster.Predict(x, n, f);
+            for (var i = 0; i < n; i++)
+                g[i] = f[i] - (Array.IndexOf(marked, (int)x[i]) >= 0 ? 1f : 0f);
+            booster.FitTree(x, g, n);
+        }
+        var all = new float[400];
+        for (var c = 0; c < all.Length; c++)
+            all[c] = c;
+        var predictions = new float[all.Length];
+        booster.Predict(all, all.Length, predictions);
+        for (var c = 0; c < all.Length; c++)
+            Assert.True(Math.Abs(predictions[c] - (Array.IndexOf(marked, c) >= 0 ? 1f : 0f)) < 0.1, $"category {c}: {predictions[c]}");
+    }
+
+    [Fact]
     public void Squared_loss_boosting_fits_a_sum_of_sines()
     {
         const int n = 1024;

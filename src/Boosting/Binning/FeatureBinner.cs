@@ -14,7 +14,11 @@ namespace RLFramework.Boosting.Binning;
 /// last sample of the i-th of B near-equal bins, sorted[floor((i+1)·m/B) - 1]; duplicates and values equal
 /// to the maximum (which would send nothing right) are skipped.</para>
 /// <para>Uniform rule: thresholds min + i·(max-min)/B for i = 1..B-1 (B equal-width bins), duplicates skipped.</para>
-/// <para>Categorical features: one candidate per category (x == category goes right).</para>
+/// <para>Categorical features: one candidate per category that occurs in the batch (x == category goes right); when
+/// more than 255 occur (a feature of more categories than a code holds), the 255 most frequent, and the others share
+/// code 0 with NaN: they go left at every split, as they do at prediction, where no split tests them. Ties go to the
+/// categories that follow the batch's first category (cyclically), so that over shuffled batches no category is
+/// always passed over, and the choice depends on the batch alone.</para>
 /// <para>NaN is missing: it gets code 0 and always goes left (the comparison x &gt; t and the test x == c are false
 /// for NaN, so prediction needs no special case). Infinite values are refused.</para>
 /// <para>How (per numerical feature, linear time for the smooth distributions of a batch): the values go to
@@ -28,6 +32,9 @@ internal sealed class FeatureBinner
 {
     private const int MaxBucketBits = 16;
     private const int SmallBucket = 16;
+
+    /// <summary>The most categories one batch offers as split candidates (codes 1..255 of a byte; 0 is NaN and the rest).</summary>
+    internal const int MaxCandidateCategories = BinnedBatch.MaxBinsPerFeature - 1;
     private Scratch[] _scratch = [];
     private readonly BinWork _work;
 
@@ -83,7 +90,9 @@ internal sealed class FeatureBinner
         if (cardinality > 0)
         {
             var categories = batch.Thresholds.AsSpan(f * BinnedBatch.MaxBinsPerFeature, BinnedBatch.MaxBinsPerFeature);
-            bins = BinCategorical(features, n, featureCount, f, cardinality, codes, categories) + 1;
+            bins = (cardinality < BinnedBatch.MaxBinsPerFeature
+                ? BinCategorical(features, n, featureCount, f, cardinality, codes, categories)
+                : BinManyCategories(features, n, featureCount, f, cardinality, codes, categories, scratch)) + 1;
         }
         else
         {
@@ -102,6 +111,8 @@ internal sealed class FeatureBinner
         public int[] BucketOf = [];
         public int[] Starts = [];
         public int[] FirstThreshold = [];
+        public int[] CategoryCounts = [];
+        public int[] PresentCategories = [];
 
         public void Ensure(int n)
         {
@@ -113,6 +124,15 @@ internal sealed class FeatureBinner
             var buckets = 1 << BucketBits(n);
             Starts = new int[buckets + 2];
             FirstThreshold = new int[buckets + 1];
+        }
+
+        /// <summary>Buffers for a categorical feature of <paramref name="cardinality"/> categories (grown once, then reused).</summary>
+        public void EnsureCategories(int cardinality)
+        {
+            if (CategoryCounts.Length >= cardinality)
+                return;
+            CategoryCounts = new int[cardinality];
+            PresentCategories = new int[cardinality];
         }
     }
 
@@ -190,6 +210,68 @@ internal sealed class FeatureBinner
                 codes[i] = code[codes[i] - 1];
         }
         return present;
+    }
+
+    /// <summary>
+    /// <see cref="BinCategorical"/> for a feature of 256 or more categories: counts them, keeps the
+    /// <see cref="MaxCandidateCategories"/> most frequent when more occur (ties: first the categories from the batch's
+    /// first one upwards, cyclically), codes the kept ones 1 + their rank in ascending order and everything else
+    /// (other categories, NaN) 0.
+    /// </summary>
+    private static int BinManyCategories(ReadOnlySpan<float> features, int n, int featureCount, int f, int cardinality, Span<byte> codes,
+        Span<float> categories, Scratch scratch)
+    {
+        scratch.EnsureCategories(cardinality);
+        var counts = scratch.CategoryCounts.AsSpan(0, cardinality);
+        counts.Clear();
+        var first = -1;
+        for (var i = 0; i < n; i++)
+        {
+            var x = features[i * featureCount + f];
+            if (float.IsNaN(x))
+                continue;
+            if (!(x >= 0) || x >= cardinality || x != MathF.Floor(x))
+                ThrowHelper.BadCategory(i, f, x, cardinality);
+            counts[(int)x]++;
+            if (first < 0)
+                first = (int)x;
+        }
+        var present = 0;
+        var order = scratch.PresentCategories.AsSpan(0, cardinality);
+        for (var c = 0; c < cardinality; c++)
+        {
+            if (counts[c] != 0)
+                order[present++] = c;
+        }
+        var kept = order[..present];
+        if (present > MaxCandidateCategories)
+        {
+            kept.Sort(new MoreFrequentFirst(scratch.CategoryCounts, first, cardinality));
+            kept = kept[..MaxCandidateCategories];
+            kept.Sort();
+        }
+        // counts becomes the code of each category: 0 unless kept.
+        foreach (var c in order[..present])
+            counts[c] = 0;
+        for (var r = 0; r < kept.Length; r++)
+        {
+            counts[kept[r]] = r + 1;
+            categories[r] = kept[r];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var x = features[i * featureCount + f];
+            codes[i] = float.IsNaN(x) ? (byte)0 : (byte)counts[(int)x];
+        }
+        return kept.Length;
+    }
+
+    /// <summary>Orders categories by descending count, then cyclically upwards from <paramref name="start"/>.</summary>
+    private readonly struct MoreFrequentFirst(int[] counts, int start, int cardinality) : IComparer<int>
+    {
+        public int Compare(int a, int b) => counts[a] != counts[b]
+            ? counts[b].CompareTo(counts[a])
+            : ((a - start + cardinality) % cardinality).CompareTo((b - start + cardinality) % cardinality);
     }
 
     /// <summary>Bucket of a value in [min, max]: monotone non-decreasing in <paramref name="x"/> (every step rounds monotonically).</summary>

@@ -11,11 +11,11 @@ public sealed class CategoryEncoder
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
 
-    /// <summary>An encoder for at most <paramref name="cardinality"/> categories (1..255).</summary>
+    /// <summary>An encoder for at most <paramref name="cardinality"/> categories (1..<see cref="FeatureSchema.MaxCardinality"/>).</summary>
     public CategoryEncoder(int cardinality)
     {
-        if (cardinality is < 1 or > 255)
-            throw new ArgumentException($"cardinality must be between 1 and 255, got {cardinality}.", nameof(cardinality));
+        if (cardinality is < 1 or > FeatureSchema.MaxCardinality)
+            throw new ArgumentException($"cardinality must be between 1 and {FeatureSchema.MaxCardinality}, got {cardinality}.", nameof(cardinality));
         Cardinality = cardinality;
     }
 

@@ -9,6 +9,12 @@ public sealed record FeatureSchema(IReadOnlyList<int> Cardinalities)
     /// <summary>A schema of <paramref name="featureCount"/> numerical features.</summary>
     public static FeatureSchema Numerical(int featureCount) => new(new int[featureCount]);
 
+    /// <summary>
+    /// The most categories a categorical feature may have. Each batch offers at most 255 of them as split candidates
+    /// (all that occur when they are fewer, else the 255 most frequent).
+    /// </summary>
+    public const int MaxCardinality = 65_536;
+
     /// <summary>Number of features.</summary>
     public int FeatureCount => Cardinalities.Count;
 

@@ -81,8 +81,8 @@ public sealed class GbrlBooster : IGradientBooster
         for (var f = 0; f < schema.FeatureCount; f++)
         {
             var c = schema.Cardinalities[f];
-            if (c is < 0 or > 255)
-                throw new ArgumentException($"Feature {f} has cardinality {c}; it must be 0 (numerical) or 1..255 (categorical).", nameof(schema));
+            if (c is < 0 or > FeatureSchema.MaxCardinality)
+                throw new ArgumentException($"Feature {f} has cardinality {c}; it must be 0 (numerical) or 1..{FeatureSchema.MaxCardinality} (categorical).", nameof(schema));
         }
         if (options.Shape == TreeShape.Oblivious && options.MaxDepth > MaxObliviousDepth)
             throw new ArgumentException(

@@ -8,8 +8,8 @@ namespace RLFramework.Environments.MiniGrid;
 /// colour * 3 + state, cardinality 198), followed by the direction (cardinality 4) and the mission
 /// index (cardinality = the environment's number of missions). The space is a Box whose every
 /// element is marked categorical; values are the integer codes as floats. 51 features for the 7x7 view.
-/// A mission set larger than <see cref="MaxMissionCardinality"/> (tree learners code a category in a byte;
-/// PutNear has 324 missions) is written as two features, mission / r and mission % r with
+/// A mission set larger than <see cref="MaxMissionCardinality"/> (PutNear has 324 missions; a tree learner offers
+/// at most 255 categories of one feature per batch, so split this way every mission part is a candidate) is written as two features, mission / r and mission % r with
 /// r = ceil(sqrt(missions)): 52 features. For PutNear r = 18, so the two are the object to move
 /// (colour * 3 + type) and the object to put it near.
 /// </summary>
