@@ -58,6 +58,18 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(line.Success, evalOutput.ToString());
         // CartPole pays 1 per step, so the mean return is the mean length.
         Assert.Equal(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 1);
+
+        // --json: the same evaluation, every episode, for scripts.
+        var jsonPath = Path.Combine(_directory, "eval.json");
+        Assert.Equal(0, EvalCommand.Run(_directory, 3, deterministic: true, seed: 0, new StringWriter(), evalError, jsonPath: jsonPath));
+        using var report = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        var returns = report.RootElement.GetProperty("returns").EnumerateArray().Select(r => r.GetDouble()).ToArray();
+        Assert.Equal(3, returns.Length);
+        Assert.Equal(returns.Average(), report.RootElement.GetProperty("mean_return").GetDouble(), 10);
+        Assert.Equal(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture), report.RootElement.GetProperty("mean_return").GetDouble(), 2);
+        Assert.Equal(400, report.RootElement.GetProperty("model_steps").GetInt64());
+        Assert.Equal("CartPole-v1", report.RootElement.GetProperty("environment").GetString());
+        Assert.Equal(2, EvalCommand.Run(_directory, 3, deterministic: true, seed: 0, new StringWriter(), evalError, jsonPath: Path.Combine(_directory, "missing", "eval.json")));
         // The run folder itself is accepted too.
         Assert.Equal(0, EvalCommand.Run(_directory, 2, deterministic: false, seed: 1, new StringWriter(), evalError));
     }
