@@ -202,6 +202,10 @@ public class SpacesTests
         float[] high = [.. Enumerable.Repeat(197f, 49), 3f, 5f];
         var box = new Box(new float[51], high, cardinalities: [.. Enumerable.Repeat(198, 49), 4, 6]);
         Assert.Equal("Box(0, [197 x49, 3, 5], (51,), 51 categorical)", box.ToString());
+        // Model files record the full form, which must not change (ModelFileCompatibilityTests loads old files).
+        Assert.Equal($"Box([{string.Join(", ", Enumerable.Repeat("0", 51))}], [{string.Join(", ", Enumerable.Repeat("197", 49))}, 3, 5], (51,))", box.ToFullString());
+        Assert.Equal("Box(-1, 1, (3,))", new Box(-1f, 1f, 3).ToFullString());
+        Assert.Equal("Box([0, 0], [1, 2], (2,))", new Box([0f, 0f], [1f, 2f]).ToFullString());
 
         // Runs shorter than eight are written out (Acrobot's bounds read as in Gymnasium); a run is shortened wherever it stands.
         float[] low = [2f, 2f, 2f, 2f, 2f, 2f, 2f, 1f, .. Enumerable.Repeat(3f, 8)];

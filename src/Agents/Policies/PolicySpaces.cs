@@ -35,6 +35,9 @@ internal static class PolicySpaces
         return new FeatureSchema([.. observationSpace.Cardinalities]);
     }
 
-    /// <summary>A one-line description of a space, saved with a model to check it against an environment.</summary>
-    public static string Describe(Space space) => space.ToString() ?? space.GetType().Name;
+    /// <summary>
+    /// A one-line description of a space, saved with a model to check it against an environment. A box is written in
+    /// full (<see cref="Box.ToFullString"/>, not the shortened display form), the form every model file has recorded.
+    /// </summary>
+    public static string Describe(Space space) => space is Box box ? box.ToFullString() : space.ToString() ?? space.GetType().Name;
 }

@@ -190,7 +190,6 @@ public sealed class Box : Space
     /// </summary>
     public override string ToString()
     {
-        string shape = $"({string.Join(", ", _shape)}{(_shape.Length == 1 ? "," : "")})";
         int categorical = 0;
         foreach (int n in _cardinalities)
         {
@@ -198,8 +197,28 @@ public sealed class Box : Space
         }
 
         string suffix = categorical > 0 ? $", {categorical} categorical" : "";
-        return $"Box({FormatBound(_low)}, {FormatBound(_high)}, {shape}{suffix})";
+        return $"Box({FormatBound(_low)}, {FormatBound(_high)}, {ShapeText()}{suffix})";
     }
+
+    /// <summary>
+    /// Every bound written out: <c>Box(low, high, shape)</c> with scalars only when both bounds are uniform, else both
+    /// as full lists; no categorical marks. This is the form model files record a space in (it was <see cref="ToString"/>
+    /// before long runs were shortened), so it must not change: files written before still load.
+    /// </summary>
+    public string ToFullString()
+    {
+        bool uniform = true;
+        for (int i = 1; i < _low.Length; i++)
+        {
+            uniform &= _low[i] == _low[0] && _high[i] == _high[0];
+        }
+
+        return uniform
+            ? $"Box({Format(_low[0])}, {Format(_high[0])}, {ShapeText()})"
+            : $"Box([{string.Join(", ", Array.ConvertAll(_low, Format))}], [{string.Join(", ", Array.ConvertAll(_high, Format))}], {ShapeText()})";
+    }
+
+    private string ShapeText() => $"({string.Join(", ", _shape)}{(_shape.Length == 1 ? "," : "")})";
 
     private static string FormatBound(float[] values)
     {
