@@ -21,7 +21,9 @@ namespace RLFramework.Benchmarks.MiniGrid;
 /// entropy by whether that object was in view, and gives the share of in-view steps where its most probable action
 /// is off every shortest path (a mistake of the policy itself, not of sampling).
 /// For both, the table counts the steps off a shortest path (on the true state) per episode, in view and out of view:
-/// each costs at least one step of return.
+/// each costs at least one step of return. The last column sorts the failed episodes (return 0) by how they ended:
+/// `done` beside a door of another colour than the mission's (GoToDoor's one confusion), any other `done`, `toggle`,
+/// or the time limit.
 /// Episode e is reset with seed + e, as in <see cref="OptimalReturn"/>; random draws come from a generator seeded
 /// with <c>--seed</c>.
 /// Usage: minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0[,MiniGrid-Unlock-v0] [--episodes 3000] [--seed 0]
@@ -29,7 +31,7 @@ namespace RLFramework.Benchmarks.MiniGrid;
 /// </summary>
 internal static class ViewLimitedReturn
 {
-    private const int Left = 0, Right = 1, Actions = 7;
+    private const int Left = 0, Right = 1, Toggle = 5, Done = 6, Actions = 7;
     private static readonly string[] s_supported = ["MiniGrid-GoToDoor-5x5-v0", "MiniGrid-Unlock-v0"];
 
     public static int Run(string[] args)
@@ -87,8 +89,8 @@ internal static class ViewLimitedReturn
         var random = new Random(seed);
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"episodes {episodes}, reset seeds {seed}..{seed + episodes - 1}, policy {(model is null ? $"rule, turn {turn}" : $"{model}{(deterministic ? ", most probable action" : ", sampled")}")}");
-        table.AppendLine("| environment | return mean | std | length mean | failed episodes | steps out of view (per episode) | off a shortest path: steps out of view | steps in view | most probable action, share of in-view steps | entropy out of view | entropy in view |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("| environment | return mean | std | length mean | failed episodes | steps out of view (per episode) | off a shortest path: steps out of view | steps in view | most probable action, share of in-view steps | entropy out of view | entropy in view | failed by: done beside a door of another colour / other done / toggle / time limit |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var id in ids)
         {
             using var environment = MiniGridEnvironments.Create(id);
@@ -100,6 +102,7 @@ internal static class ViewLimitedReturn
             double sum = 0, sumSquares = 0, entropyInView = 0, entropyOutOfView = 0;
             long lengthSum = 0, stepsInView = 0, stepsOutOfView = 0, offPathInView = 0, offPathOutOfView = 0, mostProbableOffPathInView = 0;
             var failures = 0;
+            int doneBesideOtherDoor = 0, otherDone = 0, toggled = 0, timeLimit = 0;
             for (var e = 0; e < episodes; e++)
             {
                 var observation = observations.Reset(seed + e).Observation;
@@ -155,6 +158,17 @@ internal static class ViewLimitedReturn
                     if (step.Terminated || step.Truncated)
                     {
                         reward = step.Reward;
+                        if (reward <= 0)
+                        {
+                            if (step.Truncated && !step.Terminated)
+                                timeLimit++;
+                            else if (action == Done && BesideDoorOfAnotherColour(environment))
+                                doneBesideOtherDoor++;
+                            else if (action == Done)
+                                otherDone++;
+                            else if (action == Toggle)
+                                toggled++;
+                        }
                         break;
                     }
                 }
@@ -170,7 +184,7 @@ internal static class ViewLimitedReturn
             var modelColumns = agent is null ? "- | - | -" : string.Create(CultureInfo.InvariantCulture,
                 $"{(double)mostProbableOffPathInView / Math.Max(1, stepsInView):F4} | {entropyOutOfView / Math.Max(1, stepsOutOfView):F3} | {entropyInView / Math.Max(1, stepsInView):F3}");
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} | {(double)stepsOutOfView / episodes:F2} | {(double)offPathOutOfView / episodes:F3} | {(double)offPathInView / episodes:F3} | {modelColumns} |"));
+                $"| {id} | {mean:F4} | {std:F4} | {(double)lengthSum / episodes:F2} | {failures} | {(double)stepsOutOfView / episodes:F2} | {(double)offPathOutOfView / episodes:F3} | {(double)offPathInView / episodes:F3} | {modelColumns} | {doneBesideOtherDoor} / {otherDone} / {toggled} / {timeLimit} |"));
         }
 
         Console.Write(table.ToString());
@@ -274,6 +288,24 @@ internal static class ViewLimitedReturn
         }
         return false;
     }
+
+    /// <summary>Whether a door next to the agent (any of its four sides) has a colour other than the mission's (GoToDoor).</summary>
+    private static bool BesideDoorOfAnotherColour(MiniGridEnvironment environment)
+    {
+        var state = environment.GetState();
+        if (state.Task.TargetColor is not { } target)
+            return false;
+        var (x, y) = (state.AgentPosition.X, state.AgentPosition.Y);
+        foreach (var (dx, dy) in s_sides)
+        {
+            var cell = state.CellAt(x + dx, y + dy);
+            if (cell.Type == MiniGridObjectType.Door && cell.Color != target)
+                return true;
+        }
+        return false;
+    }
+
+    private static readonly (int Dx, int Dy)[] s_sides = [(1, 0), (-1, 0), (0, 1), (0, -1)];
 
     private static MiniGridColor DoorColor(MiniGridState state)
     {
