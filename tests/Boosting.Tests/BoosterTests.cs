@@ -226,7 +226,7 @@ public class BoosterTests
         var e3 = Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2) with { MaxBins = 300 }, FeatureSchema.Numerical(3)));
         Assert.Equal("MaxBins", e3.ParamName);
         Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2) with { FeatureWeights = [1f] }, FeatureSchema.Numerical(3)));
-        Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2), new FeatureSchema([300, 0])));
+        Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2), new FeatureSchema([FeatureSchema.MaxCardinality + 1, 0])));
         Assert.Contains("oblivious", Assert.Throws<ArgumentException>(() => new GbrlBooster(TestData.Options(2, depth: 12), FeatureSchema.Numerical(3))).Message, StringComparison.Ordinal);
         using var deepGreedy = new GbrlBooster(TestData.Options(2, TreeShape.Greedy, depth: 12), FeatureSchema.Numerical(3));
     }
