@@ -8,9 +8,14 @@ namespace CustomEnvironment;
 /// drawn apart from the start. Observation: [cell, sign], the sign a categorical feature (one code per cell), so
 /// the trees split on it by equality. Actions: 0 left, 1 right. Reaching the goal pays 1 and ends the episode
 /// (terminated); stepping off either end ends it with 0. The registry's time limit truncates.
+/// It names its features, sign codes and actions (<see cref="IEnvironmentLabels"/>), so <c>rl inspect</c> shows a trained
+/// policy's splits as <c>sign == goal at cell 6 (6)</c>.
 /// </summary>
-public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>
+public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>, IEnvironmentLabels
 {
+    private static readonly string[] s_features = ["cell", "sign"];
+    private static readonly string[] s_actions = ["left", "right"];
+
     private readonly float[] _observation = new float[2];
     private Random _random = new(0);
     private int _cell;
@@ -62,6 +67,15 @@ public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>
         _running = !(atGoal || fell);
         return new(Observe(), atGoal ? 1.0 : 0.0, Terminated: !_running, Truncated: false, StepInfo.Empty);
     }
+
+    /// <inheritdoc />
+    public string FeatureName(int index) => s_features[index];
+
+    /// <inheritdoc />
+    public string? ValueName(int index, float value) => index == 1 ? $"goal at cell {value}" : null;
+
+    /// <inheritdoc />
+    public string ActionName(int index) => s_actions[index];
 
     /// <inheritdoc />
     public void Dispose()

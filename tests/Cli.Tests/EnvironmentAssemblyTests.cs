@@ -40,6 +40,12 @@ public sealed class EnvironmentAssemblyTests : IDisposable
         Assert.True(EvalCommand.Run(_directory, 50, deterministic: true, seed: 7, output, error, [s_example]) == 0, error.ToString());
         Assert.Matches(new Regex(@"ppo on SignpostCorridor-v0, 50 episodes \(deterministic\): mean return 1\.000 \+- 0\.000"), output.ToString());
         Assert.Contains("SignpostCorridor-v0", EnvironmentRegistry.Ids);
+
+        // rl inspect names the package's features and sign codes (the example implements IEnvironmentLabels).
+        output = new StringWriter();
+        Assert.True(InspectCommand.Run(_directory, 3, [-1], output, error, [s_example]) == 0, error.ToString());
+        Assert.Matches(new Regex(@"sign == goal at cell \d \(\d\)"), output.ToString());
+        Assert.Contains("leaf outputs: logit left, logit right, value", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

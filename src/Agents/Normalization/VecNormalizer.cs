@@ -67,6 +67,10 @@ internal sealed class VecNormalizer
             ObservationStatistics.Normalize(raw.Slice(i * size, size), normalized.Slice(i * size, size), Epsilon, ClipObservation);
     }
 
+    /// <summary>The raw value of feature <paramref name="feature"/> whose normalized value is <paramref name="normalized"/> (inside the clip).</summary>
+    public double Denormalize(int feature, float normalized) =>
+        (normalized * Math.Sqrt(ObservationStatistics.Variance[feature] + Epsilon)) + ObservationStatistics.Mean[feature];
+
     /// <summary>Updates the return statistics (when training) and writes the scaled rewards; episodes that ended restart their return.</summary>
     public void ProcessRewards(ReadOnlySpan<double> raw, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, Span<float> normalized)
     {

@@ -15,7 +15,7 @@ namespace RLFramework.Boosting;
 /// Prediction = bias - sum of trees. Deterministic: the same options, data and call sequence give the same trees
 /// bit for bit. Not thread-safe: use one booster per thread (prediction may use several cores internally).
 /// </summary>
-public sealed class GbrlBooster : IGradientBooster
+public sealed class GbrlBooster : IInspectableBooster
 {
     /// <summary>Deepest oblivious tree (2^10 leaves per output are stored per tree).</summary>
     public const int MaxObliviousDepth = 10;
@@ -209,15 +209,29 @@ public sealed class GbrlBooster : IGradientBooster
             ThrowHelper.BadLength(nameof(outputs), outputs.Length, sampleCount * OutputCount, $"{sampleCount} samples x {OutputCount} outputs");
     }
 
-    /// <summary>Split counts and total score gain per feature over all trees.</summary>
+    /// <inheritdoc />
     public FeatureImportance GetFeatureImportance() => new([.. _splitCounts], [.. _gains]);
 
-    /// <summary>Readable text of tree <paramref name="tree"/>: its splits and leaf values (learning rate applied).</summary>
-    public string DumpTree(int tree)
+    /// <inheritdoc />
+    public IReadOnlyList<TreeSplit> GetSplits(int tree)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(tree);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tree, TreeCount);
-        return Store.Dump(tree);
+        CheckTreeIndex(tree);
+        var splits = new List<TreeSplit>();
+        Store.GetSplits(tree, splits);
+        return splits;
+    }
+
+    /// <inheritdoc />
+    public string DumpTree(int tree, TreeLabels? labels = null)
+    {
+        CheckTreeIndex(tree);
+        return Store.Dump(tree, labels ?? TreeLabels.Default);
+    }
+
+    private void CheckTreeIndex(int tree)
+    {
+        if ((uint)tree >= (uint)TreeCount)
+            throw new ArgumentOutOfRangeException(nameof(tree), tree, $"The ensemble has {TreeCount} trees (indices 0 to {TreeCount - 1}).");
     }
 
     /// <inheritdoc />

@@ -196,17 +196,27 @@ internal sealed class GreedyTreeStore : ITreeStore
     }
 
     /// <inheritdoc />
-    public string Dump(int tree)
+    public void GetSplits(int tree, List<TreeSplit> splits)
+    {
+        var draft = new GreedyTreeDraft();
+        GetTree(tree, draft);
+        foreach (var test in draft.Tests)
+            splits.Add(test.ToSplit());
+    }
+
+    /// <inheritdoc />
+    public string Dump(int tree, TreeLabels labels)
     {
         var draft = new GreedyTreeDraft();
         GetTree(tree, draft);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"tree {tree}: greedy, {draft.NodeCount} splits, {draft.NodeCount + 1} leaves\n");
-        DumpNode(draft, draft.NodeCount > 0 ? 0 : ~0, 1, text);
+        TreeText.AppendLeafNote(text, labels);
+        DumpNode(draft, draft.NodeCount > 0 ? 0 : ~0, 1, labels, text);
         return text.ToString();
     }
 
-    private void DumpNode(GreedyTreeDraft draft, int node, int indent, StringBuilder text)
+    private void DumpNode(GreedyTreeDraft draft, int node, int indent, TreeLabels labels, StringBuilder text)
     {
         var pad = new string(' ', 2 * indent);
         if (node < 0)
@@ -214,13 +224,13 @@ internal sealed class GreedyTreeStore : ITreeStore
             var leaf = ~node;
             text.Append(CultureInfo.InvariantCulture, $"{pad}leaf {leaf}:");
             for (var k = 0; k < _outputs; k++)
-                text.Append(CultureInfo.InvariantCulture, $" {draft.Leaves[leaf * _outputs + k]:R}");
+                TreeText.AppendOutput(text, labels, k, draft.Leaves[leaf * _outputs + k]);
             text.Append('\n');
             return;
         }
-        text.Append(CultureInfo.InvariantCulture, $"{pad}if {draft.Tests[node]}:\n");
-        DumpNode(draft, draft.Right[node], indent + 1, text);
+        text.Append(CultureInfo.InvariantCulture, $"{pad}if {labels.Describe(draft.Tests[node].ToSplit())}:\n");
+        DumpNode(draft, draft.Right[node], indent + 1, labels, text);
         text.Append(CultureInfo.InvariantCulture, $"{pad}else:\n");
-        DumpNode(draft, draft.Left[node], indent + 1, text);
+        DumpNode(draft, draft.Left[node], indent + 1, labels, text);
     }
 }

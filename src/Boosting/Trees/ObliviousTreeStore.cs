@@ -714,19 +714,29 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <inheritdoc />
-    public string Dump(int tree)
+    public void GetSplits(int tree, List<TreeSplit> splits)
+    {
+        var draft = new ObliviousTreeDraft(_maxDepth, _outputs);
+        GetTree(tree, draft);
+        for (var d = 0; d < draft.Depth; d++)
+            splits.Add(draft.Levels[d].ToSplit());
+    }
+
+    /// <inheritdoc />
+    public string Dump(int tree, TreeLabels labels)
     {
         var draft = new ObliviousTreeDraft(_maxDepth, _outputs);
         GetTree(tree, draft);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"tree {tree}: oblivious, depth {draft.Depth}, {draft.LeafCount} leaves (bit d of the leaf index = level d goes right)\n");
+        TreeText.AppendLeafNote(text, labels);
         for (var d = 0; d < draft.Depth; d++)
-            text.Append(CultureInfo.InvariantCulture, $"  level {d}: {draft.Levels[d]}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  level {d}: {labels.Describe(draft.Levels[d].ToSplit())}\n");
         for (var leaf = 0; leaf < draft.LeafCount; leaf++)
         {
             text.Append(CultureInfo.InvariantCulture, $"  leaf {leaf}:");
             for (var k = 0; k < _outputs; k++)
-                text.Append(CultureInfo.InvariantCulture, $" {draft.Leaves[k * draft.LeafCount + leaf]:R}");
+                TreeText.AppendOutput(text, labels, k, draft.Leaves[k * draft.LeafCount + leaf]);
             text.Append('\n');
         }
         return text.ToString();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using RLFramework.Boosting.Data;
 using RLFramework.Boosting.Splitting;
 
@@ -28,9 +30,11 @@ internal readonly record struct SplitTest(int Feature, float Lo, float Hi, bool 
         return new SplitTest(split.Feature, data.FeatureThresholds(split.Feature)[split.Bin], float.PositiveInfinity, false);
     }
 
+    /// <summary>The public form: the category (categorical) or the threshold.</summary>
+    public TreeSplit ToSplit() => new(Feature, IsCategorical, IsCategorical ? Hi : Lo);
+
     /// <summary>Readable form, e.g. <c>f2 &gt; 0.5</c> or <c>f0 == 3</c>.</summary>
-    public override string ToString() =>
-        IsCategorical ? FormattableString.Invariant($"f{Feature} == {Hi}") : FormattableString.Invariant($"f{Feature} > {Lo:R}");
+    public override string ToString() => TreeLabels.Default.Describe(ToSplit());
 }
 
 /// <summary>
@@ -116,5 +120,31 @@ internal static class LeafValues
         var inv = samples.Length > 0 ? 1.0 / samples.Length : 0.0;
         for (var j = 0; j < k; j++)
             dest[j * destStride] = (float)(sum[j] * inv * learningRates[j]);
+    }
+}
+
+/// <summary>Shared formatting of tree dumps.</summary>
+internal static class TreeText
+{
+    /// <summary>The line under a named dump's header that says what its leaf numbers are.</summary>
+    public const string NamedLeaves = "  (leaf values: what the tree adds to each output; prediction = bias + the sum over trees)";
+
+    /// <summary>
+    /// Appends output <paramref name="k"/> of a leaf that stores <paramref name="value"/> (prediction = bias - sum of stored
+    /// values): the stored value with default names (the model format's numbers), else " name=contribution" (its negation).
+    /// </summary>
+    public static void AppendOutput(StringBuilder text, TreeLabels labels, int k, float value)
+    {
+        if (ReferenceEquals(labels, TreeLabels.Default))
+            text.Append(CultureInfo.InvariantCulture, $" {value:R}");
+        else
+            text.Append(CultureInfo.InvariantCulture, $" {labels.OutputName(k)}={(value == 0 ? 0 : -value):G4}");
+    }
+
+    /// <summary>Appends <see cref="NamedLeaves"/> and a line break when the dump is named.</summary>
+    public static void AppendLeafNote(StringBuilder text, TreeLabels labels)
+    {
+        if (!ReferenceEquals(labels, TreeLabels.Default))
+            text.Append(NamedLeaves).Append('\n');
     }
 }

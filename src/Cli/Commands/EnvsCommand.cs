@@ -70,24 +70,6 @@ internal static class EnvsCommand
             ]);
         }
 
-        var widths = new int[header.Length];
-        foreach (var row in rows)
-        {
-            for (int c = 0; c < row.Length; c++)
-            {
-                widths[c] = Math.Max(widths[c], row[c].Length);
-            }
-        }
-
-        foreach (var row in rows)
-        {
-            var cells = new string[row.Length];
-            for (int c = 0; c < row.Length; c++)
-            {
-                cells[c] = c == row.Length - 1 ? row[c] : row[c].PadRight(widths[c]);
-            }
-
-            output.WriteLine(string.Join("  ", cells).TrimEnd());
-        }
+        TextTable.Write(output, rows);
     }
 }

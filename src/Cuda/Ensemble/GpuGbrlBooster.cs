@@ -18,7 +18,7 @@ namespace RLFramework.Cuda;
 /// <see cref="DumpTree"/>; the saved model is the CPU format and loads with <see cref="GbrlBooster.Load"/>.</para>
 /// Not thread-safe.
 /// </summary>
-public sealed class GpuGbrlBooster : IGradientBooster
+public sealed class GpuGbrlBooster : IInspectableBooster
 {
     /// <summary>Largest MaxDepth on the GPU (a level's histograms take 2^(depth) x bins x outputs doubles).</summary>
     public const int MaxDepthLimit = 12;
@@ -245,7 +245,10 @@ public sealed class GpuGbrlBooster : IGradientBooster
     public FeatureImportance GetFeatureImportance() => new([.. _splitCounts], [.. _gains]);
 
     /// <summary>Readable text of tree <paramref name="tree"/> (as <see cref="GbrlBooster.DumpTree"/>).</summary>
-    public string DumpTree(int tree) => _host.DumpTree(tree);
+    public string DumpTree(int tree, TreeLabels? labels = null) => _host.DumpTree(tree, labels);
+
+    /// <inheritdoc />
+    public IReadOnlyList<TreeSplit> GetSplits(int tree) => _host.GetSplits(tree);
 
     /// <summary>Writes the model in the CPU engine's format (loadable with <see cref="GbrlBooster.Load"/>).</summary>
     public void Save(Stream stream)

@@ -12,6 +12,9 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
 {
+    private static readonly string[] s_featureNames = ["cos(theta1)", "sin(theta1)", "cos(theta2)", "sin(theta2)", "theta1 angular velocity", "theta2 angular velocity"];
+    private static readonly string[] s_actionNames = ["torque -1", "torque 0", "torque +1"];
+
     private const double Dt = 0.2;
     private const double LinkLength1 = 1.0;
     private const double LinkMass1 = 1.0;
@@ -166,4 +169,10 @@ public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment
     private static Box CreateObservationSpace() => new(
         [-1f, -1f, -1f, -1f, (float)-MaxVel1, (float)-MaxVel2],
         [1f, 1f, 1f, 1f, (float)MaxVel1, (float)MaxVel2]);
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -12,6 +12,9 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
 {
+    private static readonly string[] s_featureNames = ["cart position", "cart velocity", "pole angle", "pole angular velocity"];
+    private static readonly string[] s_actionNames = ["push left", "push right"];
+
     /// <summary>Magnitude of the force of an action (the reference's <c>force_mag</c>).</summary>
     internal const double ForceMag = 10.0;
 
@@ -195,4 +198,10 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
             [-xLimit, float.NegativeInfinity, -thetaLimit, float.NegativeInfinity],
             [xLimit, float.PositiveInfinity, thetaLimit, float.PositiveInfinity]);
     }
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -9,7 +9,7 @@ namespace RLFramework.Environments.ClassicControl;
 /// generator and the reset/step contract. Observations are <see cref="ReadOnlyMemory{T}"/> views of
 /// that buffer: no allocation per step; copy one with <c>ToArray()</c> to keep it.
 /// </summary>
-public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
+public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>, IEnvironmentLabels
 {
     private readonly double[] _state;
     private readonly float[] _observation;
@@ -46,6 +46,21 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
 
     /// <inheritdoc cref="IEnvironment.Spec"/>
     public EnvironmentSpec? Spec { get; init; }
+
+    /// <summary>Names of the observation's elements, as Gymnasium's documentation of the environment gives them.</summary>
+    private protected abstract IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Names of the actions (Discrete) or of the action's elements (Box).</summary>
+    private protected abstract IReadOnlyList<string> ActionNames { get; }
+
+    /// <inheritdoc/>
+    public string FeatureName(int index) => FeatureNames[index];
+
+    /// <inheritdoc/>
+    public string? ValueName(int index, float value) => null;
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => ActionNames[index];
 
     /// <summary>The internal state (float64 as in the reference); a view for subclasses.</summary>
     private protected Span<double> State => _state;

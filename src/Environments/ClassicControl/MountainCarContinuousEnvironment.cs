@@ -11,6 +11,9 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>>
 {
+    private static readonly string[] s_featureNames = ["position", "velocity"];
+    private static readonly string[] s_actionNames = ["force"];
+
     private const double MinAction = -1.0;
     private const double MaxAction = 1.0;
     private const double MinPosition = -1.2;
@@ -162,4 +165,10 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
         Observation[0] = (float)State[0];
         Observation[1] = (float)State[1];
     }
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

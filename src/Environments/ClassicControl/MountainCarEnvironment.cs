@@ -9,6 +9,9 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class MountainCarEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, int>
 {
+    private static readonly string[] s_featureNames = ["position", "velocity"];
+    private static readonly string[] s_actionNames = ["accelerate left", "do not accelerate", "accelerate right"];
+
     private const double MinPosition = -1.2;
     private const double MaxPosition = 0.6;
     private const double MaxSpeed = 0.07;
@@ -76,4 +79,10 @@ public sealed class MountainCarEnvironment : ClassicControlEnvironment, IEnviron
 
     internal static Box CreateObservationSpace() =>
         new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -11,6 +11,9 @@ namespace RLFramework.Environments.ClassicControl;
 /// </summary>
 public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>>
 {
+    private static readonly string[] s_featureNames = ["cos(theta)", "sin(theta)", "angular velocity"];
+    private static readonly string[] s_actionNames = ["torque"];
+
     private const double MaxSpeed = 8;
     private const double MaxTorque = 2.0;
     private const double Dt = 0.05;
@@ -111,4 +114,10 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
         Observation[1] = (float)sin;
         Observation[2] = (float)State[1];
     }
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -14,7 +14,7 @@ namespace RLFramework.Environments.MiniGrid;
 /// it in place without allocating. The whole world can be read and written
 /// (<see cref="IStatefulEnvironment{TState}"/>), which is how reference traces replay.
 /// </summary>
-public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, int>, IStatefulEnvironment<MiniGridState>
+public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, int>, IStatefulEnvironment<MiniGridState>, IEnvironmentLabels
 {
     /// <summary>Number of actions.</summary>
     public const int ActionCount = 7;
@@ -31,6 +31,7 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     private readonly MissionTable _missions;
     private readonly Box _observationSpace;
     private readonly Discrete _actionSpace = new(ActionCount);
+    private MiniGridLabels? _labels;
     private int _renderedVersion = -1;
     private int _renderedAgent = -1;
     private int _renderedDirection = -1;
@@ -106,6 +107,8 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     public int GridHeight => World.Height;
 
     internal MiniGridWorld World { get; }
+
+    private MiniGridLabels Labels => _labels ??= MiniGridLabels.View(_missions.Missions);
 
     /// <summary>Whether an episode is running: reset (or set) and not yet terminated or truncated.</summary>
     internal bool IsRunning => _started && !_done;
@@ -353,6 +356,15 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     }
 
     /// <inheritdoc/>
+    /// <summary>Names the flat layout: <c>view[ahead 1].object</c>, <c>.colour</c>, <c>.state</c> per cell, then direction and mission.</summary>
+    public string FeatureName(int index) => Labels.FlatFeatureName(index);
+
+    /// <inheritdoc/>
+    public string? ValueName(int index, float value) => Labels.FlatValueName(index, value);
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => MiniGridLabels.ActionName(index);
+
     public void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>Draws a new layout (grid, agent, mission index, task state) into the layout builder's world.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -8,6 +9,8 @@ namespace RLFramework.Environments.ToyText;
 /// </summary>
 public sealed class CliffWalkingEnvironment : ToyTextEnvironment
 {
+    private static readonly string[] s_actionNames = ["up", "right", "down", "left"];
+
     private const int Rows = 4;
     private const int Cols = 12;
     private const int StartState = 36;
@@ -85,4 +88,11 @@ public sealed class CliffWalkingEnvironment : ToyTextEnvironment
             builder.Add(probability, (newRow * Cols) + newCol, -1, terminated);
         }
     }
+
+    /// <inheritdoc/>
+    private protected override string StateName(int state) =>
+        string.Create(CultureInfo.InvariantCulture, $"row {state / Cols}, column {state % Cols}");
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -9,6 +10,8 @@ namespace RLFramework.Environments.ToyText;
 /// </summary>
 public sealed class FrozenLakeEnvironment : ToyTextEnvironment
 {
+    private static readonly string[] s_actionNames = ["left", "down", "right", "up"];
+
     /// <summary>Creates the environment with default options (4x4, slippery).</summary>
     public FrozenLakeEnvironment()
         : this(new FrozenLakeOptions())
@@ -121,4 +124,11 @@ public sealed class FrozenLakeEnvironment : ToyTextEnvironment
         };
         builder.Add(probability, (row * ncol) + col, reward, letter is 'G' or 'H');
     }
+
+    /// <inheritdoc/>
+    private protected override string StateName(int state) =>
+        string.Create(CultureInfo.InvariantCulture, $"row {state / Map[0].Length}, column {state % Map[0].Length}");
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -10,6 +11,9 @@ namespace RLFramework.Environments.ToyText;
 /// </summary>
 public sealed class TaxiEnvironment : ToyTextEnvironment
 {
+    private static readonly string[] s_actionNames = ["south", "north", "east", "west", "pickup", "dropoff"];
+    private static readonly string[] s_locationNames = ["R (red)", "G (green)", "Y (yellow)", "B (blue)"];
+
     private const int Size = 5;
     private const int InTaxi = 4;
 
@@ -288,4 +292,15 @@ public sealed class TaxiEnvironment : ToyTextEnvironment
 
         return (passenger, -10, false);
     }
+
+    /// <inheritdoc/>
+    private protected override string StateName(int state)
+    {
+        (int row, int col, int passenger, int destination) = Decode(state);
+        string where = passenger == InTaxi ? "in the taxi" : $"at {s_locationNames[passenger]}";
+        return string.Create(CultureInfo.InvariantCulture, $"taxi at row {row}, column {col}; passenger {where}; destination {s_locationNames[destination]}");
+    }
+
+    /// <inheritdoc/>
+    private protected override IReadOnlyList<string> ActionNames => s_actionNames;
 }

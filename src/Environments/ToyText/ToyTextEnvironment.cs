@@ -8,7 +8,7 @@ namespace RLFramework.Environments.ToyText;
 /// cumulative probability exceeds a uniform draw; one draw per step even when deterministic), the
 /// seeded generator (it does not reproduce NumPy's PCG64 stream) and the reset/step contract.
 /// </summary>
-public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvironment<int>
+public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvironment<int>, IEnvironmentLabels
 {
     private readonly double[] _initialDistribution;
     private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
@@ -41,6 +41,22 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
 
     /// <inheritdoc/>
     public EnvironmentSpec? Spec { get; init; }
+
+    /// <summary>The observation is one feature, the state index.</summary>
+    public string FeatureName(int index) => "state";
+
+    /// <summary>What state <paramref name="value"/> is, e.g. "row 1, column 2" (null for a value that is no state).</summary>
+    public string? ValueName(int index, float value) =>
+        value >= 0 && value < P.NumStates && value == (int)value ? StateName((int)value) : null;
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => ActionNames[index];
+
+    /// <summary>What state <paramref name="state"/> (a valid index) is.</summary>
+    private protected abstract string StateName(int state);
+
+    /// <summary>Names of the actions, as Gymnasium's documentation of the environment gives them.</summary>
+    private protected abstract IReadOnlyList<string> ActionNames { get; }
 
     /// <summary>The environment's seeded generator.</summary>
     private protected EnvironmentRandom Random => _random;

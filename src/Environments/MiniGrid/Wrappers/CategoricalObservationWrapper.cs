@@ -1,3 +1,4 @@
+using System.Globalization;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Environments.MiniGrid;
@@ -13,13 +14,14 @@ namespace RLFramework.Environments.MiniGrid;
 /// r = ceil(sqrt(missions)): 52 features. For PutNear r = 18, so the two are the object to move
 /// (colour * 3 + type) and the object to put it near.
 /// </summary>
-public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
+public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper, IEnvironmentLabels
 {
     /// <summary>The largest mission count written as one feature.</summary>
     public const int MaxMissionCardinality = 255;
 
     private readonly Box _space;
     private readonly int _missionRadix; // 0: one mission feature
+    private readonly MiniGridLabels _labels;
 
     /// <summary>Wraps <paramref name="inner"/> (a MiniGrid environment or a <see cref="FullyObservableWrapper"/>).</summary>
     public CategoricalObservationWrapper(IEnvironment<MiniGridObservation, int> inner)
@@ -51,10 +53,36 @@ public sealed class CategoricalObservationWrapper : MiniGridFloatWrapper
         }
 
         _space = new Box(low, high, [size], cardinalities);
+        _labels = MiniGridLabels.Of(inner);
     }
 
     /// <inheritdoc/>
     public override Space ObservationSpace => _space;
+
+    /// <summary>
+    /// Names cell features by their place relative to the agent (<c>view[ahead 1]</c>; <c>grid(x,y)</c> when fully
+    /// observed), then <c>direction</c> and <c>mission</c> (<c>mission / r</c> and <c>mission % r</c> when split).
+    /// </summary>
+    public string FeatureName(int index) => (index - Cells) switch
+    {
+        < 0 => _labels.CellName(index),
+        0 => "direction",
+        1 when _missionRadix == 0 => "mission",
+        1 => string.Create(CultureInfo.InvariantCulture, $"mission / {_missionRadix}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"mission % {_missionRadix}"),
+    };
+
+    /// <summary>A cell code as its object ("locked red door"), a direction ("facing north"), a mission (its text).</summary>
+    public string? ValueName(int index, float value) => (index - Cells) switch
+    {
+        < 0 => MiniGridLabels.CellCodeName(value),
+        0 => _labels.NonImageValue(0, value),
+        1 when _missionRadix == 0 => _labels.NonImageValue(1, value),
+        _ => null,
+    };
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => MiniGridLabels.ActionName(index);
 
     private protected override void Write(ReadOnlySpan<byte> image, int direction, int mission, Span<float> destination, bool imageCurrent)
     {

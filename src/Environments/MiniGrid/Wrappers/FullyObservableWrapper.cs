@@ -8,10 +8,11 @@ namespace RLFramework.Environments.MiniGrid;
 /// height x 3) with the agent drawn as (10, 0, direction); direction and mission unchanged. The
 /// observation object is reused across steps.
 /// </summary>
-public sealed class FullyObservableWrapper : IEnvironment<MiniGridObservation, int>, IEnvironmentWrapper
+public sealed class FullyObservableWrapper : IEnvironment<MiniGridObservation, int>, IEnvironmentWrapper, IEnvironmentLabels
 {
     private readonly MiniGridEnvironment _inner;
     private readonly Box _space;
+    private readonly MiniGridLabels _labels;
     private MiniGridObservation _observation;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
@@ -35,6 +36,7 @@ public sealed class FullyObservableWrapper : IEnvironment<MiniGridObservation, i
         cardinalities[^1] = inner.Missions.Count;
         high[^1] = inner.Missions.Count - 1;
         _space = new Box(low, high, [low.Length], cardinalities);
+        _labels = MiniGridLabels.FullGrid(inner.LayoutWidth, inner.LayoutHeight, inner.Missions);
     }
 
     /// <inheritdoc/>
@@ -51,6 +53,15 @@ public sealed class FullyObservableWrapper : IEnvironment<MiniGridObservation, i
 
     /// <inheritdoc/>
     public EnvironmentSpec? Spec => _inner.Spec;
+
+    /// <summary>Names the flat layout: <c>grid(x,y).object</c>, <c>.colour</c>, <c>.state</c> per cell, then direction and mission.</summary>
+    public string FeatureName(int index) => _labels.FlatFeatureName(index);
+
+    /// <inheritdoc/>
+    public string? ValueName(int index, float value) => _labels.FlatValueName(index, value);
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => MiniGridLabels.ActionName(index);
 
     /// <inheritdoc/>
     public ResetResult<MiniGridObservation> Reset(int? seed = null)
