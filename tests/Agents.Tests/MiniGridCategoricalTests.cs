@@ -48,6 +48,34 @@ public class MiniGridCategoricalTests
     }
 
     [Fact]
+    public void Observation_normalization_leaves_categorical_codes_as_they_are()
+    {
+        // Every MiniGrid feature is categorical, so normalize_observation=true must train the very same trees.
+        string[] overrides = ["num_envs=2", "n_steps=64", "batch_size=64", "n_epochs=1"];
+        using var plain = AgentFactory.Create("ppo", "MiniGrid-DoorKey-5x5-v0", 4, AgentPresets.ParseOverrides(overrides));
+        using var normalized = AgentFactory.Create("ppo", "MiniGrid-DoorKey-5x5-v0", 4, AgentPresets.ParseOverrides([.. overrides, "normalize_observation=true"]));
+        plain.Learn(512);
+        normalized.Learn(512);
+        var a = Assert.IsType<GbrlBooster>(Assert.IsType<GbrlActorCriticPolicy>(plain.Policy).SharedBooster);
+        var b = Assert.IsType<GbrlBooster>(Assert.IsType<GbrlActorCriticPolicy>(normalized.Policy).SharedBooster);
+        Assert.Equal(a.TreeCount, b.TreeCount);
+        for (var t = 0; t < a.TreeCount; t++)
+            Assert.Equal(a.DumpTree(t), b.DumpTree(t));
+
+        // Mixed features: the numerical ones are normalized, the categorical one is passed through.
+        var normalizer = new Normalization.VecNormalizer(1, 3, normalizeObservations: true, normalizeRewards: false, 0.99, categorical: [0, 5, 0]);
+        var output = new float[3];
+        normalizer.ProcessObservations([1f, 3f, 10f], 1, output);
+        normalizer.ProcessObservations([3f, 4f, 30f], 1, output);
+        var mean = normalizer.ObservationStatistics.Mean;
+        var variance = normalizer.ObservationStatistics.Variance;
+        Assert.Equal(4f, output[1]);
+        Assert.Equal((float)((3 - mean[0]) / Math.Sqrt(variance[0] + 1e-8)), output[0], 1e-5f);
+        Assert.Equal((float)((30 - mean[2]) / Math.Sqrt(variance[2] + 1e-8)), output[2], 1e-5f);
+        Assert.True(output[0] > 0.5f && output[2] > 0.5f);
+    }
+
+    [Fact]
     public void PutNear_with_its_324_missions_trains()
     {
         // 324 missions do not fit one categorical byte code; the wrapper writes two mission features.

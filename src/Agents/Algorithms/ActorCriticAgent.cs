@@ -90,7 +90,8 @@ public abstract class ActorCriticAgent : IDisposable
         _policy = policyFactory(distribution, features);
         if (_policy.OutputCount != distribution.OutputCount + 1 || _policy.ObservationSize != env.ObservationSize)
             throw new ArgumentException($"The policy has {_policy.ObservationSize} inputs and {_policy.OutputCount} outputs; the environment needs {env.ObservationSize} inputs and {distribution.OutputCount + 1} outputs (policy outputs and the value).", nameof(policyFactory));
-        Normalizer = new VecNormalizer(env.NumEnvs, env.ObservationSize, options.NormalizeObservation, options.NormalizeReward, options.Gamma);
+        Normalizer = new VecNormalizer(env.NumEnvs, env.ObservationSize, options.NormalizeObservation, options.NormalizeReward, options.Gamma,
+            categorical: features.Cardinalities);
         Random = new RandomSource(seed);
         Episodes = new EpisodeStatistics(env.NumEnvs);
         _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes);

@@ -7,15 +7,26 @@ namespace RLFramework.Agents.Normalization;
 /// obs -> clip((obs - mean) / sqrt(var + eps), +-clip); reward -> clip(reward / sqrt(var(discounted return) + eps), +-clip).
 /// Statistics update only while <see cref="Training"/> is true and are saved with the agent. The running
 /// moments are the environments' own <see cref="RunningMeanStd"/> (one implementation of the parallel update).
+/// Categorical features (codes the trees test by equality) pass through unchanged: a normalized code would be no code,
+/// and would drift with the statistics (Stable-Baselines3 likewise normalizes only Box observations).
 /// </summary>
 internal sealed class VecNormalizer
 {
     private const double Epsilon = 1e-8;
     private readonly double[] _returnSamples;
+    private readonly int[] _categorical;
 
+    /// <param name="categorical">Cardinality per observation feature (0: numerical); null: every feature numerical.</param>
     public VecNormalizer(int numEnvs, int observationSize, bool normalizeObservations, bool normalizeRewards,
-        double gamma, double clipObservation = 10, double clipReward = 10)
+        double gamma, double clipObservation = 10, double clipReward = 10, IReadOnlyList<int>? categorical = null)
     {
+        var categoricalFeatures = new List<int>();
+        for (var f = 0; f < (categorical?.Count ?? 0); f++)
+        {
+            if (categorical![f] > 0)
+                categoricalFeatures.Add(f);
+        }
+        _categorical = [.. categoricalFeatures];
         NormalizeObservations = normalizeObservations;
         NormalizeRewards = normalizeRewards;
         Gamma = gamma;
@@ -64,7 +75,11 @@ internal sealed class VecNormalizer
             return;
         }
         for (var i = 0; i < count; i++)
+        {
             ObservationStatistics.Normalize(raw.Slice(i * size, size), normalized.Slice(i * size, size), Epsilon, ClipObservation);
+            foreach (var f in _categorical)
+                normalized[i * size + f] = raw[i * size + f];
+        }
     }
 
     /// <summary>The raw value of feature <paramref name="feature"/> whose normalized value is <paramref name="normalized"/> (inside the clip).</summary>
