@@ -68,7 +68,9 @@ internal static class OptionBinder
         }
         catch (ArgumentException e) when (e.ParamName is { } name && !name.Contains('_', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Option '{SnakeCase(name)}': {e.Message}", SnakeCase(name), e);
+            // The inner message without the " (Parameter 'Gamma')" that ArgumentException appends: the key says it.
+            var message = e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal) ? e.Message[..^($" (Parameter '{name}')".Length)] : e.Message;
+            throw new ArgumentException($"Option '{SnakeCase(name)}': {message}", SnakeCase(name), e);
         }
     }
 

@@ -59,7 +59,7 @@ internal static class BenchPgCommand
             }
             catch (ArgumentException e)
             {
-                AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(ErrorText.Of(e))}[/]");
                 return 1;
             }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));

@@ -21,7 +21,7 @@ internal static class EnvsCommand
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException)
             {
-                Console.Error.WriteLine($"rl envs: {e.Message}");
+                Console.Error.WriteLine($"rl envs: {ErrorText.Of(e)}");
                 return 2;
             }
             Write(Console.Out);

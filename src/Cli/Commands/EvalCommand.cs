@@ -67,7 +67,7 @@ internal static class EvalCommand
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException or DirectoryNotFoundException)
         {
-            error.WriteLine($"rl eval: {e.Message}");
+            error.WriteLine($"rl eval: {ErrorText.Of(e)}");
             return 2;
         }
     }

@@ -82,7 +82,7 @@ internal static class InspectCommand
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException or DirectoryNotFoundException)
         {
-            error.WriteLine($"rl inspect: {e.Message}");
+            error.WriteLine($"rl inspect: {ErrorText.Of(e)}");
             return 2;
         }
     }

@@ -36,7 +36,7 @@ internal static class ReplayCommand
         catch (Exception e) when (e is TraceFormatException or FileNotFoundException or KeyNotFoundException
             or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            error.WriteLine($"rl replay: {e.Message}");
+            error.WriteLine($"rl replay: {ErrorText.Of(e)}");
             return 2;
         }
 

@@ -121,7 +121,7 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or EndOfStreamException or GpuUnavailableException)
         {
-            error.WriteLine($"rl train: {e.Message}");
+            error.WriteLine($"rl train: {ErrorText.Of(e)}");
             return 2;
         }
     }
