@@ -94,6 +94,28 @@ public class CheckerTests
     }
 
     [Fact]
+    public void Labels_that_leave_an_element_unnamed_or_throw_are_reported()
+    {
+        Assert.True(EnvironmentChecker.Check(new Labelled(["x", "v"], ["left", "right"])).IsValid);
+        Assert.Contains(EnvironmentChecker.Check(new Labelled(["x", " "], ["left", "right"])).Problems,
+            p => p.Contains("IEnvironmentLabels.FeatureName(1) gives no name; each of the 2 needs one.", StringComparison.Ordinal));
+        var report = EnvironmentChecker.Check(new Labelled(["x", "v"], ["left"]));
+        Assert.Contains(report.Problems, p => p.Contains("IEnvironmentLabels.ActionName(1) threw IndexOutOfRangeException", StringComparison.Ordinal));
+        Assert.Single(report.Problems);
+    }
+
+    /// <summary>The faulty environment without faults, naming its two features and actions from the given lists.</summary>
+    private sealed class Labelled(string[] features, string[] actions)
+        : Wrappers.EnvironmentWrapper<ReadOnlyMemory<float>, int>(new FaultyEnvironment()), IEnvironmentLabels
+    {
+        public string FeatureName(int index) => features[index];
+
+        public string? ValueName(int index, float value) => null;
+
+        public string ActionName(int index) => actions[index];
+    }
+
+    [Fact]
     public void Step_after_the_end_without_reset_must_throw()
     {
         var report = EnvironmentChecker.Check(new WalkerEnvironment(bound: 1), seed: 0);

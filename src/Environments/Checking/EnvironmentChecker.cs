@@ -101,6 +101,10 @@ public static class EnvironmentChecker
 
         CheckSpace(problems, "ObservationSpace", observationSpace);
         CheckSpace(problems, "ActionSpace", actionSpace);
+        if (env is IEnvironmentLabels labels)
+        {
+            CheckLabels(problems, labels, observationSpace, actionSpace);
+        }
         if (!SpaceValues.Fits<TObservation>(observationSpace))
         {
             problems.Add($"Observations are {typeof(TObservation).Name} but the observation space is {observationSpace}; supported pairs: {SpaceValues.SupportedTypes}.");
@@ -320,6 +324,35 @@ public static class EnvironmentChecker
         if (space.Cardinalities.Count != space.FlatSize)
         {
             problems.Add($"{name} {space}: {space.Cardinalities.Count} cardinalities for {space.FlatSize} flat features.");
+        }
+    }
+
+    /// <summary>An environment that names its features and actions names every one of them, without throwing.</summary>
+    private static void CheckLabels(List<string> problems, IEnvironmentLabels labels, Space observationSpace, Space actionSpace)
+    {
+        int actions = actionSpace is Discrete discrete ? discrete.N : actionSpace.FlatSize;
+        bool Named(string what, int count, Func<int, string> name)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int reported = problems.Count;
+                if (string.IsNullOrWhiteSpace(Try(problems, $"IEnvironmentLabels.{what}({i})", () => name(i))))
+                {
+                    if (problems.Count == reported)
+                    {
+                        problems.Add($"IEnvironmentLabels.{what}({i}) gives no name; each of the {count} needs one.");
+                    }
+
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (Named(nameof(IEnvironmentLabels.FeatureName), observationSpace.FlatSize, labels.FeatureName))
+        {
+            Named(nameof(IEnvironmentLabels.ActionName), actions, labels.ActionName);
         }
     }
 
