@@ -30,7 +30,28 @@ public class PresetTests
         Assert.Equal(0.9, awr.Gamma);
 
         // An environment without a preset gets the records' defaults.
-        Assert.Equal(new PpoOptions(), AgentPresets.Resolve("ppo", "FrozenLake-v1").Options);
+        Assert.Equal(new PpoOptions(), AgentPresets.Resolve("ppo", "MyOwnEnvironment-v0").Options);
+    }
+
+    [Fact]
+    public void A_presets_training_budget_is_not_an_option_and_is_whole()
+    {
+        // Toy text: tuned here, each with the steps it was measured with (the RL Zoo's n_timesteps).
+        Assert.Equal(1_000_000, AgentPresets.Timesteps("ppo", "Taxi-v3"));
+        Assert.Equal(300_000, AgentPresets.Timesteps("PPO", "CliffWalking-v0"));
+        Assert.Equal(100_000, AgentPresets.Timesteps("ppo", "CartPole-v1"));
+        Assert.Null(AgentPresets.Timesteps("ppo", "MyOwnEnvironment-v0"));
+        Assert.DoesNotContain(AgentPresets.Values("ppo", "Taxi-v3"), pair => pair.Key == AgentPresets.TimestepsKey);
+        var taxi = Assert.IsType<PpoOptions>(AgentPresets.Resolve("ppo", "Taxi-v3").Options);
+        Assert.Equal((0.99, 10), (taxi.Gamma, taxi.Epochs));
+        foreach (var algorithm in AgentPresets.Algorithms)
+        {
+            foreach (var id in Environments.EnvironmentRegistry.Ids)
+            {
+                var steps = AgentPresets.Timesteps(algorithm, id); // throws for a budget that is not a whole number above 0
+                Assert.True(steps is null or > 0);
+            }
+        }
     }
 
     [Fact]

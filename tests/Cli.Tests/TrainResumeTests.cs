@@ -107,6 +107,22 @@ public sealed class TrainResumeTests : IDisposable
                 interactive: false, cancellationToken: interrupt.Token));
         }
         Assert.Contains($"Interrupted at 0 of 512 steps; continue with: rl train --resume {run}", output.ToString(), StringComparison.Ordinal);
+
+        // Without --steps the run's target is the preset's n_timesteps (PPO CliffWalking-v0: 300,000), else 100,000.
+        foreach (var (algorithm, id, target, options) in new[]
+        {
+            ("ppo", "CliffWalking-v0", 300_000, new[] { "n_steps=16", "batch_size=32" }),
+            ("a2c", "Pendulum-v1", 100_000, new[] { "n_steps=16" }),
+        })
+        {
+            var budget = Folder($"budget-{id}");
+            output = new StringWriter();
+            using var stop = new CancellationTokenSource();
+            stop.Cancel();
+            Assert.Equal(0, TrainCommand.Run(new TrainArguments(id, algorithm, Envs: 2, Set: options, Out: budget), output, error,
+                interactive: false, cancellationToken: stop.Token));
+            Assert.Contains($"Training {algorithm} on {id} for {target} steps", output.ToString(), StringComparison.Ordinal);
+        }
         Assert.True(Train(new TrainArguments(null, Resume: run), error: error) == 0, error.ToString());
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "model.rlm")), File.ReadAllBytes(Path.Combine(run, "model.rlm")));
         Assert.Equal(DeterministicCsv(Path.Combine(whole, "metrics.csv")), DeterministicCsv(Path.Combine(run, "metrics.csv")));

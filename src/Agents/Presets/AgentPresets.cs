@@ -60,7 +60,24 @@ public static class AgentPresets
         return key is not null && s_presets.Value.RootElement.GetProperty(algorithm).TryGetProperty(key, out entry);
     }
 
-    /// <summary>The preset's key/value pairs (empty when the file has none for this pair).</summary>
+    /// <summary>The key of an entry's training budget (the RL Zoo's <c>n_timesteps</c>): not an option of the agent.</summary>
+    public const string TimestepsKey = "n_timesteps";
+
+    /// <summary>
+    /// The environment steps the preset's measurements used (its <c>n_timesteps</c>, what <c>rl train</c> runs when
+    /// <c>--steps</c> is not given), or null when the entry names none.
+    /// </summary>
+    public static long? Timesteps(string algorithm, string environmentId)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        if (!TryGetEntry(algorithm.Trim().ToLowerInvariant(), environmentId, out var entry) || !entry.TryGetProperty(TimestepsKey, out var value))
+            return null;
+        return value.TryGetInt64(out var steps) && steps > 0
+            ? steps
+            : throw new InvalidOperationException($"The preset {algorithm}/{PresetKey(algorithm, environmentId)} has {TimestepsKey} {value}; it must be a whole number above 0.");
+    }
+
+    /// <summary>The preset's option key/value pairs (empty when the file has none for this pair; without <c>n_timesteps</c>).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Values(string algorithm, string environmentId)
     {
         var result = new List<KeyValuePair<string, string>>();
@@ -68,7 +85,7 @@ public static class AgentPresets
             return result;
         foreach (var property in entry.EnumerateObject())
         {
-            if (property.Name.StartsWith('_'))
+            if (property.Name.StartsWith('_') || property.Name == TimestepsKey)
                 continue;
             var text = property.Value.ValueKind switch
             {

@@ -48,7 +48,7 @@ internal static class TrainCommand
     {
         var env = new Argument<string?>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`); optional with --resume.", Arity = ArgumentArity.ZeroOrOne };
         var algo = new Option<string?>("--algo") { Description = "Algorithm: ppo (default), a2c or awr." };
-        var steps = new Option<long?>("--steps") { Description = "Total environment steps of the run (default 100000). With --resume: the total to reach, counting the steps already done (default: the saved run's target)." };
+        var steps = new Option<long?>("--steps") { Description = "Total environment steps of the run (default: the preset's n_timesteps, else 100000). With --resume: the total to reach, counting the steps already done (default: the saved run's target)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of every random draw of the run (default 0)." };
         var envs = new Option<int?>("--envs") { Description = "Number of parallel environments (overrides the preset's num_envs)." };
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value (repeatable); e.g. --set policy_lr=0.05, or --set policy=mlp for the neural baseline (2x64 tanh MLPs, Adam; mlp_lr, mlp_hidden_size, mlp_hidden_layers, mlp_max_grad_norm).", AllowMultipleArgumentsPerToken = false };
@@ -131,7 +131,7 @@ internal static class TrainCommand
 
     private static int RunFresh(TrainArguments arguments, Session session, TrainingDevice? device)
     {
-        var steps = arguments.Steps ?? DefaultSteps;
+        var steps = arguments.Steps ?? (arguments.Environment is { } id ? AgentPresets.Timesteps(arguments.Algorithm ?? "ppo", id) : null) ?? DefaultSteps;
         if (steps < 1)
             throw new ArgumentException($"--steps must be at least 1, got {steps}.");
         CheckCallbackOptions(arguments);
