@@ -136,6 +136,6 @@ public class MiniGridCategoricalTests
         }
         // An exact id wins over the prefix rule; ids outside the prefix get no MiniGrid preset.
         Assert.Equal("CartPole-v1", AgentPresets.PresetKey("ppo", "CartPole-v1"));
-        Assert.Null(AgentPresets.PresetKey("ppo", "FrozenLake-v1"));
+        Assert.Null(AgentPresets.PresetKey("ppo", "MiniGridLike-v0"));
     }
 }
