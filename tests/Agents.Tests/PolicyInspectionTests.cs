@@ -87,10 +87,15 @@ public class PolicyInspectionTests
     }
 
     [Fact]
-    public void A_policy_without_trees_is_a_clear_error()
+    public void A_policy_without_trees_or_labels_of_another_environment_are_clear_errors()
     {
         using var agent = AgentFactory.Create("ppo", "CartPole-v1", seed: 0, AgentPresets.ParseOverrides(["policy=mlp"]));
         var error = Assert.Throws<ArgumentException>(() => PolicyInspection.Ensembles(agent));
         Assert.Contains("only tree policies (GBRL) can be inspected", error.Message, StringComparison.Ordinal);
+
+        using var trees = AgentFactory.Create("ppo", "CartPole-v1", seed: 0);
+        using var pendulum = EnvironmentRegistry.Make("Pendulum-v1");
+        error = Assert.Throws<ArgumentException>(() => PolicyInspection.Inspect(trees, EnvironmentLabels.Of(pendulum)));
+        Assert.Contains("The labels name 3 observation elements; the policy of CartPole-v1 reads 4", error.Message, StringComparison.Ordinal);
     }
 }

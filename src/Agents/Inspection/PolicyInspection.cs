@@ -72,8 +72,7 @@ public static class PolicyInspection
     /// </summary>
     public static TreeLabels Labels(ActorCriticAgent agent, string ensemble, EnvironmentLabels labels)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ArgumentNullException.ThrowIfNull(labels);
+        CheckLabels(agent, labels);
         var outputs = OutputNames(agent, ensemble, labels);
         var normalizer = agent.Normalizer;
         return new TreeLabels(labels.FeatureName, labels.ValueName, k => outputs[k])
@@ -85,7 +84,7 @@ public static class PolicyInspection
     /// <summary>The report of <paramref name="agent"/>'s policy, named by <paramref name="labels"/> (of a fresh environment of its id).</summary>
     public static PolicyReport Inspect(ActorCriticAgent agent, EnvironmentLabels labels)
     {
-        ArgumentNullException.ThrowIfNull(labels);
+        CheckLabels(agent, labels);
         var ensembles = new List<EnsembleReport>();
         foreach (var (name, booster) in Ensembles(agent))
         {
@@ -101,6 +100,17 @@ public static class PolicyInspection
             ensembles.Add(new EnsembleReport(name, OutputNames(agent, name, labels), booster.TreeCount, splits, features, CountCategoryTests(booster, labels)));
         }
         return new PolicyReport(agent.Algorithm, agent.EnvironmentId, agent.NumTimesteps, agent.Normalizer.NormalizeObservations, ensembles);
+    }
+
+    private static void CheckLabels(ActorCriticAgent agent, EnvironmentLabels labels)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.FeatureCount != agent.Policy.ObservationSize)
+        {
+            throw new ArgumentException($"The labels name {labels.FeatureCount} observation elements; the policy of {agent.EnvironmentId} reads {agent.Policy.ObservationSize} " +
+                "(labels of another environment?).", nameof(labels));
+        }
     }
 
     private static List<CategoryTest> CountCategoryTests(IInspectableBooster booster, EnvironmentLabels labels)

@@ -23,6 +23,9 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
         _actionCount = actionCount;
     }
 
+    /// <summary>Elements of the flat observation (features).</summary>
+    public int FeatureCount => _features;
+
     /// <summary>Whether the environment named its observation's elements (false: every name is a default).</summary>
     public bool HasFeatureNames => _observation is not null;
 
