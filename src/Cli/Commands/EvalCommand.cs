@@ -42,8 +42,7 @@ internal static class EvalCommand
     internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error,
         IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null)
     {
-        if (Directory.Exists(model))
-            model = Path.Combine(model, Training.RunFolder.ModelFile);
+        model = ModelArgument.Resolve(model);
         if (episodes < 1)
         {
             error.WriteLine($"rl eval: --episodes must be at least 1, got {episodes}.");
@@ -65,7 +64,7 @@ internal static class EvalCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException or DirectoryNotFoundException)
+        catch (Exception e) when (ModelArgument.IsUserError(e))
         {
             error.WriteLine($"rl eval: {ErrorText.Of(e)}");
             return 2;

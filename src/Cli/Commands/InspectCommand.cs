@@ -46,8 +46,7 @@ internal static class InspectCommand
     internal static int Run(string model, int top, IReadOnlyList<int> trees, TextWriter output, TextWriter error,
         IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null)
     {
-        if (Directory.Exists(model))
-            model = Path.Combine(model, Training.RunFolder.ModelFile);
+        model = ModelArgument.Resolve(model);
         if (top < 1)
         {
             error.WriteLine($"rl inspect: --top must be at least 1, got {top}.");
@@ -80,7 +79,7 @@ internal static class InspectCommand
                 Training.RunFolder.WriteAtomically(jsonPath, JsonSerializer.Serialize(new InspectReport(Path.GetFullPath(model), report, dumps), s_json));
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException or DirectoryNotFoundException)
+        catch (Exception e) when (ModelArgument.IsUserError(e))
         {
             error.WriteLine($"rl inspect: {ErrorText.Of(e)}");
             return 2;
