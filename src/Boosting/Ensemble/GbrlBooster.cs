@@ -225,7 +225,7 @@ public sealed class GbrlBooster : IInspectableBooster
     public string DumpTree(int tree, TreeLabels? labels = null)
     {
         CheckTreeIndex(tree);
-        return Store.Dump(tree, labels ?? TreeLabels.Default);
+        return Store.Dump(tree, labels);
     }
 
     private void CheckTreeIndex(int tree)

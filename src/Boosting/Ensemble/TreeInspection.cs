@@ -56,6 +56,6 @@ public interface IInspectableBooster : IGradientBooster
     /// <summary>The splits of tree <paramref name="tree"/>: an oblivious tree's levels from the first; a greedy tree's nodes depth first.</summary>
     IReadOnlyList<TreeSplit> GetSplits(int tree);
 
-    /// <summary>Readable text of tree <paramref name="tree"/>: its splits and leaf values (learning rate applied), named by <paramref name="labels"/>.</summary>
+    /// <summary>Readable text of tree <paramref name="tree"/>: its splits and leaf values (learning rate applied). Without <paramref name="labels"/> the numbers as stored (f3, raw leaf values); with them, names and each leaf's contribution to the outputs.</summary>
     string DumpTree(int tree, TreeLabels? labels = null);
 }

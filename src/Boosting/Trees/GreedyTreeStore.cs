@@ -205,7 +205,7 @@ internal sealed class GreedyTreeStore : ITreeStore
     }
 
     /// <inheritdoc />
-    public string Dump(int tree, TreeLabels labels)
+    public string Dump(int tree, TreeLabels? labels)
     {
         var draft = new GreedyTreeDraft();
         GetTree(tree, draft);
@@ -216,7 +216,7 @@ internal sealed class GreedyTreeStore : ITreeStore
         return text.ToString();
     }
 
-    private void DumpNode(GreedyTreeDraft draft, int node, int indent, TreeLabels labels, StringBuilder text)
+    private void DumpNode(GreedyTreeDraft draft, int node, int indent, TreeLabels? labels, StringBuilder text)
     {
         var pad = new string(' ', 2 * indent);
         if (node < 0)
@@ -228,7 +228,7 @@ internal sealed class GreedyTreeStore : ITreeStore
             text.Append('\n');
             return;
         }
-        text.Append(CultureInfo.InvariantCulture, $"{pad}if {labels.Describe(draft.Tests[node].ToSplit())}:\n");
+        text.Append(CultureInfo.InvariantCulture, $"{pad}if {TreeText.Describe(labels, draft.Tests[node])}:\n");
         DumpNode(draft, draft.Right[node], indent + 1, labels, text);
         text.Append(CultureInfo.InvariantCulture, $"{pad}else:\n");
         DumpNode(draft, draft.Left[node], indent + 1, labels, text);

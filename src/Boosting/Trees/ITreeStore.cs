@@ -24,8 +24,8 @@ internal interface ITreeStore
     /// <summary>Reads one tree in the model format and appends it; throws <see cref="InvalidDataException"/> on bad content.</summary>
     void ReadTree(BinaryReader reader, int featureCount);
 
-    /// <summary>Readable text of tree <paramref name="tree"/>, named by <paramref name="labels"/>.</summary>
-    string Dump(int tree, TreeLabels labels);
+    /// <summary>Readable text of tree <paramref name="tree"/>, named by <paramref name="labels"/> (null: the stored numbers).</summary>
+    string Dump(int tree, TreeLabels? labels);
 
     /// <summary>Appends the splits of tree <paramref name="tree"/> to <paramref name="splits"/> (levels, or nodes depth first).</summary>
     void GetSplits(int tree, List<TreeSplit> splits);

@@ -723,7 +723,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
     }
 
     /// <inheritdoc />
-    public string Dump(int tree, TreeLabels labels)
+    public string Dump(int tree, TreeLabels? labels)
     {
         var draft = new ObliviousTreeDraft(_maxDepth, _outputs);
         GetTree(tree, draft);
@@ -731,7 +731,7 @@ internal sealed class ObliviousTreeStore : ITreeStore
         text.Append(CultureInfo.InvariantCulture, $"tree {tree}: oblivious, depth {draft.Depth}, {draft.LeafCount} leaves (bit d of the leaf index = level d goes right)\n");
         TreeText.AppendLeafNote(text, labels);
         for (var d = 0; d < draft.Depth; d++)
-            text.Append(CultureInfo.InvariantCulture, $"  level {d}: {labels.Describe(draft.Levels[d].ToSplit())}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  level {d}: {TreeText.Describe(labels, draft.Levels[d])}\n");
         for (var leaf = 0; leaf < draft.LeafCount; leaf++)
         {
             text.Append(CultureInfo.InvariantCulture, $"  leaf {leaf}:");

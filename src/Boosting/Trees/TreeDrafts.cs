@@ -123,28 +123,31 @@ internal static class LeafValues
     }
 }
 
-/// <summary>Shared formatting of tree dumps.</summary>
+/// <summary>Shared formatting of tree dumps: without labels the stored numbers (the model format's), with labels names and contributions.</summary>
 internal static class TreeText
 {
     /// <summary>The line under a named dump's header that says what its leaf numbers are.</summary>
     public const string NamedLeaves = "  (leaf values: what the tree adds to each output; prediction = bias + the sum over trees)";
 
+    /// <summary>A split, named by <paramref name="labels"/> or by the defaults (<c>f3 == 5</c>).</summary>
+    public static string Describe(TreeLabels? labels, SplitTest test) => (labels ?? TreeLabels.Default).Describe(test.ToSplit());
+
     /// <summary>
     /// Appends output <paramref name="k"/> of a leaf that stores <paramref name="value"/> (prediction = bias - sum of stored
-    /// values): the stored value with default names (the model format's numbers), else " name=contribution" (its negation).
+    /// values): " value" as stored without labels, else " name=contribution" (its negation).
     /// </summary>
-    public static void AppendOutput(StringBuilder text, TreeLabels labels, int k, float value)
+    public static void AppendOutput(StringBuilder text, TreeLabels? labels, int k, float value)
     {
-        if (ReferenceEquals(labels, TreeLabels.Default))
+        if (labels is null)
             text.Append(CultureInfo.InvariantCulture, $" {value:R}");
         else
             text.Append(CultureInfo.InvariantCulture, $" {labels.OutputName(k)}={(value == 0 ? 0 : -value):G4}");
     }
 
     /// <summary>Appends <see cref="NamedLeaves"/> and a line break when the dump is named.</summary>
-    public static void AppendLeafNote(StringBuilder text, TreeLabels labels)
+    public static void AppendLeafNote(StringBuilder text, TreeLabels? labels)
     {
-        if (!ReferenceEquals(labels, TreeLabels.Default))
+        if (labels is not null)
             text.Append(NamedLeaves).Append('\n');
     }
 }
