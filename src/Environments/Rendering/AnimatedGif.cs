@@ -1,0 +1,247 @@
+namespace RLFramework.Environments;
+
+/// <summary>
+/// Writes frames as an animated GIF (GIF89a, looping), the format of a recorded episode that opens anywhere without a
+/// video codec (Gymnasium's <c>RecordVideo</c> writes MP4 through moviepy and ffmpeg; we keep to managed code).
+/// Each frame has its own colour table: a frame with at most 256 distinct colours (every built-in environment's,
+/// which are drawn without anti-aliasing, and MiniGrid's small grids) is stored exactly; a frame with more is mapped
+/// to the nearest colour of a fixed 6x7x6 colour cube (lossy, and said by <see cref="IsExact"/>).
+/// </summary>
+public static class AnimatedGif
+{
+    private const int MaxCodes = 4096;
+    private const int CubeRed = 6;
+    private const int CubeGreen = 7;
+    private const int CubeBlue = 6;
+
+    /// <summary>Whether <see cref="Write"/> stores <paramref name="frame"/> exactly (at most 256 distinct colours).</summary>
+    public static bool IsExact(RgbImage frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return CountColours(frame, new Dictionary<int, byte>()) <= 256;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="frames"/> (all of one size) to <paramref name="path"/> at <paramref name="fps"/> frames per
+    /// second, atomically (a temporary file in the same folder, then a rename): an interrupted write leaves the old file.
+    /// </summary>
+    public static void WriteFile(string path, IReadOnlyList<RgbImage> frames, int fps)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+                Write(stream, frames, fps);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+                File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="frames"/> (all of one size, at least one) to <paramref name="stream"/> at
+    /// <paramref name="fps"/> frames per second. GIF delays are whole hundredths of a second: frame k lasts
+    /// round(100 (k + 1) / fps) - round(100 k / fps) of them, so the whole animation keeps the rate.
+    /// </summary>
+    public static void Write(Stream stream, IReadOnlyList<RgbImage> frames, int fps)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.Count == 0)
+            throw new ArgumentException("An animation needs at least one frame.", nameof(frames));
+        ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fps, 100);
+        var width = frames[0].Width;
+        var height = frames[0].Height;
+        if (width > ushort.MaxValue || height > ushort.MaxValue)
+            throw new ArgumentException($"A GIF is at most 65535 pixels wide and high; the frames are {width}x{height}.", nameof(frames));
+        for (var k = 1; k < frames.Count; k++)
+        {
+            if (frames[k].Width != width || frames[k].Height != height)
+                throw new ArgumentException($"Frame {k} is {frames[k].Width}x{frames[k].Height}; frame 0 is {width}x{height}: all frames must have one size.", nameof(frames));
+        }
+
+        using var output = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        output.Write("GIF89a"u8);
+        output.Write((ushort)width);
+        output.Write((ushort)height);
+        output.Write((byte)0x00);   // no global colour table
+        output.Write((byte)0);      // background colour index
+        output.Write((byte)0);      // pixel aspect ratio: not given
+        // NETSCAPE2.0 application extension: loop forever.
+        output.Write([0x21, 0xFF, 0x0B]);
+        output.Write("NETSCAPE2.0"u8);
+        output.Write([0x03, 0x01, 0x00, 0x00, 0x00]);
+
+        var colours = new Dictionary<int, byte>();
+        var indices = new byte[width * height];
+        var palette = new byte[256 * 3];
+        var encoder = new LzwEncoder();
+        for (var k = 0; k < frames.Count; k++)
+        {
+            var paletteSize = Index(frames[k], colours, indices, palette);
+            var bits = 1;
+            while ((1 << bits) < paletteSize)
+                bits++;
+            var delay = (int)Math.Round(100.0 * (k + 1) / fps) - (int)Math.Round(100.0 * k / fps);
+            // Graphic control extension: disposal 1 (keep), no transparency, the delay.
+            output.Write([0x21, 0xF9, 0x04, 0x04]);
+            output.Write((ushort)delay);
+            output.Write([(byte)0, (byte)0]);
+            // Image descriptor: the whole canvas, a local colour table of 2^bits entries.
+            output.Write((byte)0x2C);
+            output.Write((ushort)0);
+            output.Write((ushort)0);
+            output.Write((ushort)width);
+            output.Write((ushort)height);
+            output.Write((byte)(0x80 | (bits - 1)));
+            output.Write(palette, 0, 3 << bits);
+            encoder.Encode(output, indices, Math.Max(2, bits));
+        }
+        output.Write((byte)0x3B);
+    }
+
+    private static int CountColours(RgbImage frame, Dictionary<int, byte> colours)
+    {
+        colours.Clear();
+        var pixels = frame.Pixels;
+        for (var i = 0; i < pixels.Length; i += 3)
+        {
+            if (colours.Count > 256)
+                break;
+            colours.TryAdd(pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2], 0);
+        }
+        return colours.Count;
+    }
+
+    /// <summary>Fills the frame's colour indices and its palette; returns the palette's size.</summary>
+    private static int Index(RgbImage frame, Dictionary<int, byte> colours, byte[] indices, byte[] palette)
+    {
+        ReadOnlySpan<byte> pixels = frame.Pixels;
+        if (CountColours(frame, colours) <= 256)
+        {
+            var next = 0;
+            foreach (var colour in colours.Keys.ToArray())
+            {
+                colours[colour] = (byte)next;
+                palette[3 * next] = (byte)(colour >> 16);
+                palette[3 * next + 1] = (byte)(colour >> 8);
+                palette[3 * next + 2] = (byte)colour;
+                next++;
+            }
+            for (int i = 0, p = 0; p < indices.Length; i += 3, p++)
+                indices[p] = colours[pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2]];
+            return Math.Max(2, colours.Count);
+        }
+        for (var r = 0; r < CubeRed; r++)
+        {
+            for (var g = 0; g < CubeGreen; g++)
+            {
+                for (var b = 0; b < CubeBlue; b++)
+                {
+                    var index = (r * CubeGreen + g) * CubeBlue + b;
+                    palette[3 * index] = (byte)(r * 255 / (CubeRed - 1));
+                    palette[3 * index + 1] = (byte)(g * 255 / (CubeGreen - 1));
+                    palette[3 * index + 2] = (byte)(b * 255 / (CubeBlue - 1));
+                }
+            }
+        }
+        for (int i = 0, p = 0; p < indices.Length; i += 3, p++)
+        {
+            var r = (pixels[i] * (CubeRed - 1) + 127) / 255;
+            var g = (pixels[i + 1] * (CubeGreen - 1) + 127) / 255;
+            var b = (pixels[i + 2] * (CubeBlue - 1) + 127) / 255;
+            indices[p] = (byte)((r * CubeGreen + g) * CubeBlue + b);
+        }
+        return CubeRed * CubeGreen * CubeBlue;
+    }
+
+    /// <summary>GIF's variable-length LZW (codes of up to 12 bits, a clear code when the table is full), in sub-blocks of up to 255 bytes.</summary>
+    private sealed class LzwEncoder
+    {
+        // _children[code * 256 + symbol] = 1 + the code of (code's string + symbol), 0 when not in the table.
+        private readonly short[] _children = new short[MaxCodes * 256];
+        private readonly byte[] _block = new byte[255];
+        private int _blockLength;
+        private int _bitBuffer;
+        private int _bitCount;
+
+        public void Encode(BinaryWriter output, ReadOnlySpan<byte> indices, int minimumCodeSize)
+        {
+            output.Write((byte)minimumCodeSize);
+            var clear = 1 << minimumCodeSize;
+            var endOfInformation = clear + 1;
+            var codeSize = minimumCodeSize + 1;
+            var lastCode = endOfInformation;
+            Array.Clear(_children);
+            _blockLength = 0;
+            _bitBuffer = 0;
+            _bitCount = 0;
+            WriteCode(output, clear, codeSize);
+            int current = indices[0];
+            for (var i = 1; i < indices.Length; i++)
+            {
+                var symbol = indices[i];
+                var child = _children[current * 256 + symbol];
+                if (child != 0)
+                {
+                    current = child - 1;
+                    continue;
+                }
+                WriteCode(output, current, codeSize);
+                lastCode++;
+                _children[current * 256 + symbol] = (short)(lastCode + 1);
+                if (lastCode >= 1 << codeSize)
+                    codeSize++;
+                if (lastCode == MaxCodes - 1)
+                {
+                    WriteCode(output, clear, codeSize);
+                    Array.Clear(_children);
+                    codeSize = minimumCodeSize + 1;
+                    lastCode = endOfInformation;
+                }
+                current = symbol;
+            }
+            WriteCode(output, current, codeSize);
+            WriteCode(output, endOfInformation, codeSize);
+            if (_bitCount > 0)
+                WriteByte(output, (byte)_bitBuffer);
+            if (_blockLength > 0)
+                FlushBlock(output);
+            output.Write((byte)0);
+        }
+
+        private void WriteCode(BinaryWriter output, int code, int size)
+        {
+            _bitBuffer |= code << _bitCount;
+            _bitCount += size;
+            while (_bitCount >= 8)
+            {
+                WriteByte(output, (byte)_bitBuffer);
+                _bitBuffer >>= 8;
+                _bitCount -= 8;
+            }
+        }
+
+        private void WriteByte(BinaryWriter output, byte value)
+        {
+            _block[_blockLength++] = value;
+            if (_blockLength == _block.Length)
+                FlushBlock(output);
+        }
+
+        private void FlushBlock(BinaryWriter output)
+        {
+            output.Write((byte)_blockLength);
+            output.Write(_block, 0, _blockLength);
+            _blockLength = 0;
+        }
+    }
+}
