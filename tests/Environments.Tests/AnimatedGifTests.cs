@@ -138,8 +138,27 @@ public sealed class AnimatedGifTests : IDisposable
         using var stream = new MemoryStream();
 
         Assert.Contains("Frame 1 is 3x2; frame 0 is 2x2", Assert.Throws<ArgumentException>(() => AnimatedGif.Write(stream, [small, large], 10)).Message);
-        Assert.Contains("at least one frame", Assert.Throws<ArgumentException>(() => AnimatedGif.Write(stream, [], 10)).Message);
+        Assert.Contains("at least one frame", Assert.Throws<InvalidOperationException>(() => AnimatedGif.Write(stream, [], 10)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => AnimatedGif.Write(stream, [small], 0));
+    }
+
+    [Fact]
+    public void AnAnimationNotCompletedLeavesNoFileAndKeepsTheOldOne()
+    {
+        var path = Path.Combine(_folder, "episode.gif");
+        var red = new RgbImage(4, 4);
+        red.Fill(255, 0, 0);
+        AnimatedGif.WriteFile(path, [red], 4);
+        var before = File.ReadAllBytes(path);
+
+        using (var gif = AnimatedGif.Create(path, 10))
+        {
+            gif.Add(new RgbImage(4, 4));
+            Assert.Equal(1, gif.FrameCount);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(_folder));
     }
 
     private static byte[] Encode(IReadOnlyList<RgbImage> frames, int fps)

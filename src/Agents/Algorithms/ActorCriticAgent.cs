@@ -36,6 +36,25 @@ public sealed record EvaluationResult(IReadOnlyList<double> Returns, IReadOnlyLi
     public double MeanLength => Lengths.Count == 0 ? double.NaN : Lengths.Average();
 }
 
+/// <summary>
+/// Watches the episodes of <see cref="ActorCriticAgent.Evaluate"/> step by step, e.g. to render them
+/// (<c>rl eval --render</c>, <c>--video</c>). Give Evaluate an environment with <see cref="AutoresetMode.NextStep"/>
+/// autoreset (Gymnasium's default): then a sub-environment still holds the last state of an episode when
+/// <see cref="OnStep"/> reports its end, and its next episode starts with <see cref="OnEpisodeStart"/>.
+/// </summary>
+public interface IEvaluationObserver
+{
+    /// <summary>Sub-environment <paramref name="env"/> was reset: at the start, and at each autoreset.</summary>
+    void OnEpisodeStart(int env);
+
+    /// <summary>
+    /// Sub-environment <paramref name="env"/> took <paramref name="action"/> (the action sent, e.g. one float holding the
+    /// discrete index) and received <paramref name="reward"/>; <paramref name="terminated"/> or
+    /// <paramref name="truncated"/> ends the episode.
+    /// </summary>
+    void OnStep(int env, ReadOnlySpan<float> action, double reward, bool terminated, bool truncated);
+}
+
 /// <summary>What <see cref="ActorCriticAgent.Learn"/> did.</summary>
 /// <param name="Timesteps">Environment steps at the end.</param>
 /// <param name="Iterations">Iterations run by this call.</param>
@@ -225,9 +244,11 @@ public abstract class ActorCriticAgent : IDisposable
 
     /// <summary>
     /// Runs <paramref name="episodes"/> episodes on <paramref name="env"/> (spread over its sub-environments
-    /// as Stable-Baselines3's evaluate_policy does) with frozen normalization statistics.
+    /// as Stable-Baselines3's evaluate_policy does) with frozen normalization statistics. An
+    /// <paramref name="observer"/> sees every reset and step.
     /// </summary>
-    public EvaluationResult Evaluate(IVectorEnvironment env, int episodes, bool deterministic = true, int? seed = null)
+    public EvaluationResult Evaluate(IVectorEnvironment env, int episodes, bool deterministic = true, int? seed = null,
+        IEvaluationObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
@@ -252,6 +273,8 @@ public abstract class ActorCriticAgent : IDisposable
         var episodeLengths = new List<int>(episodes);
         var random = new RandomSource(seed ?? Seed);
         env.Reset(seed ?? Seed, step.Observations);
+        for (var e = 0; observer is not null && e < n; e++)
+            observer.OnEpisodeStart(e);
         while (returns.Count < episodes)
         {
             Normalizer.NormalizeObservationRows(step.Observations, n, observations);
@@ -274,7 +297,15 @@ public abstract class ActorCriticAgent : IDisposable
                 if (skipNext[e])
                 {
                     skipNext[e] = false;
+                    observer?.OnEpisodeStart(e);
                     continue;
+                }
+                if (observer is not null)
+                {
+                    if (ActionSpace.IsDiscrete)
+                        observer.OnStep(e, [discrete[e]], step.Rewards[e], step.Terminated[e], step.Truncated[e]);
+                    else
+                        observer.OnStep(e, continuous.AsSpan(e * ActionSpace.ActionSize, ActionSpace.ActionSize), step.Rewards[e], step.Terminated[e], step.Truncated[e]);
                 }
                 running[e] += step.Rewards[e];
                 lengths[e]++;

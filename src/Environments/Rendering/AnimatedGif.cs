@@ -3,109 +3,201 @@ namespace RLFramework.Environments;
 /// <summary>
 /// Writes frames as an animated GIF (GIF89a, looping), the format of a recorded episode that opens anywhere without a
 /// video codec (Gymnasium's <c>RecordVideo</c> writes MP4 through moviepy and ffmpeg; we keep to managed code).
+/// Frames are encoded as they come (<see cref="Add"/>), so a long episode needs no more memory than one frame.
 /// Each frame has its own colour table: a frame with at most 256 distinct colours (every built-in environment's,
 /// which are drawn without anti-aliasing, and MiniGrid's small grids) is stored exactly; a frame with more is mapped
 /// to the nearest colour of a fixed 6x7x6 colour cube (lossy, and said by <see cref="IsExact"/>).
+/// GIF delays are whole hundredths of a second: frame k lasts round(100 (k + 1) / fps) - round(100 k / fps) of them,
+/// so the whole animation keeps the rate.
 /// </summary>
-public static class AnimatedGif
+public sealed class AnimatedGif : IDisposable
 {
     private const int MaxCodes = 4096;
     private const int CubeRed = 6;
     private const int CubeGreen = 7;
     private const int CubeBlue = 6;
 
-    /// <summary>Whether <see cref="Write"/> stores <paramref name="frame"/> exactly (at most 256 distinct colours).</summary>
+    private readonly Stream _stream;
+    private readonly BinaryWriter _output;
+    private readonly bool _ownsStream;
+    private readonly string? _path;
+    private readonly string? _temporaryPath;
+    private readonly int _fps;
+    private readonly Dictionary<int, byte> _colours = [];
+    private readonly byte[] _palette = new byte[256 * 3];
+    private readonly LzwEncoder _encoder = new();
+    private byte[] _indices = [];
+    private int _frames;
+    private bool _completed;
+    private bool _disposed;
+    private bool _closed;
+
+    private AnimatedGif(Stream stream, bool ownsStream, int fps, string? path, string? temporaryPath)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fps, 100);
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _output = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        _fps = fps;
+        _path = path;
+        _temporaryPath = temporaryPath;
+    }
+
+    /// <summary>Width of the frames (set by the first).</summary>
+    public int Width { get; private set; }
+
+    /// <summary>Height of the frames (set by the first).</summary>
+    public int Height { get; private set; }
+
+    /// <summary>Frames added so far.</summary>
+    public int FrameCount => _frames;
+
+    /// <summary>An animation written to <paramref name="stream"/> (left open) at <paramref name="fps"/> frames per second (1 to 100).</summary>
+    public static AnimatedGif Create(Stream stream, int fps)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new AnimatedGif(stream, ownsStream: false, fps, path: null, temporaryPath: null);
+    }
+
+    /// <summary>
+    /// An animation for the file <paramref name="path"/>, written atomically: the frames go to a temporary file in the
+    /// same folder, which <see cref="Complete"/> renames to <paramref name="path"/>. Disposing without completing
+    /// deletes the temporary file and leaves any earlier file at <paramref name="path"/> as it was.
+    /// </summary>
+    public static AnimatedGif Create(string path, int fps)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fps, 100);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+        return new AnimatedGif(stream, ownsStream: true, fps, full, temporary);
+    }
+
+    /// <summary>Writes <paramref name="frames"/> (all of one size, at least one) to <paramref name="stream"/> at <paramref name="fps"/> frames per second.</summary>
+    public static void Write(Stream stream, IReadOnlyList<RgbImage> frames, int fps)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        using var gif = Create(stream, fps);
+        foreach (var frame in frames)
+            gif.Add(frame);
+        gif.Complete();
+    }
+
+    /// <summary>Writes <paramref name="frames"/> to the file <paramref name="path"/>, atomically (see <see cref="Create(string, int)"/>).</summary>
+    public static void WriteFile(string path, IReadOnlyList<RgbImage> frames, int fps)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        using var gif = Create(path, fps);
+        foreach (var frame in frames)
+            gif.Add(frame);
+        gif.Complete();
+    }
+
+    /// <summary>Whether a frame is stored exactly (at most 256 distinct colours).</summary>
     public static bool IsExact(RgbImage frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
         return CountColours(frame, new Dictionary<int, byte>()) <= 256;
     }
 
-    /// <summary>
-    /// Writes <paramref name="frames"/> (all of one size) to <paramref name="path"/> at <paramref name="fps"/> frames per
-    /// second, atomically (a temporary file in the same folder, then a rename): an interrupted write leaves the old file.
-    /// </summary>
-    public static void WriteFile(string path, IReadOnlyList<RgbImage> frames, int fps)
+    /// <summary>Encodes one more frame; every frame must have the first one's size.</summary>
+    public void Add(RgbImage frame)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        ArgumentNullException.ThrowIfNull(frame);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+            throw new InvalidOperationException("The animation is complete: no frame can be added.");
+        if (_frames == 0)
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-                Write(stream, frames, fps);
-            File.Move(temporary, full, overwrite: true);
+            if (frame.Width > ushort.MaxValue || frame.Height > ushort.MaxValue)
+                throw new ArgumentException($"A GIF is at most 65535 pixels wide and high; the frame is {frame.Width}x{frame.Height}.", nameof(frame));
+            Width = frame.Width;
+            Height = frame.Height;
+            _indices = new byte[Width * Height];
+            WriteHeader();
         }
-        finally
+        else if (frame.Width != Width || frame.Height != Height)
         {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
+            throw new ArgumentException($"Frame {_frames} is {frame.Width}x{frame.Height}; frame 0 is {Width}x{Height}: all frames must have one size.", nameof(frame));
+        }
+
+        var paletteSize = Index(frame, _colours, _indices, _palette);
+        var bits = 1;
+        while ((1 << bits) < paletteSize)
+            bits++;
+        var delay = (int)Math.Round(100.0 * (_frames + 1) / _fps) - (int)Math.Round(100.0 * _frames / _fps);
+        // Graphic control extension: disposal 1 (keep), no transparency, the delay.
+        _output.Write([0x21, 0xF9, 0x04, 0x04]);
+        _output.Write((ushort)delay);
+        _output.Write([(byte)0, (byte)0]);
+        // Image descriptor: the whole canvas, a local colour table of 2^bits entries.
+        _output.Write((byte)0x2C);
+        _output.Write((ushort)0);
+        _output.Write((ushort)0);
+        _output.Write((ushort)Width);
+        _output.Write((ushort)Height);
+        _output.Write((byte)(0x80 | (bits - 1)));
+        _output.Write(_palette, 0, 3 << bits);
+        _encoder.Encode(_output, _indices, Math.Max(2, bits));
+        _frames++;
+    }
+
+    /// <summary>Ends the animation (at least one frame) and, for a file, moves it into place.</summary>
+    public void Complete()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+            return;
+        if (_frames == 0)
+            throw new InvalidOperationException("An animation needs at least one frame.");
+        _output.Write((byte)0x3B);
+        _output.Flush();
+        _completed = true;
+        if (_path is not null)
+        {
+            CloseStream();
+            File.Move(_temporaryPath!, _path, overwrite: true);
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="frames"/> (all of one size, at least one) to <paramref name="stream"/> at
-    /// <paramref name="fps"/> frames per second. GIF delays are whole hundredths of a second: frame k lasts
-    /// round(100 (k + 1) / fps) - round(100 k / fps) of them, so the whole animation keeps the rate.
-    /// </summary>
-    public static void Write(Stream stream, IReadOnlyList<RgbImage> frames, int fps)
+    /// <summary>Closes the file; an animation that was not completed is deleted (its temporary file).</summary>
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(frames);
-        if (frames.Count == 0)
-            throw new ArgumentException("An animation needs at least one frame.", nameof(frames));
-        ArgumentOutOfRangeException.ThrowIfLessThan(fps, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(fps, 100);
-        var width = frames[0].Width;
-        var height = frames[0].Height;
-        if (width > ushort.MaxValue || height > ushort.MaxValue)
-            throw new ArgumentException($"A GIF is at most 65535 pixels wide and high; the frames are {width}x{height}.", nameof(frames));
-        for (var k = 1; k < frames.Count; k++)
-        {
-            if (frames[k].Width != width || frames[k].Height != height)
-                throw new ArgumentException($"Frame {k} is {frames[k].Width}x{frames[k].Height}; frame 0 is {width}x{height}: all frames must have one size.", nameof(frames));
-        }
+        if (_disposed)
+            return;
+        _disposed = true;
+        CloseStream();
+        if (_temporaryPath is not null && File.Exists(_temporaryPath))
+            File.Delete(_temporaryPath);
+    }
 
-        using var output = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true);
-        output.Write("GIF89a"u8);
-        output.Write((ushort)width);
-        output.Write((ushort)height);
-        output.Write((byte)0x00);   // no global colour table
-        output.Write((byte)0);      // background colour index
-        output.Write((byte)0);      // pixel aspect ratio: not given
+    private void CloseStream()
+    {
+        if (_closed)
+            return;
+        _closed = true;
+        _output.Dispose();
+        if (_ownsStream)
+            _stream.Dispose();
+    }
+
+    private void WriteHeader()
+    {
+        _output.Write("GIF89a"u8);
+        _output.Write((ushort)Width);
+        _output.Write((ushort)Height);
+        _output.Write((byte)0x00);   // no global colour table
+        _output.Write((byte)0);      // background colour index
+        _output.Write((byte)0);      // pixel aspect ratio: not given
         // NETSCAPE2.0 application extension: loop forever.
-        output.Write([0x21, 0xFF, 0x0B]);
-        output.Write("NETSCAPE2.0"u8);
-        output.Write([0x03, 0x01, 0x00, 0x00, 0x00]);
-
-        var colours = new Dictionary<int, byte>();
-        var indices = new byte[width * height];
-        var palette = new byte[256 * 3];
-        var encoder = new LzwEncoder();
-        for (var k = 0; k < frames.Count; k++)
-        {
-            var paletteSize = Index(frames[k], colours, indices, palette);
-            var bits = 1;
-            while ((1 << bits) < paletteSize)
-                bits++;
-            var delay = (int)Math.Round(100.0 * (k + 1) / fps) - (int)Math.Round(100.0 * k / fps);
-            // Graphic control extension: disposal 1 (keep), no transparency, the delay.
-            output.Write([0x21, 0xF9, 0x04, 0x04]);
-            output.Write((ushort)delay);
-            output.Write([(byte)0, (byte)0]);
-            // Image descriptor: the whole canvas, a local colour table of 2^bits entries.
-            output.Write((byte)0x2C);
-            output.Write((ushort)0);
-            output.Write((ushort)0);
-            output.Write((ushort)width);
-            output.Write((ushort)height);
-            output.Write((byte)(0x80 | (bits - 1)));
-            output.Write(palette, 0, 3 << bits);
-            encoder.Encode(output, indices, Math.Max(2, bits));
-        }
-        output.Write((byte)0x3B);
+        _output.Write([0x21, 0xFF, 0x0B]);
+        _output.Write("NETSCAPE2.0"u8);
+        _output.Write([0x03, 0x01, 0x00, 0x00, 0x00]);
     }
 
     private static int CountColours(RgbImage frame, Dictionary<int, byte> colours)
