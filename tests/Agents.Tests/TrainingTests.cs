@@ -5,6 +5,8 @@ using RLFramework.Agents.Logging;
 using RLFramework.Agents.Presets;
 using RLFramework.Agents.Tests.Fakes;
 using RLFramework.Boosting;
+using RLFramework.Environments;
+using RLFramework.Environments.Vector;
 
 namespace RLFramework.Agents.Tests;
 
@@ -354,5 +356,50 @@ public class TrainingTests
         var mean = result.Returns.Average();
         Assert.Equal(mean, result.MeanReturn, 10);
         Assert.Equal(Math.Sqrt(result.Returns.Sum(r => (r - mean) * (r - mean)) / 7), result.StdReturn, 10);
+    }
+
+    [Theory]
+    [InlineData("CartPole-v1", "n_steps=16", "batch_size=16")]
+    [InlineData("Pendulum-v1", "n_steps=16", "batch_size=16")]
+    public void An_evaluation_observer_sees_every_episode_whole_and_changes_nothing(string id, string nSteps, string batch)
+    {
+        using var agent = Make("ppo", id, 0, nSteps, batch);
+        // The plain evaluation: same-step autoreset (CartPole's native vector).
+        using var plainEnv = AgentFactory.MakeTrainingEnvironment(id, 1);
+        var plain = agent.Evaluate(plainEnv, 3, deterministic: false, seed: 5);
+        // Next-step autoreset of one generic copy, watched.
+        var single = EnvironmentRegistry.Make(id);
+        using var watchedEnv = new SyncVectorEnvironment([single], AutoresetMode.NextStep);
+        var observer = new RecordingObserver();
+
+        var watched = agent.Evaluate(watchedEnv, 3, deterministic: false, seed: 5, observer);
+
+        Assert.Equal(plain.Returns, watched.Returns);
+        Assert.Equal(plain.Lengths, watched.Lengths);
+        // One start per episode, then its steps: the rewards add up to the episode's return, the last one ends it.
+        Assert.Equal(3, observer.Episodes.Count);
+        for (var k = 0; k < 3; k++)
+        {
+            var steps = observer.Episodes[k];
+            Assert.Equal(watched.Lengths[k], steps.Count);
+            Assert.Equal(watched.Returns[k], steps.Sum(s => s.Reward), 9);
+            Assert.All(steps.Take(steps.Count - 1), s => Assert.False(s.Done));
+            Assert.True(steps[^1].Done);
+            Assert.All(steps, s => Assert.True(agent.ActionSpace.IsDiscrete ? s.Action.Length == 1 && s.Action[0] is 0 or 1 : s.Action.Length == 1 && Math.Abs(s.Action[0]) <= 2));
+        }
+    }
+
+    private sealed class RecordingObserver : IEvaluationObserver
+    {
+        public List<List<(float[] Action, double Reward, bool Done)>> Episodes { get; } = [];
+
+        public void OnEpisodeStart(int env)
+        {
+            Assert.Equal(0, env);
+            Episodes.Add([]);
+        }
+
+        public void OnStep(int env, ReadOnlySpan<float> action, double reward, bool terminated, bool truncated) =>
+            Episodes[^1].Add((action.ToArray(), reward, terminated || truncated));
     }
 }

@@ -277,8 +277,13 @@ public abstract class ActorCriticAgent : IDisposable
             observer.OnEpisodeStart(e);
         while (returns.Count < episodes)
         {
-            Normalizer.NormalizeObservationRows(step.Observations, n, observations);
-            _policy.Act(observations, n, deterministic, random, actions, logProbs, values, []);
+            // A step that only resets every sub-environment (next-step autoreset) ignores its actions: drawing none
+            // keeps the random stream, so one environment gives the episodes of same-step autoreset bit for bit.
+            if (!AllResetting(skipNext))
+            {
+                Normalizer.NormalizeObservationRows(step.Observations, n, observations);
+                _policy.Act(observations, n, deterministic, random, actions, logProbs, values, []);
+            }
             if (ActionSpace.IsDiscrete)
             {
                 for (var e = 0; e < n; e++)
@@ -323,6 +328,16 @@ public abstract class ActorCriticAgent : IDisposable
             }
         }
         return new EvaluationResult(returns, episodeLengths);
+    }
+
+    private static bool AllResetting(ReadOnlySpan<bool> skipNext)
+    {
+        foreach (var skip in skipNext)
+        {
+            if (!skip)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Writes the whole agent (policy, normalization statistics, options, counters, random state) to one file, atomically.</summary>

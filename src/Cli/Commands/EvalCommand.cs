@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using RLFramework.Agents.Algorithms;
+using RLFramework.Environments;
 
 namespace RLFramework.Cli.Commands;
 
 /// <summary>
-/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S] [--env-assembly DLL] [--json FILE]</c>: loads a saved agent, runs N episodes on
-/// a fresh copy of its environment and prints the mean and std of the return and the mean episode length (exit 2 on a bad or corrupt file).
+/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S] [--env-assembly DLL] [--json FILE] [--render] [--video FILE.gif [--fps N]]</c>:
+/// loads a saved agent, runs N episodes on a fresh copy of its environment and prints the mean and std of the return and the mean episode
+/// length (exit 2 on a bad or corrupt file); <c>--render</c> prints every state as text, <c>--video</c> records the episodes as a GIF.
 /// </summary>
 internal static class EvalCommand
 {
@@ -25,6 +27,9 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
         var envAssembly = EnvironmentAssemblies.CreateOption();
         var json = new Option<string?>("--json") { Description = "Also write the result to this JSON file (environment, algorithm, episodes, mean/std return, mean length, and every episode's return and length)." };
+        var render = new Option<bool>("--render") { Description = "Print every state of every episode as text (Gymnasium's render_mode \"ansi\": toy text and MiniGrid), with the action and reward of each step." };
+        var video = new Option<string?>("--video") { Description = "Record the episodes as an animated GIF (Gymnasium's render_mode \"rgb_array\": classic control and MiniGrid); use --episodes 1 for one episode." };
+        var fps = new Option<int?>("--fps") { Description = "Frames per second of --video (default: the environment's render_fps), and the pace of --render (default: no pause)." };
         var command = new Command("eval", "Evaluate a saved agent: mean and std of the return, and the mean episode length, over N episodes.");
         command.Aliases.Add("evaluate");
         command.Arguments.Add(model);
@@ -33,27 +38,61 @@ internal static class EvalCommand
         command.Options.Add(seed);
         command.Options.Add(envAssembly);
         command.Options.Add(json);
+        command.Options.Add(render);
+        command.Options.Add(video);
+        command.Options.Add(fps);
         command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(episodes), parseResult.GetValue(deterministic),
-            parseResult.GetValue(seed), Console.Out, Console.Error, parseResult.GetValue(envAssembly), parseResult.GetValue(json)));
+            parseResult.GetValue(seed), Console.Out, Console.Error, parseResult.GetValue(envAssembly), parseResult.GetValue(json),
+            new RenderRequest(parseResult.GetValue(render), parseResult.GetValue(video), parseResult.GetValue(fps))));
         return command;
+    }
+
+    /// <summary>What to show of the episodes: text frames (<c>--render</c>), a GIF (<c>--video</c>), and their frame rate (<c>--fps</c>).</summary>
+    internal sealed record RenderRequest(bool Text = false, string? VideoPath = null, int? Fps = null)
+    {
+        /// <summary>Whether anything is to be shown.</summary>
+        public bool Any => Text || VideoPath is not null;
+
+        /// <summary>The first problem with the options, or null.</summary>
+        public string? Problem() =>
+            Fps is < 1 or > 100 ? $"--fps must be between 1 and 100, got {Fps}."
+            : VideoPath is not null && !VideoPath.EndsWith(".gif", StringComparison.OrdinalIgnoreCase) ? $"--video writes an animated GIF: give a file name ending in .gif, got '{VideoPath}'."
+            : Fps is not null && !Any ? "--fps needs --render or --video."
+            : null;
     }
 
     /// <summary>Evaluates and prints; returns the exit code.</summary>
     internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error,
-        IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null)
+        IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null, RenderRequest? render = null)
     {
         model = ModelArgument.Resolve(model);
+        render ??= new RenderRequest();
         if (episodes < 1)
         {
             error.WriteLine($"rl eval: --episodes must be at least 1, got {episodes}.");
+            return 2;
+        }
+        if (render.Problem() is { } problem)
+        {
+            error.WriteLine($"rl eval: {problem}");
             return 2;
         }
         try
         {
             EnvironmentAssemblies.Load(envAssemblies);
             using var agent = ActorCriticAgent.Load(model);
-            using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
-            var result = agent.Evaluate(env, episodes, deterministic, seed);
+            EvaluationResult result;
+            if (render.Any)
+            {
+                result = EvaluateWithFrames(agent, episodes, deterministic, seed, output, render, out var videoNote);
+                if (videoNote is not null)
+                    output.WriteLine(videoNote);
+            }
+            else
+            {
+                using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1);
+                result = agent.Evaluate(env, episodes, deterministic, seed);
+            }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.MeanAndStd(result.MeanReturn, result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
             if (jsonPath is not null)
@@ -69,5 +108,30 @@ internal static class EvalCommand
             error.WriteLine($"rl eval: {ErrorText.Of(e)}");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// The same evaluation on one environment that is rendered: the generic vector of one copy with next-step autoreset
+    /// (so the last state of an episode is still there to show), which gives the returns of the plain evaluation bit
+    /// for bit.
+    /// </summary>
+    private static EvaluationResult EvaluateWithFrames(ActorCriticAgent agent, int episodes, bool deterministic, int seed, TextWriter output,
+        RenderRequest render, out string? videoNote)
+    {
+        var single = EnvironmentRegistry.Make(agent.EnvironmentId);
+        using var env = new Environments.Vector.SyncVectorEnvironment([single], Environments.Vector.AutoresetMode.NextStep);
+        using var video = render.VideoPath is null ? null : AnimatedGif.Create(render.VideoPath, render.Fps ?? EpisodeRenderer.NaturalFps(single));
+        var renderer = new EpisodeRenderer(single, agent.EnvironmentId, render.Text ? output : null, render.Text ? render.Fps : null, video);
+        var result = agent.Evaluate(env, episodes, deterministic, seed, renderer);
+        videoNote = null;
+        if (video is not null)
+        {
+            var frames = video.FrameCount;
+            var (width, height) = (video.Width, video.Height);
+            video.Complete();
+            videoNote = string.Create(CultureInfo.InvariantCulture,
+                $"video: {Path.GetFullPath(render.VideoPath!)} ({frames} frames, {width}x{height}, {render.Fps ?? EpisodeRenderer.NaturalFps(single)} fps, {new FileInfo(render.VideoPath!).Length / 1024.0:F0} KiB)");
+        }
+        return result;
     }
 }

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using RLFramework.Agents.Algorithms;
+using RLFramework.Environments;
+
+namespace RLFramework.Cli.Commands;
+
+/// <summary>
+/// Shows the episodes of <c>rl eval</c> as they run: text frames on a writer (<c>--render</c>, Gymnasium's "ansi"
+/// mode), image frames into an animated GIF (<c>--video</c>, "rgb_array"), or both. Watches the single environment of
+/// a one-environment evaluation with next-step autoreset, so every episode's last state is shown.
+/// </summary>
+internal sealed class EpisodeRenderer : IEvaluationObserver
+{
+    private readonly ITextRenderable? _text;
+    private readonly IImageRenderable? _image;
+    private readonly TextWriter? _output;
+    private readonly AnimatedGif? _video;
+    private readonly TimeSpan _pause;
+    private readonly IEnvironmentLabels _labels;
+    private readonly bool _discrete;
+    private int _episode;
+    private int _step;
+    private double _return;
+
+    /// <summary>
+    /// Renders <paramref name="environment"/>: text to <paramref name="output"/> when given (paced at <paramref name="textFps"/>
+    /// frames a second when given), images to <paramref name="video"/> when given. Throws <see cref="ArgumentException"/>
+    /// naming what the environment cannot render.
+    /// </summary>
+    public EpisodeRenderer(IEnvironment environment, string environmentId, TextWriter? output, int? textFps, AnimatedGif? video)
+    {
+        if (output is not null)
+        {
+            _text = Rendering.TextOf(environment) ?? throw new ArgumentException(
+                $"{environmentId} has no text rendering (Gymnasium's render_mode \"ansi\"){(Rendering.ImageOf(environment) is null ? "" : "; record it with --video FILE.gif")}.");
+        }
+        if (video is not null)
+        {
+            _image = Rendering.ImageOf(environment) ?? throw new ArgumentException(
+                $"{environmentId} has no image rendering (Gymnasium's render_mode \"rgb_array\"){(Rendering.TextOf(environment) is null ? "" : "; show it as text with --render")}.");
+        }
+        _output = output;
+        _video = video;
+        _pause = textFps is { } fps ? TimeSpan.FromSeconds(1.0 / fps) : TimeSpan.Zero;
+        _labels = EnvironmentLabels.Of(environment);
+        _discrete = environment.ActionSpace is Environments.Spaces.Discrete;
+    }
+
+    /// <summary>The frame rate of the environment's images (Gymnasium's render_fps), for a video without <c>--fps</c>.</summary>
+    public static int NaturalFps(IEnvironment environment) =>
+        (Rendering.ImageOf(environment) as IRenderable ?? Rendering.TextOf(environment))?.RenderFps ?? 30;
+
+    /// <inheritdoc/>
+    public void OnEpisodeStart(int env)
+    {
+        _episode++;
+        _step = 0;
+        _return = 0;
+        Show(string.Create(CultureInfo.InvariantCulture, $"episode {_episode}, reset"));
+    }
+
+    /// <inheritdoc/>
+    public void OnStep(int env, ReadOnlySpan<float> action, double reward, bool terminated, bool truncated)
+    {
+        _step++;
+        _return += reward;
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"episode {_episode}, step {_step}: {ActionText(action)}, reward {reward:G6}");
+        if (terminated || truncated)
+            line.Append(CultureInfo.InvariantCulture, $"; {(terminated ? "terminated" : "truncated")} after {_step} steps, return {_return:G6}");
+        Show(line.ToString());
+    }
+
+    private string ActionText(ReadOnlySpan<float> action)
+    {
+        if (_discrete)
+            return $"action {_labels.ActionName((int)action[0])}";
+        var text = new StringBuilder("action ");
+        for (var i = 0; i < action.Length; i++)
+            text.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}{_labels.ActionName(i)} {action[i]:G4}");
+        return text.ToString();
+    }
+
+    private void Show(string caption)
+    {
+        if (_output is not null)
+        {
+            _output.WriteLine(caption);
+            _output.Write(_text!.RenderText());
+            _output.Flush();
+            if (_pause > TimeSpan.Zero)
+                Thread.Sleep(_pause);
+        }
+        _video?.Add(_image!.RenderImage());
+    }
+}
