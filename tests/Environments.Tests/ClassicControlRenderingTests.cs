@@ -1,3 +1,5 @@
+using RLFramework.Environments.ClassicControl;
+
 namespace RLFramework.Environments.Tests;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace RLFramework.Environments.Tests;
 public class ClassicControlRenderingTests
 {
     private static readonly Rgb s_red = new(255, 0, 0);
+    private static readonly (byte, byte, byte) s_white = (255, 255, 255);
+    private static readonly (byte, byte, byte) s_black = (0, 0, 0);
+    private static readonly (byte, byte, byte) s_pole = (202, 152, 101);
+    private static readonly (byte, byte, byte) s_axle = (129, 132, 203);
 
     private static (byte, byte, byte) At(RgbImage image, int x, int y)
     {
@@ -340,5 +346,318 @@ public class ClassicControlRenderingTests
         }
 
         return inside;
+    }
+
+    // ---- Environments ----
+
+    [Fact]
+    public void Pictures_have_the_reference_sizes_and_render_fps()
+    {
+        (ClassicControlEnvironment Env, int Width, int Height, int Fps)[] cases =
+        [
+            (new CartPoleEnvironment(), 600, 400, 50),
+            (new AcrobotEnvironment(), 500, 500, 15),
+            (new MountainCarEnvironment(), 600, 400, 30),
+            (new MountainCarContinuousEnvironment(), 600, 400, 30),
+            (new PendulumEnvironment(), 500, 500, 30),
+        ];
+        foreach ((ClassicControlEnvironment env, int width, int height, int fps) in cases)
+        {
+            Assert.Throws<InvalidOperationException>(() => env.RenderImage());
+            env.Reset(seed: 0);
+            RgbImage image = env.RenderImage();
+            Assert.Equal((width, height), (image.Width, image.Height));
+            Assert.Equal(fps, env.RenderFps);
+            env.Dispose();
+        }
+    }
+
+    [Fact]
+    public void CartPole_track_line_is_pygame_row_100_flipped_to_row_299()
+    {
+        using var env = new CartPoleEnvironment();
+        env.Reset(seed: 0);
+        RgbImage image = env.RenderImage();
+        for (int x = 0; x < 600; x++)
+        {
+            Assert.Equal(s_black, At(image, x, 299));
+        }
+
+        Assert.Equal(s_white, At(image, 10, 298));
+        Assert.Equal(s_white, At(image, 10, 300));
+    }
+
+    [Fact]
+    public void CartPole_cart_moves_125_pixels_per_unit_and_spans_the_rows_of_a_30_pixel_cart()
+    {
+        using var env = new CartPoleEnvironment();
+        env.Reset(seed: 0);
+        (int Left, int Right) CartColumns(double x)
+        {
+            env.SetState([x, 0, 0, 0]);
+            RgbImage image = env.RenderImage();
+            const int Row = 399 - 89; // pygame's row 89: inside the cart (rows 85..114), below the axle and the pole
+            int[] black = Enumerable.Range(0, 600).Where(c => At(image, c, Row) == s_black).ToArray();
+            Assert.Equal(black.Length, black[^1] - black[0] + 1);
+            return (black[0], black[^1]);
+        }
+
+        (int left0, int right0) = CartColumns(0.0);
+        (int left1, int right1) = CartColumns(1.0);
+        Assert.Equal(50, right0 - left0 + 1);
+        Assert.InRange(((left1 + right1) / 2.0) - 425, -1, 1);
+        Assert.InRange(((left0 + right0) / 2.0) - 300, -1, 1);
+        Assert.Equal(125, left1 - left0);
+
+        env.SetState([0, 0, 0, 0]);
+        RgbImage centred = env.RenderImage();
+        int[] cartRows = Enumerable.Range(0, 400).Where(r => At(centred, 280, r) == s_black).ToArray(); // left of the axle
+        Assert.Equal(Enumerable.Range(399 - 114, 30), cartRows);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.2)]
+    [InlineData(-0.2)]
+    [InlineData(0.15)]
+    [InlineData(-1.0)]
+    public void CartPole_pole_points_where_the_angle_says(double theta)
+    {
+        using var env = new CartPoleEnvironment();
+        env.Reset(seed: 0);
+        env.SetState([0, 0, theta, 0]);
+        RgbImage image = env.RenderImage();
+        // In pygame's coordinates (y up once flipped) the pole leaves the axle (300, 107.5) towards (sin theta, cos theta);
+        // its rectangle ends 120 px out. The picture's row of pygame's y is 399 - y.
+        (int X, int Y) Along(double distance, double sideways) => (
+            (int)Math.Floor(300 + (distance * Math.Sin(theta)) + (sideways * Math.Cos(theta)) + 0.5),
+            399 - (int)Math.Floor(107.5 + (distance * Math.Cos(theta)) - (sideways * Math.Sin(theta)) + 0.5));
+
+        foreach (double distance in new[] { 30.0, 60.0, 117.0 })
+        {
+            (int x, int y) = Along(distance, 0);
+            Assert.Equal(s_pole, At(image, x, y));
+        }
+
+        (int bx, int by) = Along(124, 0);
+        Assert.Equal(s_white, At(image, bx, by));
+        (int sx, int sy) = Along(60, 8);
+        Assert.Equal(s_white, At(image, sx, sy));
+        (int tx, int ty) = Along(60, -8);
+        Assert.Equal(s_white, At(image, tx, ty));
+        Assert.Equal(s_axle, At(image, 300, 399 - 107));
+    }
+
+    [Fact]
+    public void CartPole_picture_has_only_the_scene_colours()
+    {
+        using var env = new CartPoleEnvironment();
+        env.Reset(seed: 0);
+        env.SetState([0.3, 0, 0.1, 0]);
+        RgbImage image = env.RenderImage();
+        var colours = new HashSet<(byte, byte, byte)>();
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                colours.Add(At(image, x, y));
+            }
+        }
+
+        Assert.Equal(new HashSet<(byte, byte, byte)> { s_white, s_black, s_pole, s_axle }, colours);
+    }
+
+    [Theory]
+    [InlineData(false, 0.5)]
+    [InlineData(true, 0.45)]
+    public void MountainCar_flag_pole_stands_at_the_goal_position(bool continuous, double goal)
+    {
+        ClassicControlEnvironment env = continuous ? new MountainCarContinuousEnvironment() : new MountainCarEnvironment();
+        env.Reset(seed: 0);
+        RgbImage image = env.RenderImage();
+        // The reference: flagx = int((goal - min_position) * scale), from the curve's height at the goal 50 px up.
+        double scale = 600 / (0.6 - -1.2);
+        int flagX = (int)((goal - -1.2) * scale);
+        int flagY1 = (int)(((Math.Sin(3 * goal) * 0.45) + 0.55) * scale);
+        Assert.InRange(flagX, ((goal + 1.2) / 1.8 * 600) - 1, (goal + 1.2) / 1.8 * 600);
+        for (int y = flagY1 + 3; y <= flagY1 + 39; y++)
+        {
+            // Below the flag's triangle (its top 11 rows), the pole is black and its neighbours white.
+            Assert.Equal(s_black, At(image, flagX, 399 - y));
+            Assert.Equal(s_white, At(image, flagX - 1, 399 - y));
+            Assert.Equal(s_white, At(image, flagX + 1, 399 - y));
+        }
+
+        (byte, byte, byte) yellow = (204, 204, 0);
+        Assert.Equal(yellow, At(image, flagX + 5, 399 - (flagY1 + 45)));
+        Assert.Equal(s_white, At(image, flagX - 5, 399 - (flagY1 + 45)));
+    }
+
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(-1.1)]
+    [InlineData(0.3)]
+    public void MountainCar_wheels_are_at_the_position(double position)
+    {
+        using var env = new MountainCarEnvironment();
+        env.Reset(seed: 0);
+        env.SetState([position, 0]);
+        RgbImage image = env.RenderImage();
+        double sumX = 0, sumY = 0;
+        int count = 0;
+        for (int y = 0; y < 400; y++)
+        {
+            for (int x = 0; x < 600; x++)
+            {
+                if (At(image, x, y) == (128, 128, 128))
+                {
+                    sumX += x;
+                    sumY += 399 - y;
+                    count++;
+                }
+            }
+        }
+
+        // Two wheels of radius 8 (197 pixels each, by Gauss's count; drawn over the car, 20 px apart), centred 10 px
+        // above the curve around the car's position.
+        double scale = 600 / 1.8;
+        Assert.Equal(2 * 197, count);
+        Assert.InRange((sumX / count) - ((position + 1.2) * scale), -2, 2);
+        Assert.InRange((sumY / count) - (10 + (((Math.Sin(3 * position) * 0.45) + 0.55) * scale)), -2, 2);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(Math.PI / 2)]
+    [InlineData(-Math.PI / 3)]
+    [InlineData(Math.PI)]
+    [InlineData(2.5)]
+    public void Pendulum_rod_ends_at_theta_with_zero_pointing_up(double theta)
+    {
+        using var env = new PendulumEnvironment();
+        env.Reset(seed: 0);
+        env.SetState([theta, 0]);
+        RgbImage image = env.RenderImage();
+        // The rod leaves the centre (250, 250) towards (-sin theta, cos theta) in pygame's y-up coordinates; it is
+        // 500 / 4.4 = 113.6 px long and ends in a disc of radius 11.
+        (int X, int Y) Along(double distance) => (
+            (int)Math.Floor(250 - (distance * Math.Sin(theta)) + 0.5),
+            499 - (int)Math.Floor(250 + (distance * Math.Cos(theta)) + 0.5));
+        (byte, byte, byte) rod = (204, 77, 77);
+        foreach (double distance in new[] { 20.0, 60.0, 113.0, 120.0 })
+        {
+            (int x, int y) = Along(distance);
+            Assert.Equal(rod, At(image, x, y));
+        }
+
+        (int ex, int ey) = Along(113.6 + 11 + 3);
+        Assert.Equal(s_white, At(image, ex, ey));
+        (int ox, int oy) = Along(-25);
+        Assert.Equal(s_white, At(image, ox, oy));
+        Assert.Equal(s_black, At(image, 250, 499 - 250));
+    }
+
+    [Fact]
+    public void Pendulum_at_zero_is_a_vertical_rod_above_the_centre()
+    {
+        using var env = new PendulumEnvironment();
+        env.Reset(seed: 0);
+        env.SetState([0, 0]);
+        RgbImage image = env.RenderImage();
+        Assert.Equal(((byte)204, (byte)77, (byte)77), At(image, 250, 499 - 250 - 80));
+        Assert.Equal(s_white, At(image, 250, 499 - 250 + 40));
+    }
+
+    [Fact]
+    public void Acrobot_hangs_down_at_zero_and_swings_right_at_theta1_half_pi()
+    {
+        using var env = new AcrobotEnvironment();
+        env.Reset(seed: 0);
+        const double Scale = 500 / 4.4;
+        (byte, byte, byte) link = (0, 204, 204), joint = (204, 204, 0);
+
+        env.SetState([0, 0, 0, 0]);
+        RgbImage image = env.RenderImage();
+        Assert.Equal(joint, At(image, 250, 499 - 250));
+        Assert.Equal(link, At(image, 250, 499 - (int)(250 - (0.5 * Scale))));
+        Assert.Equal(joint, At(image, 250, 499 - (int)(250 - Scale)));
+        Assert.Equal(link, At(image, 250, 499 - (int)(250 - (1.5 * Scale))));
+        Assert.Equal(s_white, At(image, 250, 499 - (int)(250 - (2.2 * Scale))));
+        // The target line one link above the pivot, across the picture (pygame's y 363.6, nearest row 364).
+        int barRow = 499 - (int)Math.Floor(250 + Scale + 0.5);
+        Assert.All(Enumerable.Range(0, 500), x => Assert.Equal(s_black, At(image, x, barRow)));
+
+        env.SetState([Math.PI / 2, 0, 0, 0]);
+        image = env.RenderImage();
+        Assert.Equal(joint, At(image, (int)(250 + Scale), 499 - 250));
+        Assert.Equal(link, At(image, (int)(250 + (0.5 * Scale)), 499 - 250));
+        Assert.Equal(link, At(image, (int)(250 + (1.5 * Scale)), 499 - 250)); // theta2 = 0: the second link goes on straight
+    }
+
+    [Fact]
+    public void Registered_environments_render_through_their_wrappers()
+    {
+        foreach (string id in new[] { "CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1" })
+        {
+            using IEnvironment env = Environments.Make(id);
+            IImageRenderable renderer = Rendering.ImageOf(env) ?? throw new InvalidOperationException($"{id} has no image renderer.");
+            Assert.Null(Rendering.TextOf(env));
+            _ = env switch
+            {
+                IEnvironment<ReadOnlyMemory<float>, int> discrete => discrete.Reset(seed: 2).Observation,
+                IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> continuous => continuous.Reset(seed: 2).Observation,
+                _ => throw new InvalidOperationException(id),
+            };
+            Assert.True(renderer.RenderImage().Pixels.SequenceEqual(renderer.RenderImage().Pixels));
+        }
+    }
+
+    [Theory]
+    [InlineData("CartPole-v1")]
+    [InlineData("Acrobot-v1")]
+    [InlineData("MountainCar-v0")]
+    public void Rendering_does_not_change_the_trajectory_of_discrete_environments(string id)
+    {
+        static int Action(Random random, float[] buffer, Spaces.Space space) => random.Next(((Spaces.Discrete)space).N);
+        Assert.Equal(Run<int>(id, Action, render: false), Run<int>(id, Action, render: true));
+    }
+
+    [Theory]
+    [InlineData("MountainCarContinuous-v0", 1.0)]
+    [InlineData("Pendulum-v1", 2.0)]
+    public void Rendering_does_not_change_the_trajectory_of_continuous_environments(string id, double bound)
+    {
+        ReadOnlyMemory<float> Action(Random random, float[] buffer, Spaces.Space space)
+        {
+            buffer[0] = (float)(((2 * random.NextDouble()) - 1) * bound);
+            return buffer;
+        }
+
+        Assert.Equal(Run<ReadOnlyMemory<float>>(id, Action, render: false), Run<ReadOnlyMemory<float>>(id, Action, render: true));
+    }
+
+    private static List<string> Run<TAction>(string id, Func<Random, float[], Spaces.Space, TAction> action, bool render)
+    {
+        using var env = Environments.Make<ReadOnlyMemory<float>, TAction>(id);
+        IImageRenderable renderer = Rendering.ImageOf(env)!;
+        var random = new Random(5);
+        var buffer = new float[1];
+        var trace = new List<string> { string.Join(',', env.Reset(seed: 9).Observation.ToArray()) };
+        for (int t = 0; t < 400; t++)
+        {
+            if (render)
+            {
+                _ = renderer.RenderImage();
+            }
+
+            StepResult<ReadOnlyMemory<float>> step = env.Step(action(random, buffer, env.ActionSpace));
+            trace.Add(string.Join(',', step.Observation.ToArray().Select(v => BitConverter.SingleToInt32Bits(v))) + $";{BitConverter.DoubleToInt64Bits(step.Reward)};{step.Terminated};{step.Truncated}");
+            if (step.Terminated || step.Truncated)
+            {
+                trace.Add(string.Join(',', env.Reset().Observation.ToArray()));
+            }
+        }
+
+        return trace;
     }
 }
