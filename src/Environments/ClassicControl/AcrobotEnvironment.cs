@@ -25,6 +25,10 @@ public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment
     private const double G = 9.8;
     private const double MaxVel1 = 4 * Math.PI;
     private const double MaxVel2 = 9 * Math.PI;
+    private const double LinkLength2 = 1.0;
+
+    /// <summary>Width and height of the reference's picture in pixels (<c>SCREEN_DIM</c>).</summary>
+    internal const int ScreenDim = 500;
 
     // Constant prefixes of the reference's left-to-right products (exact: they are evaluated first there too).
     private static readonly double s_lc1Squared = Math.Pow(LinkComPos1, 2);
@@ -164,6 +168,51 @@ public sealed class AcrobotEnvironment : ClassicControlEnvironment, IEnvironment
         }
 
         return x;
+    }
+
+    /// <summary>Gymnasium's <c>metadata["render_fps"]</c> of Acrobot: 15.</summary>
+    public override int RenderFps => 15;
+
+    /// <inheritdoc/>
+    private protected override (int Width, int Height) ScreenSize => (ScreenDim, ScreenDim);
+
+    /// <summary>
+    /// The reference's scene (<c>AcrobotEnv.render</c>): 2.2 world units from the centre to each side
+    /// (500 / 4.4 px per unit), the black target line one link length above the pivot across the picture, and each
+    /// link as a (0, 204, 204) rectangle 0.2 units wide from its joint (the pivot, then the elbow), with a
+    /// (204, 204, 0) joint of radius 0.1 units on the pixel (int x, int y) of the joint. theta1 = 0 hangs straight down.
+    /// </summary>
+    private protected override void DrawScene(RgbImage surface, ReadOnlySpan<double> state)
+    {
+        const double Bound = LinkLength1 + LinkLength2 + 0.2;
+        const double Scale = ScreenDim / (Bound * 2);
+        const double Offset = ScreenDim / 2.0;
+        double s0 = state[0], s1 = state[1];
+
+        // The pivot and the elbow p1 as the reference computes them, then its [:, ::-1] (x and y swapped). It also
+        // computes the tip p2, but zips three points with two links: nothing is drawn at the tip.
+        double p1x = -LinkLength1 * Math.Cos(s0) * Scale, p1y = LinkLength1 * Math.Sin(s0) * Scale;
+        ReadOnlySpan<(double X, double Y)> joints = [(0, 0), (p1y, p1x)];
+        ReadOnlySpan<double> thetas = [s0 - (Math.PI / 2), s0 + s1 - (Math.PI / 2)];
+        ReadOnlySpan<double> linkLengths = [LinkLength1 * Scale, LinkLength2 * Scale];
+
+        Raster.DrawLine(surface, ((-2.2 * Scale) + Offset, (1 * Scale) + Offset), ((2.2 * Scale) + Offset, (1 * Scale) + Offset), new Rgb(0, 0, 0));
+
+        for (int k = 0; k < 2; k++)
+        {
+            double x = joints[k].X + Offset, y = joints[k].Y + Offset;
+            (double sin, double cos) = Math.SinCos(thetas[k]);
+            double l = 0, r = linkLengths[k], t = 0.1 * Scale, b = -0.1 * Scale;
+            ReadOnlySpan<(double X, double Y)> link =
+            [
+                ((l * cos) - (b * sin) + x, (l * sin) + (b * cos) + y),
+                ((l * cos) - (t * sin) + x, (l * sin) + (t * cos) + y),
+                ((r * cos) - (t * sin) + x, (r * sin) + (t * cos) + y),
+                ((r * cos) - (b * sin) + x, (r * sin) + (b * cos) + y),
+            ];
+            Raster.FillPolygon(surface, link, new Rgb(0, 204, 204));
+            Raster.FillCircle(surface, Math.Truncate(x), Math.Truncate(y), Math.Truncate(0.1 * Scale), new Rgb(204, 204, 0));
+        }
     }
 
     private static Box CreateObservationSpace() => new(

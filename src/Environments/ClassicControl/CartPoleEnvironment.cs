@@ -32,6 +32,12 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
     private const double PoleMassLength = MassPole * Length;
     private const double Tau = 0.02;
 
+    /// <summary>Width of the reference's picture in pixels.</summary>
+    internal const int ScreenWidth = 600;
+
+    /// <summary>Height of the reference's picture in pixels.</summary>
+    internal const int ScreenHeight = 400;
+
     /// <summary>The angle beyond which an episode terminates (<c>theta_threshold_radians</c>).</summary>
     internal static readonly double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
 
@@ -197,6 +203,51 @@ public sealed class CartPoleEnvironment : ClassicControlEnvironment, IEnvironmen
         return new Box(
             [-xLimit, float.NegativeInfinity, -thetaLimit, float.NegativeInfinity],
             [xLimit, float.PositiveInfinity, thetaLimit, float.PositiveInfinity]);
+    }
+
+    /// <summary>Gymnasium's <c>metadata["render_fps"]</c> of CartPole: 50.</summary>
+    public override int RenderFps => 50;
+
+    /// <inheritdoc/>
+    private protected override (int Width, int Height) ScreenSize => (ScreenWidth, ScreenHeight);
+
+    /// <summary>
+    /// The reference's scene (<c>CartPoleEnv.render</c>): the track at 4.8 world units over 600 px (125 px per unit),
+    /// a black 50 x 30 cart centred on (300 + 125 x, 100), a 10 px wide pole of (202, 152, 101) from the axle
+    /// 7.5 px above the cart's centre, 125 px long to the end of its rectangle, turned clockwise by theta, a
+    /// (129, 132, 203) axle of radius 5 on the pixel (int x, int y) of the axle, and the black track line across
+    /// pygame's row 100 (row 299 of the flipped picture).
+    /// </summary>
+    private protected override void DrawScene(RgbImage surface, ReadOnlySpan<double> state)
+    {
+        const double Scale = ScreenWidth / (XThreshold * 2);
+        const double PoleWidth = 10.0;
+        const double PoleLength = Scale * (2 * Length);
+        const double CartWidth = 50.0;
+        const double CartHeight = 30.0;
+        const double AxleOffset = CartHeight / 4.0;
+        const int CartY = 100;
+
+        double cartX = (state[0] * Scale) + (ScreenWidth / 2.0);
+        const double L = -CartWidth / 2, R = CartWidth / 2, T = CartHeight / 2, B = -CartHeight / 2;
+        ReadOnlySpan<(double X, double Y)> cart = [(L + cartX, B + CartY), (L + cartX, T + CartY), (R + cartX, T + CartY), (R + cartX, B + CartY)];
+        Raster.FillPolygon(surface, cart, new Rgb(0, 0, 0));
+
+        // pygame's Vector2.rotate_rad(-theta), then the axle's position.
+        (double sin, double cos) = Math.SinCos(-state[2]);
+        double axleY = CartY + AxleOffset;
+        const double PoleL = -PoleWidth / 2, PoleR = PoleWidth / 2, PoleT = PoleLength - (PoleWidth / 2), PoleB = -PoleWidth / 2;
+        ReadOnlySpan<(double X, double Y)> pole =
+        [
+            ((PoleL * cos) - (PoleB * sin) + cartX, (PoleL * sin) + (PoleB * cos) + axleY),
+            ((PoleL * cos) - (PoleT * sin) + cartX, (PoleL * sin) + (PoleT * cos) + axleY),
+            ((PoleR * cos) - (PoleT * sin) + cartX, (PoleR * sin) + (PoleT * cos) + axleY),
+            ((PoleR * cos) - (PoleB * sin) + cartX, (PoleR * sin) + (PoleB * cos) + axleY),
+        ];
+        Raster.FillPolygon(surface, pole, new Rgb(202, 152, 101));
+
+        Raster.FillCircle(surface, Math.Truncate(cartX), Math.Truncate(axleY), Math.Truncate(PoleWidth / 2), new Rgb(129, 132, 203));
+        Raster.HorizontalLine(surface, 0, ScreenWidth, CartY, new Rgb(0, 0, 0));
     }
 
     /// <inheritdoc/>

@@ -7,9 +7,10 @@ namespace RLFramework.Environments.ClassicControl;
 /// What the classic-control environments share: a float64 state vector (as in the reference
 /// <c>env.unwrapped.state</c>), a float32 observation buffer that every step overwrites, the seeded
 /// generator and the reset/step contract. Observations are <see cref="ReadOnlyMemory{T}"/> views of
-/// that buffer: no allocation per step; copy one with <c>ToArray()</c> to keep it.
+/// that buffer: no allocation per step; copy one with <c>ToArray()</c> to keep it. Pictures are drawn as the
+/// reference's <c>render()</c> draws them: a white surface, the scene in pygame's coordinates, then a vertical flip.
 /// </summary>
-public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>, IEnvironmentLabels
+public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>, IEnvironmentLabels, IImageRenderable
 {
     private readonly double[] _state;
     private readonly float[] _observation;
@@ -105,6 +106,39 @@ public abstract class ClassicControlEnvironment : IStatefulEnvironment<double[]>
         WriteObservation();
         _phase = Phase.Running;
     }
+
+    /// <inheritdoc/>
+    public abstract int RenderFps { get; }
+
+    /// <summary>
+    /// The current state as a picture, Gymnasium's <c>render()</c> with <c>render_mode="rgb_array"</c>: the same scene
+    /// (sizes, geometry, colours, the final vertical flip), drawn without anti-aliasing, so pixels along the edges of
+    /// shapes differ from pygame's (see <see cref="Raster"/>). Reads the state and changes nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Before the first <c>Reset</c> or <see cref="SetState"/>.</exception>
+    public RgbImage RenderImage()
+    {
+        if (_phase == Phase.NotStarted)
+        {
+            StepErrors.RenderedBeforeReset(Name);
+        }
+
+        (int width, int height) = ScreenSize;
+        var surface = new RgbImage(width, height);
+        surface.Fill(255, 255, 255);
+        DrawScene(surface, _state);
+        Raster.FlipVertical(surface);
+        return surface;
+    }
+
+    /// <summary>The reference's screen size in pixels.</summary>
+    private protected abstract (int Width, int Height) ScreenSize { get; }
+
+    /// <summary>
+    /// Draws the reference's scene of <paramref name="state"/> on the white <paramref name="surface"/> in pygame's
+    /// coordinates, before the flip: y grows downwards in memory, so the scene's "up" is towards the last row.
+    /// </summary>
+    private protected abstract void DrawScene(RgbImage surface, ReadOnlySpan<double> state);
 
     /// <summary>The observation derived from the current state, as a fresh array.</summary>
     public float[] CurrentObservation() => (float[])_observation.Clone();

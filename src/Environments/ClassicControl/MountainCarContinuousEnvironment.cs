@@ -166,6 +166,16 @@ public sealed class MountainCarContinuousEnvironment : ClassicControlEnvironment
         Observation[1] = (float)State[1];
     }
 
+    /// <summary>Gymnasium's <c>metadata["render_fps"]</c> of MountainCarContinuous: 30.</summary>
+    public override int RenderFps => 30;
+
+    /// <inheritdoc/>
+    private protected override (int Width, int Height) ScreenSize => (MountainCarEnvironment.ScreenWidth, MountainCarEnvironment.ScreenHeight);
+
+    /// <summary>The reference's scene, MountainCar's (<see cref="MountainCarEnvironment.DrawMountainCar"/>) with the flag at 0.45.</summary>
+    private protected override void DrawScene(RgbImage surface, ReadOnlySpan<double> state) =>
+        MountainCarEnvironment.DrawMountainCar(surface, state[0], GoalPosition);
+
     /// <inheritdoc/>
     private protected override IReadOnlyList<string> FeatureNames => s_featureNames;
 

@@ -20,6 +20,9 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
     private const double Mass = 1.0;
     private const double Length = 1.0;
 
+    /// <summary>Width and height of the reference's picture in pixels (<c>screen_dim</c>).</summary>
+    internal const int ScreenDim = 500;
+
     private readonly double _gravityTerm;
     private readonly double _torqueTerm;
     private readonly bool _weak;
@@ -113,6 +116,43 @@ public sealed class PendulumEnvironment : ClassicControlEnvironment, IEnvironmen
         Observation[0] = (float)cos;
         Observation[1] = (float)sin;
         Observation[2] = (float)State[1];
+    }
+
+    /// <summary>Gymnasium's <c>metadata["render_fps"]</c> of Pendulum: 30.</summary>
+    public override int RenderFps => 30;
+
+    /// <inheritdoc/>
+    private protected override (int Width, int Height) ScreenSize => (ScreenDim, ScreenDim);
+
+    /// <summary>
+    /// The reference's scene (<c>PendulumEnv.render</c>) without its torque arrow: 2.2 world units from the centre to
+    /// each side (500 / 4.4 px per unit), a (204, 77, 77) rod 1 unit long and 0.2 wide from the centre (pixel 250, 250),
+    /// turned by theta + pi/2 so that theta = 0 points up, (204, 77, 77) discs of radius 0.1 units at both of its ends,
+    /// and a black axle of radius 0.05 units. The reference also draws the image <c>clockwise.png</c> scaled by the
+    /// last torque; this picture leaves it out (an image asset, not geometry), so it needs no memory of the last action.
+    /// </summary>
+    private protected override void DrawScene(RgbImage surface, ReadOnlySpan<double> state)
+    {
+        const double Bound = 2.2;
+        const double Scale = ScreenDim / (Bound * 2);
+        const int Offset = ScreenDim / 2;
+        const double RodLength = 1 * Scale;
+        const double RodWidth = 0.2 * Scale;
+        var rodColor = new Rgb(204, 77, 77);
+
+        (double sin, double cos) = Math.SinCos(state[0] + (Math.PI / 2));
+        const double L = 0, R = RodLength, T = RodWidth / 2, B = -RodWidth / 2;
+        ReadOnlySpan<(double X, double Y)> rod =
+        [
+            ((L * cos) - (B * sin) + Offset, (L * sin) + (B * cos) + Offset),
+            ((L * cos) - (T * sin) + Offset, (L * sin) + (T * cos) + Offset),
+            ((R * cos) - (T * sin) + Offset, (R * sin) + (T * cos) + Offset),
+            ((R * cos) - (B * sin) + Offset, (R * sin) + (B * cos) + Offset),
+        ];
+        Raster.FillPolygon(surface, rod, rodColor);
+        Raster.FillCircle(surface, Offset, Offset, Math.Truncate(RodWidth / 2), rodColor);
+        Raster.FillCircle(surface, Math.Truncate((RodLength * cos) + Offset), Math.Truncate((RodLength * sin) + Offset), Math.Truncate(RodWidth / 2), rodColor);
+        Raster.FillCircle(surface, Offset, Offset, Math.Truncate(0.05 * Scale), new Rgb(0, 0, 0));
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,10 @@ internal static class StepErrors
         throw new InvalidOperationException($"{environment}: Step was called before Reset; call Reset (or SetState) first.");
 
     [DoesNotReturn]
+    public static void RenderedBeforeReset(string environment) =>
+        throw new InvalidOperationException($"{environment}: render was called before Reset; call Reset (or SetState) first.");
+
+    [DoesNotReturn]
     public static void EpisodeEnded(string environment) =>
         throw new InvalidOperationException($"{environment}: Step was called after the episode terminated; call Reset to start a new episode.");
 

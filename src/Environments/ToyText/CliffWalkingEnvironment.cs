@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -73,12 +74,14 @@ public sealed class CliffWalkingEnvironment : ToyTextEnvironment
         return builder.Build();
     }
 
+    /// <summary>Whether (row, col) is in the cliff: the bottom row between the start and the goal.</summary>
+    private static bool IsCliff(int row, int col) => row == Rows - 1 && col >= 1 && col <= Cols - 2;
+
     private static void AddMove(TransitionTable.Builder builder, int row, int col, (int Dr, int Dc) delta, double probability)
     {
         int newRow = Math.Max(Math.Min(row + delta.Dr, Rows - 1), 0);
         int newCol = Math.Max(Math.Min(col + delta.Dc, Cols - 1), 0);
-        bool cliff = newRow == Rows - 1 && newCol >= 1 && newCol <= Cols - 2;
-        if (cliff)
+        if (IsCliff(newRow, newCol))
         {
             builder.Add(probability, StartState, -100, false);
         }
@@ -87,6 +90,37 @@ public sealed class CliffWalkingEnvironment : ToyTextEnvironment
             bool terminated = newRow == Rows - 1 && newCol == Cols - 1;
             builder.Add(probability, (newRow * Cols) + newCol, -1, terminated);
         }
+    }
+
+    /// <summary>
+    /// The reference's <c>_render_text</c>: one line per row, cells " x " (the agent), " T " (the goal), " C " (the
+    /// cliff) or " o ", the first cell of a line left-stripped and the last right-stripped, then an empty line.
+    /// It shows no last action (the reference keeps <c>lastaction</c> for its pictures only).
+    /// </summary>
+    private protected override string RenderAnsi(int state)
+    {
+        var text = new StringBuilder();
+        for (int s = 0; s < Rows * Cols; s++)
+        {
+            int row = s / Cols, col = s % Cols;
+            string cell = s == state ? " x "
+                : (row, col) == (Rows - 1, Cols - 1) ? " T "
+                : IsCliff(row, col) ? " C "
+                : " o ";
+            if (col == 0)
+            {
+                cell = cell.TrimStart(' ');
+            }
+
+            if (col == Cols - 1)
+            {
+                cell = cell.TrimEnd(' ') + "\n";
+            }
+
+            text.Append(cell);
+        }
+
+        return text.Append('\n').ToString();
     }
 
     /// <inheritdoc/>

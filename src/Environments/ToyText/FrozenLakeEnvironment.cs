@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -11,6 +12,9 @@ namespace RLFramework.Environments.ToyText;
 public sealed class FrozenLakeEnvironment : ToyTextEnvironment
 {
     private static readonly string[] s_actionNames = ["left", "down", "right", "up"];
+
+    /// <summary>The action names of the reference's text renderer.</summary>
+    private static readonly string[] s_renderActionNames = ["Left", "Down", "Right", "Up"];
 
     /// <summary>Creates the environment with default options (4x4, slippery).</summary>
     public FrozenLakeEnvironment()
@@ -123,6 +127,35 @@ public sealed class FrozenLakeEnvironment : ToyTextEnvironment
             _ => schedule[2],
         };
         builder.Add(probability, (row * ncol) + col, reward, letter is 'G' or 'H');
+    }
+
+    /// <summary>
+    /// The reference's <c>_render_text</c>: the last action as "  (Left)" (an empty line before the first step), then
+    /// the map (this environment's own, <see cref="Map"/>) row by row, the agent's cell highlighted in red.
+    /// </summary>
+    private protected override string RenderAnsi(int state)
+    {
+        int ncol = Map[0].Length;
+        int row = state / ncol, col = state % ncol;
+        var text = new StringBuilder();
+        text.Append(LastAction == NoAction ? "\n" : $"  ({s_renderActionNames[LastAction]})\n");
+        for (int r = 0; r < Map.Count; r++)
+        {
+            if (r != row)
+            {
+                text.Append(Map[r]);
+            }
+            else
+            {
+                text.Append(Map[r], 0, col)
+                    .Append(Ansi.Colorize(Map[r][col].ToString(), AnsiColor.Red, highlight: true))
+                    .Append(Map[r], col + 1, ncol - col - 1);
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 namespace RLFramework.Environments.ToyText;
 
 /// <summary>
@@ -13,6 +14,9 @@ public sealed class TaxiEnvironment : ToyTextEnvironment
 {
     private static readonly string[] s_actionNames = ["south", "north", "east", "west", "pickup", "dropoff"];
     private static readonly string[] s_locationNames = ["R (red)", "G (green)", "Y (yellow)", "B (blue)"];
+
+    /// <summary>The action names of the reference's text renderer.</summary>
+    private static readonly string[] s_renderActionNames = ["South", "North", "East", "West", "Pickup", "Dropoff"];
 
     private const int Size = 5;
     private const int InTaxi = 4;
@@ -291,6 +295,50 @@ public sealed class TaxiEnvironment : ToyTextEnvironment
         }
 
         return (passenger, -10, false);
+    }
+
+    /// <summary>
+    /// The reference's <c>_render_text</c>: the map with the taxi's cell highlighted (yellow background while the
+    /// passenger waits, then green with a blank shown as '_' once the passenger is in), the passenger's stand in bold
+    /// blue, the destination in magenta (colours nest when cells coincide, in the reference's order), then the last
+    /// action as "  (South)" or an empty line before the first step.
+    /// </summary>
+    private protected override string RenderAnsi(int state)
+    {
+        (int taxiRow, int taxiCol, int passenger, int destination) = Decode(state);
+        var cells = new string[s_map.Length][];
+        for (int r = 0; r < s_map.Length; r++)
+        {
+            cells[r] = new string[s_map[r].Length];
+            for (int c = 0; c < s_map[r].Length; c++)
+            {
+                cells[r][c] = s_map[r][c].ToString();
+            }
+        }
+
+        string[] taxiLine = cells[1 + taxiRow];
+        if (passenger < InTaxi)
+        {
+            taxiLine[(2 * taxiCol) + 1] = Ansi.Colorize(taxiLine[(2 * taxiCol) + 1], AnsiColor.Yellow, highlight: true);
+            (int pi, int pj) = s_locations[passenger];
+            cells[1 + pi][(2 * pj) + 1] = Ansi.Colorize(cells[1 + pi][(2 * pj) + 1], AnsiColor.Blue, bold: true);
+        }
+        else
+        {
+            string cell = taxiLine[(2 * taxiCol) + 1];
+            taxiLine[(2 * taxiCol) + 1] = Ansi.Colorize(cell == " " ? "_" : cell, AnsiColor.Green, highlight: true);
+        }
+
+        (int di, int dj) = s_locations[destination];
+        cells[1 + di][(2 * dj) + 1] = Ansi.Colorize(cells[1 + di][(2 * dj) + 1], AnsiColor.Magenta);
+
+        var text = new StringBuilder();
+        foreach (string[] line in cells)
+        {
+            text.AppendJoin(string.Empty, line).Append('\n');
+        }
+
+        return text.Append(LastAction == NoAction ? "\n" : $"  ({s_renderActionNames[LastAction]})\n").ToString();
     }
 
     /// <inheritdoc/>

@@ -6,14 +6,19 @@ namespace RLFramework.Environments.ToyText;
 /// What the toy-text environments share: an integer state, the transition table <see cref="P"/>,
 /// sampling an outcome as the reference's <c>categorical_sample</c> does (the first outcome whose
 /// cumulative probability exceeds a uniform draw; one draw per step even when deterministic), the
-/// seeded generator (it does not reproduce NumPy's PCG64 stream) and the reset/step contract.
+/// seeded generator (it does not reproduce NumPy's PCG64 stream), the reset/step contract and the last action that
+/// the text renderers show (Gymnasium's <c>lastaction</c>).
 /// </summary>
-public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvironment<int>, IEnvironmentLabels
+public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvironment<int>, IEnvironmentLabels, ITextRenderable
 {
     private readonly double[] _initialDistribution;
     private readonly EnvironmentRandom _random = EnvironmentRandom.Unseeded();
     private bool _started;
     private bool _ended;
+    private int _lastAction = NoAction;
+
+    /// <summary>The value of <see cref="LastAction"/> when no action was taken since the reset.</summary>
+    private protected const int NoAction = -1;
 
     private protected ToyTextEnvironment(string name, TransitionTable transitions, double[] initialDistribution)
     {
@@ -61,6 +66,33 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
     /// <summary>The environment's seeded generator.</summary>
     private protected EnvironmentRandom Random => _random;
 
+    /// <summary>
+    /// The action of the last step (Gymnasium's <c>lastaction</c>), or <see cref="NoAction"/> (Python's None) after
+    /// <see cref="Reset"/> or <see cref="SetState"/>. Only the text renderers read it.
+    /// </summary>
+    private protected int LastAction => _lastAction;
+
+    /// <summary>Gymnasium's <c>metadata["render_fps"]</c> of the toy-text environments: 4.</summary>
+    public int RenderFps => 4;
+
+    /// <summary>
+    /// The current state as Gymnasium's <c>render()</c> returns it with <c>render_mode="ansi"</c>, character for
+    /// character (ANSI colour codes included). Reads the state and changes nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Before the first <see cref="Reset"/> or <see cref="SetState"/>.</exception>
+    public string RenderText()
+    {
+        if (!_started)
+        {
+            StepErrors.RenderedBeforeReset(Name);
+        }
+
+        return RenderAnsi(CurrentState);
+    }
+
+    /// <summary>The reference's <c>_render_text()</c> of state <paramref name="state"/> and <see cref="LastAction"/>.</summary>
+    private protected abstract string RenderAnsi(int state);
+
     /// <summary>Starts an episode in a state drawn from the initial-state distribution.</summary>
     public ResetResult<int> Reset(int? seed = null)
     {
@@ -72,6 +104,7 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
         CurrentState = Sample(_initialDistribution, _random.NextDouble());
         _started = true;
         _ended = false;
+        _lastAction = NoAction;
         OnReset();
         return new ResetResult<int>(CurrentState, new StepInfo(1.0) with { ActionMask = ActionMask(CurrentState), HasActionMask = HasActionMask });
     }
@@ -98,6 +131,7 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
         Transition taken = outcomes[SampleOutcome(outcomes, _random.NextDouble())];
         int next = AfterTransition(CurrentState, taken.NextState);
         CurrentState = next;
+        _lastAction = action;
         _ended = taken.Terminated;
         var info = new StepInfo(taken.Probability, HasActionMask ? ActionMask(next) : 0, HasActionMask);
         return new StepResult<int>(next, taken.Reward, taken.Terminated, false, info);
@@ -106,7 +140,12 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
     /// <summary>The current state.</summary>
     public int GetState() => CurrentState;
 
-    /// <summary>Sets the current state (Gymnasium's <c>env.unwrapped.s = state</c>); the episode counts as started.</summary>
+    /// <summary>
+    /// Sets the current state (Gymnasium's <c>env.unwrapped.s = state</c>); the episode counts as started. The last
+    /// action is forgotten, as after a reset (the state index does not carry it, and a frame rendered after
+    /// <c>SetState</c> then depends on the state alone): the text renderers show no action until the next step.
+    /// Gymnasium's attribute assignment leaves <c>lastaction</c> as it was; this is the one place that differs.
+    /// </summary>
     public void SetState(int state)
     {
         if ((uint)state >= (uint)P.NumStates)
@@ -117,6 +156,7 @@ public abstract class ToyTextEnvironment : IEnvironment<int, int>, IStatefulEnvi
         CurrentState = state;
         _started = true;
         _ended = false;
+        _lastAction = NoAction;
     }
 
     /// <summary>Nothing to release.</summary>
