@@ -116,6 +116,73 @@ public class CheckerTests
     }
 
     [Fact]
+    public void Rendering_that_comes_before_reset_changes_the_state_varies_or_changes_size_is_reported()
+    {
+        Assert.True(EnvironmentChecker.Check(new Rendered()).IsValid, EnvironmentChecker.Check(new Rendered()).ToString());
+        Assert.Contains(EnvironmentChecker.Check(new Rendered { BeforeReset = true }).Problems,
+            p => p.StartsWith("RenderText before the first Reset did not throw", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new Rendered { Moves = true }).Problems,
+            p => p.StartsWith("Not deterministic", StringComparison.Ordinal) && p.Contains("rendering must not change the environment", StringComparison.Ordinal));
+        Assert.Contains(EnvironmentChecker.Check(new Rendered { Varies = true }).Problems,
+            p => p == "RenderText after Reset gave two different texts for one state; rendering must only read the state.");
+        Assert.Contains(EnvironmentChecker.Check(new Rendered { Grows = true }).Problems,
+            p => p == "RenderImage after step 0 gave a 2x1 image after 1x1 ones; every frame must have one size.");
+        Assert.Contains(EnvironmentChecker.Check(new Rendered { Fps = 0 }).Problems, p => p.StartsWith("RenderFps is 0", StringComparison.Ordinal));
+    }
+
+    /// <summary>The faulty environment without faults, rendered by a wrapper with configurable rendering defects.</summary>
+    private sealed class Rendered() : Wrappers.EnvironmentWrapper<ReadOnlyMemory<float>, int>(new FaultyEnvironment()), ITextRenderable, IImageRenderable
+    {
+        private readonly float[] _observation = new float[2];
+        private int _t = -1;
+        private int _calls;
+
+        public bool BeforeReset { get; init; }
+
+        public bool Moves { get; init; }
+
+        public bool Varies { get; init; }
+
+        public bool Grows { get; init; }
+
+        public int Fps { get; init; } = 4;
+
+        public int RenderFps => Fps;
+
+        public override ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+        {
+            var result = base.Reset(seed);
+            _t = 0;
+            return new(Shifted(result.Observation), result.Info);
+        }
+
+        public override StepResult<ReadOnlyMemory<float>> Step(int action)
+        {
+            var result = base.Step(action);
+            _t++;
+            return result with { Observation = Shifted(result.Observation) };
+        }
+
+        public string RenderText()
+        {
+            if (_t < 0 && !BeforeReset)
+                throw new InvalidOperationException("Reset first.");
+            if (Moves)
+                _t += 10;
+            return Varies ? $"t={_t} ({_calls++})" : $"t={_t}";
+        }
+
+        public RgbImage RenderImage() => _t < 0 && !BeforeReset ? throw new InvalidOperationException("Reset first.") : new RgbImage(Grows ? 1 + _t : 1, 1);
+
+        private float[] Shifted(ReadOnlyMemory<float> inner)
+        {
+            inner.Span.CopyTo(_observation);
+            _observation[1] = Math.Clamp(_observation[1] + _t / 100f, -1, 1);
+            return _observation;
+        }
+    }
+
+    [Fact]
     public void Step_after_the_end_without_reset_must_throw()
     {
         var report = EnvironmentChecker.Check(new WalkerEnvironment(bound: 1), seed: 0);

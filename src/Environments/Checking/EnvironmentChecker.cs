@@ -42,8 +42,11 @@ public sealed class EnvironmentCheckReport
 /// Checks a user's environment against the API contract (Gymnasium's check_env): spaces present and
 /// consistent with the value types, reset and step results inside the observation space, no NaN or
 /// infinity in observations or rewards, identical trajectories after two resets with the same seed and
-/// the same actions, and Step throwing before Reset and after the end of an episode. Pass a freshly
-/// constructed environment (the first check steps it before any reset).
+/// the same actions, and Step throwing before Reset and after the end of an episode. An environment that
+/// renders (<see cref="ITextRenderable"/>, <see cref="IImageRenderable"/>) is rendered at every state of the second
+/// pass: a frame must come without error, have one size, be the same when asked twice, refuse to come before the
+/// first Reset, and leave the trajectory as it was. Pass a freshly constructed environment (the first check steps
+/// it before any reset).
 /// </summary>
 public static class EnvironmentChecker
 {
@@ -123,22 +126,24 @@ public static class EnvironmentChecker
         actionSpace.Seed(seed);
         var firstAction = SpaceValues.Sample<TAction>(actionSpace);
 
-        // Contract: Step before Reset.
+        // Contract: Step (and rendering) before Reset.
         ExpectThrow(problems, () => env.Step(firstAction), "Step before the first Reset");
+        var frames = new RenderProbe(Rendering.TextOf(env), Rendering.ImageOf(env));
+        frames.CheckBeforeReset(problems);
 
         // First pass: record a trajectory.
         var actions = new List<TAction>();
-        var first = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: false);
+        var first = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: false, frames: null);
         if (first is null)
         {
             return new EnvironmentCheckReport(name, problems);
         }
 
-        // Determinism: same seed, same actions -> same trajectory.
-        var second = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: true);
+        // Determinism: same seed, same actions -> same trajectory, also when every state is rendered.
+        var second = Record(problems, env, observationSpace, actionSpace, seed, steps, actions, replay: true, frames);
         if (second is not null)
         {
-            CompareTrajectories(problems, first, second, seed);
+            CompareTrajectories(problems, first, second, seed, frames.Renders ? " (the second pass rendered every state: rendering must not change the environment)" : "");
         }
 
         // Contract: Step after the episode ended, without Reset.
@@ -164,7 +169,7 @@ public static class EnvironmentChecker
 
     private static Trajectory? Record<TObservation, TAction>(
         List<string> problems, IEnvironment<TObservation, TAction> env, Space observationSpace, Space actionSpace,
-        int seed, int steps, List<TAction> actions, bool replay)
+        int seed, int steps, List<TAction> actions, bool replay, RenderProbe? frames)
     {
         string pass = replay ? "second pass" : "first pass";
         var trajectory = new Trajectory();
@@ -181,6 +186,7 @@ public static class EnvironmentChecker
         }
 
         trajectory.Observations.Add((float[])flat.Clone());
+        frames?.Check(problems, "after Reset");
         for (int t = 0; t < steps; t++)
         {
             if (!replay)
@@ -210,6 +216,7 @@ public static class EnvironmentChecker
             }
 
             trajectory.Observations.Add((float[])flat.Clone());
+            frames?.Check(problems, $"after step {t}");
             trajectory.Rewards.Add(result.Reward);
             trajectory.Flags.Add((result.Terminated, result.Truncated));
             if (result.Terminated || result.Truncated)
@@ -274,7 +281,7 @@ public static class EnvironmentChecker
         return true;
     }
 
-    private static void CompareTrajectories(List<string> problems, Trajectory a, Trajectory b, int seed)
+    private static void CompareTrajectories(List<string> problems, Trajectory a, Trajectory b, int seed, string note)
     {
         int n = Math.Min(a.Observations.Count, b.Observations.Count);
         for (int t = 0; t < n; t++)
@@ -282,7 +289,7 @@ public static class EnvironmentChecker
             if (!a.Observations[t].AsSpan().SequenceEqual(b.Observations[t]))
             {
                 problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the observations differ at {(t == 0 ? "the reset" : $"step {t - 1}")} " +
-                    $"([{string.Join(", ", a.Observations[t])}] then [{string.Join(", ", b.Observations[t])}]).");
+                    $"([{string.Join(", ", a.Observations[t])}] then [{string.Join(", ", b.Observations[t])}]){note}.");
                 return;
             }
 
@@ -290,13 +297,13 @@ public static class EnvironmentChecker
             {
                 if (a.Rewards[t].CompareTo(b.Rewards[t]) != 0)
                 {
-                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the rewards differ at step {t} ({a.Rewards[t]} then {b.Rewards[t]}).");
+                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the rewards differ at step {t} ({a.Rewards[t]} then {b.Rewards[t]}){note}.");
                     return;
                 }
 
                 if (a.Flags[t] != b.Flags[t])
                 {
-                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, terminated/truncated differ at step {t} ({a.Flags[t]} then {b.Flags[t]}).");
+                    problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, terminated/truncated differ at step {t} ({a.Flags[t]} then {b.Flags[t]}){note}.");
                     return;
                 }
             }
@@ -304,7 +311,7 @@ public static class EnvironmentChecker
 
         if (a.Observations.Count != b.Observations.Count)
         {
-            problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the episodes have different lengths.");
+            problems.Add($"Not deterministic: after two Reset(seed: {seed}) and the same actions, the episodes have different lengths{note}.");
         }
     }
 
@@ -356,12 +363,13 @@ public static class EnvironmentChecker
         }
     }
 
-    private static void ExpectThrow(List<string> problems, Action action, string what)
+    private static void ExpectThrow(List<string> problems, Action action, string what,
+        string hint = "wrap the environment in OrderEnforcing or check the order in Step")
     {
         try
         {
             action();
-            problems.Add($"{what} did not throw; it must throw an InvalidOperationException (wrap the environment in OrderEnforcing or check the order in Step).");
+            problems.Add($"{what} did not throw; it must throw an InvalidOperationException ({hint}).");
         }
         catch (InvalidOperationException)
         {
@@ -403,6 +411,84 @@ public static class EnvironmentChecker
         {
             problems.Add($"{what} threw {e.GetType().Name}: {e.Message}");
             return false;
+        }
+    }
+
+    /// <summary>Renders every state of a pass with whatever the environment renders, and reports the first problem of each kind once.</summary>
+    private sealed class RenderProbe(ITextRenderable? text, IImageRenderable? image)
+    {
+        private bool _textFailed;
+        private bool _imageFailed;
+        private int _width;
+        private int _height;
+
+        public bool Renders => text is not null || image is not null;
+
+        public void CheckBeforeReset(List<string> problems)
+        {
+            const string Hint = "there is no state to show yet";
+            if (text is not null)
+            {
+                ExpectThrow(problems, () => text.RenderText(), "RenderText before the first Reset", Hint);
+            }
+
+            if (image is not null)
+            {
+                ExpectThrow(problems, () => image.RenderImage(), "RenderImage before the first Reset", Hint);
+            }
+
+            var renderer = (IRenderable?)text ?? image;
+            if (renderer is not null && renderer.RenderFps < 1)
+            {
+                problems.Add($"RenderFps is {renderer.RenderFps}; it must be at least 1 (Gymnasium's metadata[\"render_fps\"]).");
+            }
+        }
+
+        public void Check(List<string> problems, string when)
+        {
+            if (text is not null && !_textFailed)
+            {
+                var frame = Try(problems, $"RenderText {when}", text.RenderText);
+                _textFailed = frame is null;
+                if (frame is not null && frame.Length == 0)
+                {
+                    problems.Add($"RenderText {when} gave an empty string; it must show the state.");
+                    _textFailed = true;
+                }
+                else if (frame is not null && Try(problems, $"RenderText {when} (asked again)", text.RenderText) != frame)
+                {
+                    problems.Add($"RenderText {when} gave two different texts for one state; rendering must only read the state.");
+                    _textFailed = true;
+                }
+            }
+
+            if (image is not null && !_imageFailed)
+            {
+                var frame = Try(problems, $"RenderImage {when}", image.RenderImage);
+                _imageFailed = frame is null;
+                if (frame is null)
+                {
+                    return;
+                }
+
+                if (_width == 0)
+                {
+                    (_width, _height) = (frame.Width, frame.Height);
+                }
+                else if (frame.Width != _width || frame.Height != _height)
+                {
+                    problems.Add($"RenderImage {when} gave a {frame.Width}x{frame.Height} image after {_width}x{_height} ones; every frame must have one size.");
+                    _imageFailed = true;
+                    return;
+                }
+
+                var again = Try(problems, $"RenderImage {when} (asked again)", image.RenderImage);
+                if (again is not null && !again.Pixels.SequenceEqual(frame.Pixels))
+                {
+                    problems.Add($"RenderImage {when} gave two different images for one state; rendering must only read the state.");
+                    _imageFailed = true;
+                }
+            }
         }
     }
 
