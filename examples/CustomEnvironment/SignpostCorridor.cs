@@ -9,9 +9,10 @@ namespace CustomEnvironment;
 /// the trees split on it by equality. Actions: 0 left, 1 right. Reaching the goal pays 1 and ends the episode
 /// (terminated); stepping off either end ends it with 0. The registry's time limit truncates.
 /// It names its features, sign codes and actions (<see cref="IEnvironmentLabels"/>), so <c>rl inspect</c> shows a trained
-/// policy's splits as <c>sign == goal at cell 6 (6)</c>.
+/// policy's splits as <c>sign == goal at cell 6 (6)</c>. It shows its state as text (<see cref="ITextRenderable"/>), so
+/// <c>rl eval --render</c> prints every step as <c>|..@...G..|</c>.
 /// </summary>
-public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>, IEnvironmentLabels
+public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>, IEnvironmentLabels, ITextRenderable
 {
     private static readonly string[] s_features = ["cell", "sign"];
     private static readonly string[] s_actions = ["left", "right"];
@@ -21,6 +22,7 @@ public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>,
     private int _cell;
     private int _goal;
     private bool _running;
+    private bool _wasReset;
 
     /// <summary>A corridor of <paramref name="cells"/> cells (at least 2).</summary>
     public SignpostCorridor(int cells = 9)
@@ -50,6 +52,7 @@ public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>,
         _cell = _random.Next(Cells);
         _goal = (_cell + 1 + _random.Next(Cells - 1)) % Cells;
         _running = true;
+        _wasReset = true;
         return new(Observe(), StepInfo.Empty);
     }
 
@@ -76,6 +79,21 @@ public sealed class SignpostCorridor : IEnvironment<ReadOnlyMemory<float>, int>,
 
     /// <inheritdoc />
     public string ActionName(int index) => s_actions[index];
+
+    /// <inheritdoc />
+    public int RenderFps => 4;
+
+    /// <summary>The corridor as one line: <c>@</c> the walker, <c>G</c> the goal, <c>.</c> the other cells.</summary>
+    public string RenderText()
+    {
+        if (!_wasReset)
+            throw new InvalidOperationException("Call Reset before rendering.");
+        var cells = new char[Cells];
+        Array.Fill(cells, '.');
+        cells[_goal] = 'G';
+        cells[_cell] = '@'; // on the goal at the end of a successful episode
+        return $"|{new string(cells)}|\n";
+    }
 
     /// <inheritdoc />
     public void Dispose()

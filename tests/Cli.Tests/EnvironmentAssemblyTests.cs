@@ -41,6 +41,17 @@ public sealed class EnvironmentAssemblyTests : IDisposable
         Assert.Matches(new Regex(@"ppo on SignpostCorridor-v0, 50 episodes \(deterministic\): mean return 1\.000 \+- 0\.000"), output.ToString());
         Assert.Contains("SignpostCorridor-v0", EnvironmentRegistry.Ids);
 
+        // rl eval --render shows the package's text frames (the example implements ITextRenderable): the greedy walker
+        // heads straight for the goal, one cell per step, and ends on it.
+        output = new StringWriter();
+        Assert.True(EvalCommand.Run(_directory, 1, deterministic: true, seed: 7, output, error, [s_example], render: new EvalCommand.RenderRequest(Text: true)) == 0,
+            error.ToString());
+        var frames = Regex.Matches(output.ToString(), @"^\|([.@G]{9})\|$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        var goal = frames[0].IndexOf('G', StringComparison.Ordinal);
+        Assert.Equal(Math.Abs(goal - frames[0].IndexOf('@', StringComparison.Ordinal)) + 1, frames.Count);
+        Assert.Equal(goal, frames[^1].IndexOf('@', StringComparison.Ordinal));
+        Assert.DoesNotContain('G', frames[^1]);
+
         // rl inspect names the package's features and sign codes (the example implements IEnvironmentLabels).
         output = new StringWriter();
         Assert.True(InspectCommand.Run(_directory, 3, [-1], output, error, [s_example]) == 0, error.ToString());
