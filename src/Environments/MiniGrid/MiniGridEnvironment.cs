@@ -12,9 +12,12 @@ namespace RLFramework.Environments.MiniGrid;
 /// on success, truncation at max_steps. Layouts are drawn at reset from our own seeded generator,
 /// following each MiniGrid generator's rules. The observation object is reused: each step rewrites
 /// it in place without allocating. The whole world can be read and written
-/// (<see cref="IStatefulEnvironment{TState}"/>), which is how reference traces replay.
+/// (<see cref="IStatefulEnvironment{TState}"/>), which is how reference traces replay. It renders
+/// as MiniGrid does: <see cref="RenderText"/> is <c>str(env)</c>, <see cref="RenderImage"/> the
+/// <c>rgb_array</c> frame (see <see cref="MiniGridRenderer"/>).
 /// </summary>
-public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, int>, IStatefulEnvironment<MiniGridState>, IEnvironmentLabels
+public abstract class MiniGridEnvironment
+    : IEnvironment<MiniGridObservation, int>, IStatefulEnvironment<MiniGridState>, IEnvironmentLabels, ITextRenderable, IImageRenderable
 {
     /// <summary>Number of actions.</summary>
     public const int ActionCount = 7;
@@ -106,6 +109,9 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
     /// <summary>Height of the current grid.</summary>
     public int GridHeight => World.Height;
 
+    /// <summary>MiniGrid's <c>metadata["render_fps"]</c>: 10.</summary>
+    public int RenderFps => 10;
+
     internal MiniGridWorld World { get; }
 
     private MiniGridLabels Labels => _labels ??= MiniGridLabels.View(_missions.Missions);
@@ -149,6 +155,37 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         ApplyRules(context, ref reward, ref terminated);
         _done = terminated || truncated;
         return new StepResult<MiniGridObservation>(_observation, reward, terminated, truncated, StepInfo.Empty);
+    }
+
+    /// <inheritdoc/>
+    /// <summary>
+    /// The grid as MiniGrid's <c>MiniGridEnv.__str__</c> writes it: two characters per cell (object
+    /// letter and colour initial; the agent as ">>", "VV", "&lt;&lt;" or "^^"; "  " for empty), rows
+    /// joined by "\n" without a trailing newline.
+    /// </summary>
+    public string RenderText()
+    {
+        if (!_started)
+        {
+            ThrowNotRendered();
+        }
+
+        return MiniGridRenderer.Text(World);
+    }
+
+    /// <inheritdoc/>
+    /// <summary>
+    /// MiniGrid's <c>rgb_array</c> frame (<c>get_frame(highlight=True, tile_size=32, agent_pov=False)</c>):
+    /// the whole grid at 32 pixels a cell, the agent's triangle, the cells it sees lightened.
+    /// </summary>
+    public RgbImage RenderImage()
+    {
+        if (!_started)
+        {
+            ThrowNotRendered();
+        }
+
+        return MiniGridRenderer.Frame(World, SeeThroughWalls);
     }
 
     /// <inheritdoc/>
@@ -463,6 +500,10 @@ public abstract class MiniGridEnvironment : IEnvironment<MiniGridObservation, in
         throw new InvalidOperationException(_started
             ? $"{Id}: the episode has ended; call Reset before Step."
             : $"{Id}: call Reset (or SetState) before Step or GetState.");
+
+    [DoesNotReturn]
+    private void ThrowNotRendered() =>
+        throw new InvalidOperationException($"{Id}: call Reset (or SetState) before rendering.");
 
     [DoesNotReturn]
     private void ThrowBadSnapshot(int length) =>
