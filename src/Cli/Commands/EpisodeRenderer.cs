@@ -87,7 +87,11 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
         if (_output is not null)
         {
             _output.WriteLine(caption);
-            _output.Write(_text!.RenderText());
+            var frame = _text!.RenderText();
+            _output.Write(frame);
+            if (!frame.EndsWith('\n'))
+                _output.WriteLine(); // MiniGrid's str(env) has no final newline; the next caption starts a line
+
             _output.Flush();
             if (_pause > TimeSpan.Zero)
                 Thread.Sleep(_pause);
