@@ -106,6 +106,14 @@ public static class AgentPresets
     /// </summary>
     public static AgentConfiguration Resolve(string algorithm, string environmentId, IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
+        var configuration = Apply(algorithm, environmentId, overrides);
+        OptionBinder.Validate(configuration.Options, configuration.Policy);
+        return configuration;
+    }
+
+    /// <summary><see cref="Resolve"/> without the validation of the values (unknown keys and unparsable values still throw).</summary>
+    internal static AgentConfiguration Apply(string algorithm, string environmentId, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
         ArgumentNullException.ThrowIfNull(algorithm);
         var name = algorithm.Trim().ToLowerInvariant();
         IAlgorithmOptions defaults = name switch
@@ -117,7 +125,6 @@ public static class AgentPresets
         };
         var pairs = Values(name, environmentId).Concat(overrides ?? []);
         var (options, policy) = OptionBinder.Apply(defaults, new GbrlPolicyOptions(), pairs, name);
-        OptionBinder.Validate(options, policy);
         return new AgentConfiguration(name, options, policy);
     }
 

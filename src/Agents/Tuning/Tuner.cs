@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using System.Globalization;
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Callbacks;
+using RLFramework.Agents.Presets;
+
+namespace RLFramework.Agents.Tuning;
+
+/// <summary>
+/// Options of a hyperparameter search (<c>rl tune</c>; the RL Zoo's <c>--optimize</c>): each trial trains a fresh agent with
+/// values drawn from <see cref="Space"/> on top of the preset and <see cref="Fixed"/>, evaluates it
+/// <see cref="Evaluations"/> times during training, and is worth its last evaluation's mean return.
+/// </summary>
+public sealed record TuneOptions
+{
+    /// <summary>Algorithm: ppo, a2c or awr.</summary>
+    public string Algorithm { get; init; } = "ppo";
+
+    /// <summary>A registered environment id.</summary>
+    public required string EnvironmentId { get; init; }
+
+    /// <summary>Trials to run.</summary>
+    public int Trials { get; init; } = 20;
+
+    /// <summary>Environment steps of each trial.</summary>
+    public long StepsPerTrial { get; init; } = 100_000;
+
+    /// <summary>Evaluations per trial, every <see cref="StepsPerTrial"/> / <see cref="Evaluations"/> steps (the RL Zoo's n_evaluations); the pruner judges each.</summary>
+    public int Evaluations { get; init; } = 5;
+
+    /// <summary>Episodes per evaluation (greedy actions).</summary>
+    public int EvaluationEpisodes { get; init; } = 10;
+
+    /// <summary>Seed of the sampler and of every trial's agent (all trials use it, so they differ by their hyperparameters only).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Trials trained at once. Each wave of <see cref="Jobs"/> trials is sampled from the trials of the earlier waves, so the search is the same whatever the timing; with more than one job every trial's trees are fitted on one thread (<c>threads=1</c>) unless an option says otherwise.</summary>
+    public int Jobs { get; init; } = 1;
+
+    /// <summary>"tpe" (the tree-structured Parzen estimator, Optuna's default) or "random".</summary>
+    public string Sampler { get; init; } = "tpe";
+
+    /// <summary>"median" (stop a trial whose best evaluation so far is below the median of the complete trials' at the same evaluation) or "none".</summary>
+    public string Pruner { get; init; } = "median";
+
+    /// <summary>Trials drawn at random before TPE starts modelling.</summary>
+    public int SamplerStartupTrials { get; init; } = 10;
+
+    /// <summary>Complete trials needed before the median pruner stops any.</summary>
+    public int PrunerStartupTrials { get; init; } = 5;
+
+    /// <summary>Evaluations of a trial before the pruner may stop it (null: a third of <see cref="Evaluations"/>, as the RL Zoo).</summary>
+    public int? PrunerWarmupEvaluations { get; init; }
+
+    /// <summary>Options every trial uses (<c>--set key=value</c>); a searched value of the same key replaces it.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fixed { get; init; } = [];
+
+    /// <summary>The search space (null: <see cref="SearchSpace.For"/> the algorithm).</summary>
+    public SearchSpace? Space { get; init; }
+
+    /// <summary>The search space in use.</summary>
+    public SearchSpace SearchSpaceOrDefault => Space ?? SearchSpace.For(Algorithm);
+
+    /// <summary>Steps between two evaluations of a trial.</summary>
+    public long EvaluationInterval => StepsPerTrial / Evaluations;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!AgentPresets.Algorithms.Contains(Algorithm))
+            throw new ArgumentException($"Unknown algorithm '{Algorithm}'. Known algorithms: {string.Join(", ", AgentPresets.Algorithms)}.", nameof(Algorithm));
+        AgentFactory.CheckEnvironmentId(EnvironmentId);
+        Require(Trials >= 1, nameof(Trials), $"at least 1, got {Trials}");
+        Require(Evaluations >= 1, nameof(Evaluations), $"at least 1, got {Evaluations}");
+        Require(StepsPerTrial >= Evaluations, nameof(StepsPerTrial), $"at least the number of evaluations ({Evaluations}), got {StepsPerTrial}");
+        Require(EvaluationEpisodes >= 1, nameof(EvaluationEpisodes), $"at least 1, got {EvaluationEpisodes}");
+        Require(Jobs >= 1, nameof(Jobs), $"at least 1, got {Jobs}");
+        Require(Sampler is "tpe" or "random", nameof(Sampler), $"tpe or random, got '{Sampler}'");
+        Require(Pruner is "median" or "none", nameof(Pruner), $"median or none, got '{Pruner}'");
+        Require(SamplerStartupTrials >= 0, nameof(SamplerStartupTrials), $"0 or more, got {SamplerStartupTrials}");
+        Require(PrunerStartupTrials >= 0, nameof(PrunerStartupTrials), $"0 or more, got {PrunerStartupTrials}");
+        Require(PrunerWarmupEvaluations is null or >= 0, nameof(PrunerWarmupEvaluations), $"0 or more, got {PrunerWarmupEvaluations}");
+        var known = AgentPresets.Keys(Algorithm);
+        foreach (var (key, _) in SearchSpaceOrDefault.Parameters)
+        {
+            if (!known.Contains(key))
+                throw new ArgumentException($"The search space has the unknown option '{key}' for {Algorithm}. Known options: {string.Join(", ", known)}.", nameof(Space));
+        }
+        // The preset with the fixed options must itself be valid (a bad --set is an error before any trial).
+        AgentPresets.Resolve(Algorithm, EnvironmentId, Fixed);
+
+        static void Require(bool condition, string name, string expected)
+        {
+            if (!condition)
+                throw new ArgumentException($"TuneOptions.{name} must be {expected}.", name);
+        }
+    }
+}
+
+/// <summary>A trial's outcome: its record (parameters, state, value, evaluations), the steps trained, the wall time, and why it failed.</summary>
+public sealed record TrialResult(TrialRecord Record, long Timesteps, double Seconds, string? Error);
+
+/// <summary>Sees a search as it runs (<c>rl tune</c> prints and saves from it). Calls come on the tuner's thread, trials in number order.</summary>
+public interface ITuneObserver
+{
+    /// <summary>Trial <paramref name="number"/> starts with <paramref name="parameters"/>.</summary>
+    void OnTrialStart(int number, IReadOnlyDictionary<string, string> parameters);
+
+    /// <summary>A trial ended; <paramref name="agent"/> is its trained agent (null when it failed), valid during the call only.</summary>
+    void OnTrialEnd(TrialResult result, ActorCriticAgent? agent);
+}
+
+/// <summary>Runs a hyperparameter search (see <see cref="TuneOptions"/>).</summary>
+public static class Tuner
+{
+    /// <summary>
+    /// Runs the trials of <paramref name="options"/> and returns them all, in number order. <paramref name="cancellationToken"/>
+    /// stops the running trials at their next iteration (they count as failed, "interrupted") and starts no more.
+    /// </summary>
+    public static IReadOnlyList<TrialResult> Run(TuneOptions options, ITuneObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var space = options.SearchSpaceOrDefault;
+        ISampler sampler = options.Sampler == "random" ? new RandomSampler(options.Seed) : new TpeSampler(options.Seed, options.SamplerStartupTrials);
+        var pruner = options.Pruner == "median"
+            ? new MedianPruner(options.PrunerStartupTrials, options.PrunerWarmupEvaluations ?? options.Evaluations / 3)
+            : null;
+        var results = new List<TrialResult>(options.Trials);
+        var history = new List<TrialRecord>(options.Trials);
+        for (var first = 0; first < options.Trials && !cancellationToken.IsCancellationRequested; first += options.Jobs)
+        {
+            // One wave: every trial is drawn from, and judged against, the trials of the earlier waves only.
+            var wave = Math.Min(options.Jobs, options.Trials - first);
+            var known = history.ToArray();
+            var parameters = new IReadOnlyDictionary<string, string>[wave];
+            for (var j = 0; j < wave; j++)
+            {
+                parameters[j] = sampler.Sample(space, known, first + j);
+                observer?.OnTrialStart(first + j, parameters[j]);
+            }
+            var outcomes = new (TrialResult Result, ActorCriticAgent? Agent)[wave];
+            try
+            {
+                if (wave == 1)
+                {
+                    outcomes[0] = RunTrial(options, first, parameters[0], pruner, known, cancellationToken);
+                }
+                else
+                {
+                    var tasks = new Task[wave];
+                    for (var j = 0; j < wave; j++)
+                    {
+                        var index = j;
+                        tasks[j] = Task.Run(() => outcomes[index] = RunTrial(options, first + index, parameters[index], pruner, known, cancellationToken), CancellationToken.None);
+                    }
+                    Task.WaitAll(tasks, CancellationToken.None);
+                }
+                foreach (var (result, agent) in outcomes)
+                {
+                    observer?.OnTrialEnd(result, agent);
+                    results.Add(result);
+                    history.Add(result.Record);
+                }
+            }
+            finally
+            {
+                foreach (var (_, agent) in outcomes)
+                    agent?.Dispose();
+            }
+        }
+        return results;
+    }
+
+    /// <summary>The best complete trial (greatest value; the earlier of equal ones), or null when none completed.</summary>
+    public static TrialResult? Best(IEnumerable<TrialResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        TrialResult? best = null;
+        foreach (var result in results)
+        {
+            if (result.Record.State == TrialState.Complete && (best is null || result.Record.Value > best.Record.Value))
+                best = result;
+        }
+        return best;
+    }
+
+    /// <summary>The fixed options, one thread per trial when several run at once (unless an option says otherwise), then the trial's values.</summary>
+    private static List<KeyValuePair<string, string>> Overrides(TuneOptions options, IReadOnlyDictionary<string, string> parameters)
+    {
+        var overrides = new List<KeyValuePair<string, string>>(options.Fixed);
+        if (options.Jobs > 1 && !options.Fixed.Any(p => p.Key == "threads") && !parameters.ContainsKey("threads"))
+            overrides.Add(new("threads", "1"));
+        foreach (var (key, _) in options.SearchSpaceOrDefault.Parameters)
+            overrides.Add(new(key, parameters[key]));
+        return overrides;
+    }
+
+    /// <summary>
+    /// A searched PPO batch_size larger than the rollout (num_envs x n_steps) is lowered to the rollout, as the RL Zoo's
+    /// sampler does, so that the two choices need not be drawn together; the trial records the value it used.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> FitBatchToRollout(TuneOptions options, IReadOnlyDictionary<string, string> parameters)
+    {
+        if (!parameters.ContainsKey("batch_size")
+            || AgentPresets.Apply(options.Algorithm, options.EnvironmentId, Overrides(options, parameters)).Options is not PpoOptions ppo
+            || ppo.BatchSize <= ppo.RolloutSize || ppo.RolloutSize < 1)
+            return parameters;
+        var fitted = new Dictionary<string, string>(parameters) { ["batch_size"] = ppo.RolloutSize.ToString(CultureInfo.InvariantCulture) };
+        return fitted;
+    }
+
+    private static (TrialResult, ActorCriticAgent?) RunTrial(TuneOptions options, int number, IReadOnlyDictionary<string, string> parameters,
+        MedianPruner? pruner, IReadOnlyList<TrialRecord> history, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        ActorCriticAgent agent;
+        try
+        {
+            parameters = FitBatchToRollout(options, parameters);
+            var configuration = AgentPresets.Resolve(options.Algorithm, options.EnvironmentId, Overrides(options, parameters));
+            agent = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed);
+        }
+        catch (ArgumentException e)
+        {
+            // An invalid combination of values: Optuna's failed trial.
+            var message = e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                ? e.Message[..^$" (Parameter '{name}')".Length]
+                : e.Message;
+            return (new TrialResult(new TrialRecord(number, parameters, TrialState.Failed, null, []), 0, clock.Elapsed.TotalSeconds, message), null);
+        }
+
+        var every = options.EvaluationInterval;
+        var evaluation = new EvaluationCallback(
+            () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8)), every, options.EvaluationEpisodes,
+            deterministic: true, seed: options.Seed);
+        var intermediate = new List<double>(options.Evaluations);
+        var pruned = false;
+        var judge = new LambdaCallback(_ =>
+        {
+            if (evaluation.Results.Count > 0 && evaluation.Results[^1] is var (timesteps, result) && intermediate.Count < Math.Min(timesteps / every, options.Evaluations))
+            {
+                // Evaluation k (at the first iteration end at or past k x every) is intermediate value k - 1; a rollout longer than the interval skips
+                // evaluations, whose places take the value that follows them, so every trial's values line up by step.
+                while (intermediate.Count < Math.Min(timesteps / every, options.Evaluations))
+                    intermediate.Add(result.MeanReturn);
+                if (pruner is not null && intermediate.Count < options.Evaluations && pruner.ShouldPrune(intermediate, history))
+                {
+                    pruned = true;
+                    return false;
+                }
+            }
+            return true;
+        });
+        try
+        {
+            var learned = agent.Learn(options.StepsPerTrial, [evaluation, judge], cancellationToken: cancellationToken);
+            TrialRecord record;
+            string? error = null;
+            if (intermediate.Count == 0)
+            {
+                error = cancellationToken.IsCancellationRequested ? "interrupted before its first evaluation" : "no evaluation ran";
+                record = new TrialRecord(number, parameters, TrialState.Failed, null, intermediate);
+            }
+            else if (!pruned && cancellationToken.IsCancellationRequested && learned.Timesteps < options.StepsPerTrial)
+            {
+                error = string.Create(CultureInfo.InvariantCulture, $"interrupted at {learned.Timesteps} steps");
+                record = new TrialRecord(number, parameters, TrialState.Failed, null, intermediate);
+            }
+            else
+            {
+                record = new TrialRecord(number, parameters, pruned ? TrialState.Pruned : TrialState.Complete, intermediate[^1], intermediate);
+            }
+            return (new TrialResult(record, learned.Timesteps, clock.Elapsed.TotalSeconds, error), agent);
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using RLFramework.Agents.Algorithms;
+using RLFramework.Agents.Tuning;
+
+namespace RLFramework.Agents.Tests;
+
+/// <summary>
+/// <see cref="Tuner"/>: the pruner's verdicts are re-derived from the recorded trials, evaluations line up by step when a
+/// rollout spans several intervals, and cancellation stops the search with what was done.
+/// </summary>
+public sealed class TunerTests
+{
+    private static readonly KeyValuePair<string, string>[] s_small = [new("num_envs", "4"), new("n_steps", "32"), new("batch_size", "128"), new("n_epochs", "1")];
+
+    private static TuneOptions Options(int trials, string pruner = "median") => new()
+    {
+        EnvironmentId = "CartPole-v1",
+        Trials = trials,
+        StepsPerTrial = 2048,
+        Evaluations = 4,
+        EvaluationEpisodes = 2,
+        Seed = 3,
+        Sampler = "random",
+        Pruner = pruner,
+        PrunerStartupTrials = 1,
+        PrunerWarmupEvaluations = 0,
+        Fixed = s_small,
+        Space = new SearchSpace([new("policy_lr", new FloatDistribution(1e-4, 1, Log: true))]),
+    };
+
+    [Fact]
+    public void Every_pruning_verdict_is_the_median_rule_applied_to_the_trials_before()
+    {
+        var results = Tuner.Run(Options(8));
+
+        Assert.Contains(results, r => r.Record.State == TrialState.Pruned);
+        var pruner = new MedianPruner(startupTrials: 1, warmupEvaluations: 0);
+        for (var k = 0; k < results.Count; k++)
+        {
+            var record = results[k].Record;
+            var history = results.Take(k).Select(r => r.Record).ToList();
+            var values = record.Intermediate;
+            // No verdict before the last recorded evaluation said "prune".
+            for (var n = 1; n < values.Count; n++)
+                Assert.False(pruner.ShouldPrune(values.Take(n).ToList(), history), $"trial {k} should have been pruned after {n} evaluations");
+            if (record.State == TrialState.Pruned)
+            {
+                Assert.True(pruner.ShouldPrune(values, history));
+                Assert.True(values.Count < 4);
+                Assert.True(results[k].Timesteps < 2048);
+            }
+            else
+            {
+                Assert.Equal(TrialState.Complete, record.State);
+                Assert.Equal(4, values.Count);
+                Assert.True(results[k].Timesteps >= 2048);
+            }
+            Assert.Equal(values[^1], record.Value);
+        }
+    }
+
+    [Fact]
+    public void Evaluations_skipped_by_a_long_rollout_take_the_next_value_so_trials_line_up_by_step()
+    {
+        // A rollout of 4 x 128 = 512 steps and an evaluation every 256: evaluations happen at 512 and 1024 only.
+        var options = Options(1, pruner: "none") with { StepsPerTrial = 1024, Fixed = [new("num_envs", "4"), new("n_steps", "128"), new("batch_size", "128"), new("n_epochs", "1")] };
+
+        var values = Tuner.Run(options)[0].Record.Intermediate;
+
+        Assert.Equal(4, values.Count);
+        Assert.Equal(values[0], values[1]);
+        Assert.Equal(values[2], values[3]);
+        // The second value is the evaluation at 1024 steps (k = 4, seed 3 + 4) of the final agent: the tuner's own agent is gone, so train it again.
+        using var agent = AgentFactory.Create("ppo", "CartPole-v1", 3, [.. options.Fixed, new("policy_lr", Tuner.Run(options)[0].Record.Parameters["policy_lr"])]);
+        agent.Learn(1024);
+        using var env = AgentFactory.MakeTrainingEnvironment("CartPole-v1", 2);
+        Assert.Equal(values[3], agent.Evaluate(env, 2, deterministic: true, seed: 7).MeanReturn);
+    }
+
+    [Fact]
+    public void Cancelling_stops_the_running_trial_as_failed_and_starts_no_more()
+    {
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelAtStart(cancel);
+
+        var results = Tuner.Run(Options(5, pruner: "none"), observer, cancel.Token);
+
+        var only = Assert.Single(results);
+        Assert.Equal(TrialState.Failed, only.Record.State);
+        Assert.Equal("interrupted before its first evaluation", only.Error);
+        Assert.Equal([0], observer.Started);
+        Assert.Empty(Tuner.Run(Options(5), cancellationToken: cancel.Token));
+    }
+
+    [Fact]
+    public void Options_are_validated_with_the_option_named()
+    {
+        Assert.Contains("StepsPerTrial must be at least the number of evaluations (4), got 3", Assert.Throws<ArgumentException>(() => (Options(1) with { StepsPerTrial = 3, Evaluations = 4 }).Validate()).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("Jobs", Assert.Throws<ArgumentException>(() => (Options(1) with { Jobs = 0 }).Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("median or none", Assert.Throws<ArgumentException>(() => (Options(1) with { Pruner = "hyperband" }).Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("gamma", Assert.Throws<ArgumentException>(() => (Options(1) with { Fixed = [new("gamma", "7")] }).Validate()).Message, StringComparison.Ordinal);
+        Assert.Null(Tuner.Best([]));
+    }
+
+    private sealed class CancelAtStart(CancellationTokenSource cancel) : ITuneObserver
+    {
+        public List<int> Started { get; } = [];
+
+        public void OnTrialStart(int number, IReadOnlyDictionary<string, string> parameters)
+        {
+            Started.Add(number);
+            cancel.Cancel();
+        }
+
+        public void OnTrialEnd(TrialResult result, ActorCriticAgent? agent)
+        {
+        }
+    }
+}
