@@ -27,10 +27,12 @@ public sealed class TunerTests
         Space = new SearchSpace([new("policy_lr", new FloatDistribution(1e-4, 1, Log: true))]),
     };
 
-    [Fact]
-    public void Every_pruning_verdict_is_the_median_rule_applied_to_the_trials_before()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Every_pruning_verdict_is_the_median_rule_applied_to_the_trials_before(int seeds)
     {
-        var results = Tuner.Run(Options(8));
+        var results = Tuner.Run(Options(8) with { TrialSeeds = seeds });
 
         Assert.Contains(results, r => r.Record.State == TrialState.Pruned);
         var pruner = new MedianPruner(startupTrials: 1, warmupEvaluations: 0);
@@ -55,7 +57,30 @@ public sealed class TunerTests
                 Assert.True(results[k].Timesteps >= 2048);
             }
             Assert.Equal(values[^1], record.Value);
+            Assert.Equal(seeds, results[k].SeedValues.Count);
         }
+    }
+
+    [Fact]
+    public void A_trial_of_three_seeds_is_worth_the_mean_of_three_independent_trainings()
+    {
+        var options = Options(1, pruner: "none") with { TrialSeeds = 3, Space = new SearchSpace([new("policy_lr", new CategoricalDistribution(["0.1"]))]) };
+
+        var trial = Tuner.Run(options)[0];
+
+        Assert.Equal(TrialState.Complete, trial.Record.State);
+        var expected = new double[3];
+        for (var s = 0; s < 3; s++)
+        {
+            // Seed 3 + s, evaluated as the trial evaluates every seed: its last evaluation (k = 4) on episodes seeded 3 + 4.
+            using var agent = AgentFactory.Create("ppo", "CartPole-v1", 3 + s, [.. s_small, new("policy_lr", "0.1"), new("threads", "1")]);
+            agent.Learn(2048);
+            using var env = AgentFactory.MakeTrainingEnvironment("CartPole-v1", 2);
+            expected[s] = agent.Evaluate(env, 2, deterministic: true, seed: 7).MeanReturn;
+        }
+        Assert.Equal(expected, trial.SeedValues);
+        Assert.Equal((expected[0] + expected[1] + expected[2]) / 3, trial.Record.Value);
+        Assert.NotEqual(expected[0], expected[1]);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(TuneCommand.Run(arguments, output, error) == 0, error.ToString());
 
         var rows = File.ReadAllLines(Path.Combine(arguments.Out!, TuneCommand.TrialsFile));
-        Assert.Equal("number,state,value,timesteps,seconds,policy_lr,gamma,evaluations,error", rows[0]);
+        Assert.Equal("number,state,value,timesteps,seconds,policy_lr,gamma,evaluations,seed_values,error", rows[0]);
         Assert.Equal(4, rows.Length);
         var values = rows[1..].Select(r => r.Split(',')).Select(c => (Number: int.Parse(c[0], CultureInfo.InvariantCulture), State: c[1],
             Value: double.Parse(c[2], CultureInfo.InvariantCulture), Evaluations: c[7].Split(';'))).ToList();

@@ -31,8 +31,15 @@ public sealed record TuneOptions
     /// <summary>Episodes per evaluation (greedy actions).</summary>
     public int EvaluationEpisodes { get; init; } = 10;
 
-    /// <summary>Seed of the sampler and of every trial's agent (all trials use it, so they differ by their hyperparameters only).</summary>
+    /// <summary>Seed of the sampler and of every trial's (first) agent: all trials use it, so they differ by their hyperparameters only.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Agents trained per trial, with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, ..., side by side: the trial's value after each
+    /// evaluation is their mean, so the search favours values that work for more than one seed (one seed's best often does not
+    /// carry over: see benchmarks/README). More than one trains the seeds at once, each on one thread unless an option says otherwise.
+    /// </summary>
+    public int TrialSeeds { get; init; } = 1;
 
     /// <summary>Trials trained at once. Each wave of <see cref="Jobs"/> trials is sampled from the trials of the earlier waves, so the search is the same whatever the timing; with more than one job every trial's trees are fitted on one thread (<c>threads=1</c>) unless an option says otherwise.</summary>
     public int Jobs { get; init; } = 1;
@@ -75,6 +82,7 @@ public sealed record TuneOptions
         Require(StepsPerTrial >= Evaluations, nameof(StepsPerTrial), $"at least the number of evaluations ({Evaluations}), got {StepsPerTrial}");
         Require(EvaluationEpisodes >= 1, nameof(EvaluationEpisodes), $"at least 1, got {EvaluationEpisodes}");
         Require(Jobs >= 1, nameof(Jobs), $"at least 1, got {Jobs}");
+        Require(TrialSeeds >= 1, nameof(TrialSeeds), $"at least 1, got {TrialSeeds}");
         Require(Sampler is "tpe" or "random", nameof(Sampler), $"tpe or random, got '{Sampler}'");
         Require(Pruner is "median" or "none", nameof(Pruner), $"median or none, got '{Pruner}'");
         Require(SamplerStartupTrials >= 0, nameof(SamplerStartupTrials), $"0 or more, got {SamplerStartupTrials}");
@@ -97,8 +105,12 @@ public sealed record TuneOptions
     }
 }
 
-/// <summary>A trial's outcome: its record (parameters, state, value, evaluations), the steps trained, the wall time, and why it failed.</summary>
-public sealed record TrialResult(TrialRecord Record, long Timesteps, double Seconds, string? Error);
+/// <summary>A trial's outcome: its record (parameters, state, value, evaluations), the steps trained (per seed), the wall time, and why it failed.</summary>
+public sealed record TrialResult(TrialRecord Record, long Timesteps, double Seconds, string? Error)
+{
+    /// <summary>Each seed's last evaluation (<see cref="TuneOptions.TrialSeeds"/> of them; empty when the trial failed before training).</summary>
+    public IReadOnlyList<double> SeedValues { get; init; } = [];
+}
 
 /// <summary>Sees a search as it runs (<c>rl tune</c> prints and saves from it). Calls come on the tuner's thread, trials in number order.</summary>
 public interface ITuneObserver
@@ -185,11 +197,11 @@ public static class Tuner
         return best;
     }
 
-    /// <summary>The fixed options, one thread per trial when several run at once (unless an option says otherwise), then the trial's values.</summary>
+    /// <summary>The fixed options, one thread per agent when several train at once (unless an option says otherwise), then the trial's values.</summary>
     private static List<KeyValuePair<string, string>> Overrides(TuneOptions options, IReadOnlyDictionary<string, string> parameters)
     {
         var overrides = new List<KeyValuePair<string, string>>(options.Fixed);
-        if (options.Jobs > 1 && !options.Fixed.Any(p => p.Key == "threads") && !parameters.ContainsKey("threads"))
+        if ((options.Jobs > 1 || options.TrialSeeds > 1) && !options.Fixed.Any(p => p.Key == "threads") && !parameters.ContainsKey("threads"))
             overrides.Add(new("threads", "1"));
         foreach (var (key, _) in options.SearchSpaceOrDefault.Parameters)
             overrides.Add(new(key, parameters[key]));
@@ -214,47 +226,61 @@ public static class Tuner
         MedianPruner? pruner, IReadOnlyList<TrialRecord> history, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        ActorCriticAgent agent;
+        var seeds = options.TrialSeeds;
+        var agents = new ActorCriticAgent[seeds];
         try
         {
-            parameters = FitBatchToRollout(options, parameters);
-            var configuration = AgentPresets.Resolve(options.Algorithm, options.EnvironmentId, Overrides(options, parameters));
-            agent = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed);
-        }
-        catch (ArgumentException e)
-        {
-            // An invalid combination of values: Optuna's failed trial.
-            var message = e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
-                ? e.Message[..^$" (Parameter '{name}')".Length]
-                : e.Message;
-            return (new TrialResult(new TrialRecord(number, parameters, TrialState.Failed, null, []), 0, clock.Elapsed.TotalSeconds, message), null);
-        }
-
-        var every = options.EvaluationInterval;
-        var evaluation = new EvaluationCallback(
-            () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8)), every, options.EvaluationEpisodes,
-            deterministic: true, seed: options.Seed);
-        var intermediate = new List<double>(options.Evaluations);
-        var pruned = false;
-        var judge = new LambdaCallback(_ =>
-        {
-            if (evaluation.Results.Count > 0 && evaluation.Results[^1] is var (timesteps, result) && intermediate.Count < Math.Min(timesteps / every, options.Evaluations))
+            try
             {
-                // Evaluation k (at the first iteration end at or past k x every) is intermediate value k - 1; a rollout longer than the interval skips
-                // evaluations, whose places take the value that follows them, so every trial's values line up by step.
-                while (intermediate.Count < Math.Min(timesteps / every, options.Evaluations))
-                    intermediate.Add(result.MeanReturn);
-                if (pruner is not null && intermediate.Count < options.Evaluations && pruner.ShouldPrune(intermediate, history))
+                parameters = FitBatchToRollout(options, parameters);
+                var configuration = AgentPresets.Resolve(options.Algorithm, options.EnvironmentId, Overrides(options, parameters));
+                for (var s = 0; s < seeds; s++)
+                    agents[s] = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed + s);
+            }
+            catch (ArgumentException e)
+            {
+                // An invalid combination of values: Optuna's failed trial.
+                var message = e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+                    ? e.Message[..^$" (Parameter '{name}')".Length]
+                    : e.Message;
+                return (new TrialResult(new TrialRecord(number, parameters, TrialState.Failed, null, []), 0, clock.Elapsed.TotalSeconds, message), null);
+            }
+
+            using var trial = new SeedsInStep(options, pruner, history);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var learned = new LearnResult[seeds];
+            void Train(int s)
+            {
+                try
                 {
-                    pruned = true;
-                    return false;
+                    learned[s] = agents[s].Learn(options.StepsPerTrial, [trial.Evaluation(s), trial.Judge(s, stop.Token)], cancellationToken: stop.Token);
+                }
+                catch
+                {
+                    stop.Cancel(); // the other seeds must not wait for this one at the next evaluation
+                    throw;
+                }
+                finally
+                {
+                    trial.Leave();
                 }
             }
-            return true;
-        });
-        try
-        {
-            var learned = agent.Learn(options.StepsPerTrial, [evaluation, judge], cancellationToken: cancellationToken);
+            if (seeds == 1)
+            {
+                Train(0);
+            }
+            else
+            {
+                var runs = new Task[seeds];
+                for (var s = 0; s < seeds; s++)
+                {
+                    var seed = s;
+                    runs[s] = Task.Run(() => Train(seed), CancellationToken.None);
+                }
+                Task.WaitAll(runs, CancellationToken.None);
+            }
+
+            var intermediate = trial.Intermediate;
             TrialRecord record;
             string? error = null;
             if (intermediate.Count == 0)
@@ -262,21 +288,124 @@ public static class Tuner
                 error = cancellationToken.IsCancellationRequested ? "interrupted before its first evaluation" : "no evaluation ran";
                 record = new TrialRecord(number, parameters, TrialState.Failed, null, intermediate);
             }
-            else if (!pruned && cancellationToken.IsCancellationRequested && learned.Timesteps < options.StepsPerTrial)
+            else if (!trial.Pruned && cancellationToken.IsCancellationRequested && learned[0].Timesteps < options.StepsPerTrial)
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"interrupted at {learned.Timesteps} steps");
+                error = string.Create(CultureInfo.InvariantCulture, $"interrupted at {learned[0].Timesteps} steps");
                 record = new TrialRecord(number, parameters, TrialState.Failed, null, intermediate);
             }
             else
             {
-                record = new TrialRecord(number, parameters, pruned ? TrialState.Pruned : TrialState.Complete, intermediate[^1], intermediate);
+                record = new TrialRecord(number, parameters, trial.Pruned ? TrialState.Pruned : TrialState.Complete, intermediate[^1], intermediate);
             }
-            return (new TrialResult(record, learned.Timesteps, clock.Elapsed.TotalSeconds, error), agent);
+            var first = agents[0];
+            agents[0] = null!;
+            return (new TrialResult(record, learned[0].Timesteps, clock.Elapsed.TotalSeconds, error) { SeedValues = trial.LastSeedValues }, first);
         }
-        catch
+        finally
         {
-            agent.Dispose();
-            throw;
+            foreach (var agent in agents)
+                agent?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The seeds of one trial, trained side by side and judged together: after evaluation i of every seed, the trial's
+    /// intermediate value i is their mean (in seed order), and the pruner's verdict on it stops all of them or none. Evaluation
+    /// k (at the first iteration end at or past k x the interval) is value k - 1; a rollout longer than the interval skips
+    /// evaluations, whose places take the value that follows them, so that every trial's values line up by step.
+    /// </summary>
+    private sealed class SeedsInStep : IDisposable
+    {
+        private readonly TuneOptions _options;
+        private readonly MedianPruner? _pruner;
+        private readonly IReadOnlyList<TrialRecord> _history;
+        private readonly EvaluationCallback[] _evaluations;
+        private readonly double[] _posted;
+        private readonly Barrier _barrier;
+        private readonly List<double> _intermediate;
+
+        public SeedsInStep(TuneOptions options, MedianPruner? pruner, IReadOnlyList<TrialRecord> history)
+        {
+            _options = options;
+            _pruner = pruner;
+            _history = history;
+            _evaluations = new EvaluationCallback[options.TrialSeeds];
+            _posted = new double[options.TrialSeeds];
+            LastSeedValues = new double[options.TrialSeeds];
+            _intermediate = new List<double>(options.Evaluations);
+            _barrier = new Barrier(options.TrialSeeds, _ => Decide());
+            for (var s = 0; s < options.TrialSeeds; s++)
+            {
+                _evaluations[s] = new EvaluationCallback(
+                    () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8)), options.EvaluationInterval,
+                    options.EvaluationEpisodes, deterministic: true, seed: options.Seed);
+            }
+        }
+
+        /// <summary>The trial's value after each evaluation: the mean over its seeds.</summary>
+        public List<double> Intermediate => _intermediate;
+
+        /// <summary>Each seed's last evaluation.</summary>
+        public double[] LastSeedValues { get; }
+
+        /// <summary>Whether the pruner stopped the trial.</summary>
+        public bool Pruned { get; private set; }
+
+        public EvaluationCallback Evaluation(int seed) => _evaluations[seed];
+
+        /// <summary>After each new evaluation of <paramref name="seed"/>: waits for the other seeds' and stops with the verdict.</summary>
+        public LambdaCallback Judge(int seed, CancellationToken stop)
+        {
+            var filled = 0;
+            return new LambdaCallback(_ =>
+            {
+                var results = _evaluations[seed].Results;
+                if (results.Count == 0)
+                    return true;
+                var (timesteps, result) = results[^1];
+                var reached = (int)Math.Min(timesteps / _options.EvaluationInterval, _options.Evaluations);
+                try
+                {
+                    for (; filled < reached; filled++)
+                    {
+                        _posted[seed] = result.MeanReturn;
+                        LastSeedValues[seed] = result.MeanReturn;
+                        _barrier.SignalAndWait(stop);
+                        if (Pruned)
+                            return false;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+                return true;
+            });
+        }
+
+        public void Dispose() => _barrier.Dispose();
+
+        /// <summary>A seed's training ended: the others no longer wait for it.</summary>
+        public void Leave()
+        {
+            try
+            {
+                _barrier.RemoveParticipant();
+            }
+            catch (InvalidOperationException)
+            {
+                // The last participant left.
+            }
+        }
+
+        private void Decide()
+        {
+            var sum = 0.0;
+            foreach (var value in _posted)
+                sum += value;
+            _intermediate.Add(sum / _posted.Length);
+            if (_pruner is not null && _intermediate.Count < _options.Evaluations && _pruner.ShouldPrune(_intermediate, _history))
+                Pruned = true;
         }
     }
 }

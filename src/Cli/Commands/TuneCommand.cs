@@ -12,24 +12,24 @@ namespace RLFramework.Cli.Commands;
 
 /// <summary>What <c>rl tune</c> was asked for.</summary>
 internal sealed record TuneArguments(string Environment, string? Algorithm = null, int Trials = 20, long? Steps = null, int Evaluations = 5,
-    int EvalEpisodes = 10, int Seed = 0, int Jobs = 1, string Sampler = "tpe", string Pruner = "median", string? Space = null,
+    int EvalEpisodes = 10, int Seed = 0, int Jobs = 1, int TrialSeeds = 1, string Sampler = "tpe", string Pruner = "median", string? Space = null,
     IReadOnlyList<string>? Set = null, string? Out = null, IReadOnlyList<string>? EnvAssemblies = null);
 
 /// <summary>
-/// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--jobs J] [--sampler tpe|random]
+/// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--trial-seeds K] [--jobs J] [--sampler tpe|random]
 /// [--pruner median|none] [--space FILE] [--set key=value ...] [--out DIR] [--env-assembly DLL]</c>: searches hyperparameters as the RL Zoo's
 /// <c>--optimize</c> does (Optuna's TPE sampler and median pruner) and writes the trials, the best parameters with the <c>rl train</c>
 /// command that uses them, and the best trial's model.
 /// </summary>
 internal static class TuneCommand
 {
-    /// <summary>Every trial: number, state, value, steps, seconds, the parameters, the evaluations (';'-separated), and the error of a failed one.</summary>
+    /// <summary>Every trial: number, state, value, steps, seconds, the parameters, the evaluations (';'-separated), each seed's last evaluation, and the error of a failed one.</summary>
     public const string TrialsFile = "trials.csv";
 
     /// <summary>The best complete trial and the command that trains with its parameters.</summary>
     public const string BestFile = "best.json";
 
-    /// <summary>The best complete trial's trained agent.</summary>
+    /// <summary>The best complete trial's trained agent (of its first seed, the one <c>best.json</c>'s command retrains).</summary>
     public const string BestModelFile = "best_model.rlm";
 
     /// <summary>The search space used (the format <c>--space</c> reads).</summary>
@@ -49,6 +49,7 @@ internal static class TuneCommand
         var evaluations = new Option<int>("--evaluations") { Description = "Evaluations per trial, evenly spaced; a trial is worth its last one's mean return, and the pruner judges each (default 5).", DefaultValueFactory = _ => 5 };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes per evaluation, greedy actions (default 10).", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed of the sampler and of every trial (default 0).", DefaultValueFactory = _ => 0 };
+        var trialSeeds = new Option<int>("--trial-seeds") { Description = "Agents per trial, seeds S, S+1, ..., trained side by side; a trial is worth their mean, so the best values are less one seed's luck (default 1).", DefaultValueFactory = _ => 1 };
         var jobs = new Option<int>("--jobs") { Description = "Trials trained at once, each on one thread (default 1); the search is the same for any timing.", DefaultValueFactory = _ => 1 };
         var sampler = new Option<string>("--sampler") { Description = "tpe (default: the tree-structured Parzen estimator, after 10 random trials) or random.", DefaultValueFactory = _ => "tpe" };
         var pruner = new Option<string>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) or none.", DefaultValueFactory = _ => "median" };
@@ -58,7 +59,7 @@ internal static class TuneCommand
         var envAssembly = EnvironmentAssemblies.CreateOption();
         var command = new Command("tune", "Search hyperparameters (TPE sampler, median pruner, as the RL Zoo's --optimize) and write the trials, the best parameters and the best model.");
         command.Arguments.Add(env);
-        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, jobs, sampler, pruner, space, set, outDir, envAssembly })
+        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, outDir, envAssembly })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
@@ -72,7 +73,7 @@ internal static class TuneCommand
             try
             {
                 return Run(new TuneArguments(parseResult.GetValue(env)!, parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
-                        parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs),
+                        parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs), parseResult.GetValue(trialSeeds),
                         parseResult.GetValue(sampler)!, parseResult.GetValue(pruner)!, parseResult.GetValue(space), parseResult.GetValue(set),
                         parseResult.GetValue(outDir), parseResult.GetValue(envAssembly)),
                     Console.Out, Console.Error, interrupt.Token);
@@ -103,6 +104,7 @@ internal static class TuneCommand
                 Evaluations = arguments.Evaluations,
                 EvaluationEpisodes = arguments.EvalEpisodes,
                 Seed = arguments.Seed,
+                TrialSeeds = arguments.TrialSeeds,
                 Jobs = arguments.Jobs,
                 Sampler = arguments.Sampler,
                 Pruner = arguments.Pruner,
@@ -122,7 +124,7 @@ internal static class TuneCommand
         var space = options.SearchSpaceOrDefault;
         RunFolder.WriteAtomically(Path.Combine(folder, SpaceFile), space.ToJson());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Tuning {options.Algorithm} on {options.EnvironmentId}: {options.Trials} trials of {options.StepsPerTrial} steps, {options.Evaluations} evaluations of {options.EvaluationEpisodes} episodes each ({options.Sampler} sampler, {(options.Pruner == "none" ? "no" : options.Pruner)} pruner, seed {options.Seed}, {options.Jobs} at once); folder {folder}"));
+            $"Tuning {options.Algorithm} on {options.EnvironmentId}: {options.Trials} trials of {options.StepsPerTrial} steps, {options.Evaluations} evaluations of {options.EvaluationEpisodes} episodes each ({options.Sampler} sampler, {(options.Pruner == "none" ? "no" : options.Pruner)} pruner, seed {options.Seed}{(options.TrialSeeds > 1 ? $" to {options.Seed + options.TrialSeeds - 1} in each trial" : "")}, {options.Jobs} at once); folder {folder}"));
         output.WriteLine($"Searching: {string.Join(", ", space.Parameters.Select(p => p.Key))}");
         var observer = new Report(options, folder, output);
         var results = Tuner.Run(options, observer, cancellationToken);
@@ -194,7 +196,7 @@ internal static class TuneCommand
         private void WriteTrials()
         {
             var keys = options.SearchSpaceOrDefault.Parameters.Select(p => p.Key).ToList();
-            var rows = new List<string> { string.Join(',', ["number", "state", "value", "timesteps", "seconds", .. keys, "evaluations", "error"]) };
+            var rows = new List<string> { string.Join(',', ["number", "state", "value", "timesteps", "seconds", .. keys, "evaluations", "seed_values", "error"]) };
             foreach (var result in _results)
             {
                 var record = result.Record;
@@ -206,6 +208,7 @@ internal static class TuneCommand
                     result.Seconds.ToString("F1", CultureInfo.InvariantCulture),
                     .. keys.Select(k => record.Parameters[k]),
                     string.Join(';', record.Intermediate.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                    string.Join(';', result.SeedValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
                     Csv(result.Error ?? ""),
                 ]));
             }
@@ -225,10 +228,12 @@ internal static class TuneCommand
                 ["environment"] = options.EnvironmentId,
                 ["algorithm"] = options.Algorithm,
                 ["seed"] = options.Seed,
+                ["trial_seeds"] = options.TrialSeeds,
                 ["steps_per_trial"] = options.StepsPerTrial,
                 ["trial"] = best.Record.Number,
                 ["value"] = best.Record.Value,
                 ["evaluations"] = new JsonArray([.. best.Record.Intermediate.Select(v => (JsonNode?)JsonValue.Create(v))]),
+                ["seed_values"] = new JsonArray([.. best.SeedValues.Select(v => (JsonNode?)JsonValue.Create(v))]),
                 ["parameters"] = parameters,
                 ["fixed"] = fixedOptions,
                 ["model"] = Path.GetFullPath(Path.Combine(folder, BestModelFile)),
