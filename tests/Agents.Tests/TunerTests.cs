@@ -102,6 +102,23 @@ public sealed class TunerTests
     }
 
     [Fact]
+    public void A_search_continued_from_its_first_trials_equals_the_whole_search()
+    {
+        // TPE models from the second trial on and the pruner judges from the first complete one, so both read the history.
+        var options = Options(5) with { Sampler = "tpe", SamplerStartupTrials = 1 };
+        var whole = Tuner.Run(options);
+
+        var start = Tuner.Run(options with { Trials = 2 });
+        var continued = Tuner.Run(options, previous: start);
+
+        Assert.Equal(whole.Select(r => (r.Record.State, r.Record.Value, string.Join(";", r.Record.Parameters.Values), r.Timesteps)),
+            continued.Select(r => (r.Record.State, r.Record.Value, string.Join(";", r.Record.Parameters.Values), r.Timesteps)));
+        Assert.Contains(whole, r => r.Record.State == TrialState.Pruned);
+        Assert.Throws<ArgumentException>(() => Tuner.Run(options with { Trials = 1 }, previous: start));
+        Assert.Throws<ArgumentException>(() => Tuner.Run(options, previous: [start[1]]));
+    }
+
+    [Fact]
     public void Cancelling_stops_the_running_trial_as_failed_and_starts_no_more()
     {
         using var cancel = new CancellationTokenSource();

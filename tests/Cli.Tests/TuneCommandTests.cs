@@ -3,6 +3,7 @@ using System.Text.Json;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Tuning;
 using RLFramework.Cli.Commands;
+using RLFramework.Cli.Training;
 
 namespace RLFramework.Cli.Tests;
 
@@ -47,7 +48,7 @@ public sealed class TuneCommandTests : IDisposable
 
         Assert.True(TuneCommand.Run(arguments, output, error) == 0, error.ToString());
 
-        var rows = File.ReadAllLines(Path.Combine(arguments.Out!, TuneCommand.TrialsFile));
+        var rows = File.ReadAllLines(Path.Combine(arguments.Out!, TuneFolder.TrialsFile));
         Assert.Equal("number,state,value,timesteps,seconds,policy_lr,gamma,evaluations,seed_values,error", rows[0]);
         Assert.Equal(4, rows.Length);
         var values = rows[1..].Select(r => r.Split(',')).Select(c => (Number: int.Parse(c[0], CultureInfo.InvariantCulture), State: c[1],
@@ -55,7 +56,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.All(values, v => Assert.Equal("complete", v.State));
         Assert.All(values, v => Assert.Equal(2, v.Evaluations.Length));
         Assert.All(values, v => Assert.Equal(v.Value, double.Parse(v.Evaluations[^1], CultureInfo.InvariantCulture)));
-        using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(arguments.Out!, TuneCommand.BestFile)));
+        using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(arguments.Out!, TuneFolder.BestFile)));
         var top = values.OrderByDescending(v => v.Value).ThenBy(v => v.Number).First();
         Assert.Equal(top.Number, best.RootElement.GetProperty("trial").GetInt32());
         Assert.Equal(top.Value, best.RootElement.GetProperty("value").GetDouble());
@@ -73,10 +74,10 @@ public sealed class TuneCommandTests : IDisposable
         using var env = AgentFactory.MakeTrainingEnvironment("CartPole-v1", 3);
         Assert.Equal(top.Value, retrained.Evaluate(env, 3, deterministic: true, seed: 7).MeanReturn);
         // And the saved best model is that agent.
-        using var saved = ActorCriticAgent.Load(Path.Combine(arguments.Out!, TuneCommand.BestModelFile));
+        using var saved = ActorCriticAgent.Load(Path.Combine(arguments.Out!, TuneFolder.BestModelFile));
         using var env2 = AgentFactory.MakeTrainingEnvironment("CartPole-v1", 3);
         Assert.Equal(top.Value, saved.Evaluate(env2, 3, deterministic: true, seed: 7).MeanReturn);
-        Assert.Equal(["policy_lr", "gamma"], SearchSpace.Load(Path.Combine(arguments.Out!, TuneCommand.SpaceFile)).Parameters.Select(p => p.Key));
+        Assert.Equal(["policy_lr", "gamma"], SearchSpace.Load(Path.Combine(arguments.Out!, TuneFolder.SpaceFile)).Parameters.Select(p => p.Key));
     }
 
     [Fact]
@@ -89,9 +90,62 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(TuneCommand.Run(first, new StringWriter(), error) == 0, error.ToString());
         Assert.True(TuneCommand.Run(second, new StringWriter(), error) == 0, error.ToString());
 
-        static IEnumerable<string> WithoutSeconds(string path) =>
-            File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 4)));
-        Assert.Equal(WithoutSeconds(Path.Combine(first.Out!, TuneCommand.TrialsFile)), WithoutSeconds(Path.Combine(second.Out!, TuneCommand.TrialsFile)));
+        Assert.Equal(WithoutSeconds(first.Out!), WithoutSeconds(second.Out!));
+    }
+
+    private static IEnumerable<string> WithoutSeconds(string folder) =>
+        File.ReadAllLines(Path.Combine(folder, TuneFolder.TrialsFile)).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 4)));
+
+    [Fact]
+    public void A_resumed_search_goes_on_as_the_uninterrupted_one_and_reruns_trials_cut_short()
+    {
+        var whole = Arguments("whole", jobs: 2, sampler: "tpe") with { Trials = 4 };
+        var half = Arguments("half", jobs: 2, sampler: "tpe") with { Trials = 2 };
+        var error = new StringWriter();
+        Assert.True(TuneCommand.Run(whole, new StringWriter(), error) == 0, error.ToString());
+        Assert.True(TuneCommand.Run(half, new StringWriter(), error) == 0, error.ToString());
+        // A trial cut short by Ctrl+C is a failed row; the resumed search runs it again.
+        var rows = File.ReadAllLines(Path.Combine(half.Out!, TuneFolder.TrialsFile));
+        File.AppendAllText(Path.Combine(half.Out!, TuneFolder.TrialsFile), "2,failed,,256,0.1,0.1,0.95,,,interrupted at 256 steps\n");
+        var output = new StringWriter();
+
+        Assert.True(TuneCommand.Run(new TuneArguments(null, Trials: 4, Resume: half.Out), output, error) == 0, error.ToString());
+
+        Assert.Contains("Resuming after trial 1 (2 done).", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("trial 0:", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(WithoutSeconds(whole.Out!), WithoutSeconds(half.Out!));
+        Assert.Equal(rows[1], File.ReadAllLines(Path.Combine(half.Out!, TuneFolder.TrialsFile))[1]);
+        using var a = JsonDocument.Parse(File.ReadAllText(Path.Combine(whole.Out!, TuneFolder.BestFile)));
+        using var b = JsonDocument.Parse(File.ReadAllText(Path.Combine(half.Out!, TuneFolder.BestFile)));
+        Assert.Equal(a.RootElement.GetProperty("command").GetString(), b.RootElement.GetProperty("command").GetString());
+        Assert.Equal(a.RootElement.GetProperty("value").GetDouble(), b.RootElement.GetProperty("value").GetDouble());
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(half.Out!, TuneFolder.SettingsFile)));
+        Assert.Equal(4, settings.RootElement.GetProperty("trials").GetInt32());
+    }
+
+    [Fact]
+    public void Resuming_keeps_the_saved_settings_and_refuses_what_would_change_them()
+    {
+        var arguments = Arguments("saved") with { Trials = 2 };
+        var error = new StringWriter();
+        Assert.True(TuneCommand.Run(arguments, new StringWriter(), error) == 0, error.ToString());
+
+        error = new StringWriter();
+        Assert.Equal(2, TuneCommand.Run(new TuneArguments(null, Seed: 1, Resume: arguments.Out), new StringWriter(), error));
+        Assert.Contains("only --trials (the new total), --jobs and --env-assembly", error.ToString(), StringComparison.Ordinal);
+        error = new StringWriter();
+        Assert.Equal(2, TuneCommand.Run(new TuneArguments(null, Trials: 1, Resume: arguments.Out), new StringWriter(), error));
+        Assert.Contains("The search has 2 trials already; --trials must be at least that.", error.ToString(), StringComparison.Ordinal);
+        error = new StringWriter();
+        Assert.Equal(2, TuneCommand.Run(arguments, new StringWriter(), error));
+        Assert.Contains("already holds a search; continue it with --resume", error.ToString(), StringComparison.Ordinal);
+        error = new StringWriter();
+        Assert.Equal(2, TuneCommand.Run(new TuneArguments(null, Resume: _directory), new StringWriter(), error));
+        Assert.Contains($"'{_directory}' is not an rl tune folder: it has no tune.json.", error.ToString(), StringComparison.Ordinal);
+        File.AppendAllText(Path.Combine(arguments.Out!, TuneFolder.TrialsFile), "2,complete,oops\n");
+        error = new StringWriter();
+        Assert.Equal(2, TuneCommand.Run(new TuneArguments(null, Trials: 4, Resume: arguments.Out), new StringWriter(), error));
+        Assert.Contains("trials.csv' line 4 is not a trial row", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,13 +157,13 @@ public sealed class TuneCommandTests : IDisposable
 
         Assert.True(TuneCommand.Run(arguments, output, error) == 0, error.ToString());
 
-        var rows = File.ReadAllLines(Path.Combine(arguments.Out!, TuneCommand.TrialsFile));
+        var rows = File.ReadAllLines(Path.Combine(arguments.Out!, TuneFolder.TrialsFile));
         Assert.Equal(3, rows.Length);
         Assert.All(rows[1..], r => Assert.StartsWith("failed", r.Split(',')[1], StringComparison.Ordinal));
         Assert.Contains("Option 'gamma'", rows[1], StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", rows[1], StringComparison.Ordinal);
         Assert.Contains("No trial completed", output.ToString(), StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(arguments.Out!, TuneCommand.BestFile)));
+        Assert.False(File.Exists(Path.Combine(arguments.Out!, TuneFolder.BestFile)));
     }
 
     [Fact]
@@ -121,9 +175,9 @@ public sealed class TuneCommandTests : IDisposable
         Assert.True(TuneCommand.Run(arguments, new StringWriter(), error) == 0, error.ToString());
 
         // 4 environments x 64 steps: the rollout holds 256 samples.
-        var row = File.ReadAllLines(Path.Combine(arguments.Out!, TuneCommand.TrialsFile))[1].Split(',');
+        var row = File.ReadAllLines(Path.Combine(arguments.Out!, TuneFolder.TrialsFile))[1].Split(',');
         Assert.Equal(("complete", "256"), (row[1], row[5]));
-        using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(arguments.Out!, TuneCommand.BestFile)));
+        using var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(arguments.Out!, TuneFolder.BestFile)));
         Assert.EndsWith("--set batch_size=256", best.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
     }
 

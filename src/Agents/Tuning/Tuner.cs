@@ -128,19 +128,31 @@ public static class Tuner
     /// <summary>
     /// Runs the trials of <paramref name="options"/> and returns them all, in number order. <paramref name="cancellationToken"/>
     /// stops the running trials at their next iteration (they count as failed, "interrupted") and starts no more.
+    /// <paramref name="previous"/> continues a search: trials 0 to previous.Count - 1 are taken as done (numbered in order),
+    /// and the search goes on from there to <see cref="TuneOptions.Trials"/> as it would have without the break, when the
+    /// break fell between two waves (previous.Count a multiple of <see cref="TuneOptions.Jobs"/>, with the same jobs).
     /// </summary>
-    public static IReadOnlyList<TrialResult> Run(TuneOptions options, ITuneObserver? observer = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<TrialResult> Run(TuneOptions options, ITuneObserver? observer = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<TrialResult>? previous = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        previous ??= [];
+        for (var k = 0; k < previous.Count; k++)
+        {
+            if (previous[k].Record.Number != k)
+                throw new ArgumentException($"The earlier trials must be numbered 0, 1, ... in order; trial {k} is numbered {previous[k].Record.Number}.", nameof(previous));
+        }
+        if (previous.Count > options.Trials)
+            throw new ArgumentException($"{previous.Count} trials are done already, more than the {options.Trials} asked for.", nameof(previous));
         var space = options.SearchSpaceOrDefault;
         ISampler sampler = options.Sampler == "random" ? new RandomSampler(options.Seed) : new TpeSampler(options.Seed, options.SamplerStartupTrials);
         var pruner = options.Pruner == "median"
             ? new MedianPruner(options.PrunerStartupTrials, options.PrunerWarmupEvaluations ?? options.Evaluations / 3)
             : null;
-        var results = new List<TrialResult>(options.Trials);
-        var history = new List<TrialRecord>(options.Trials);
-        for (var first = 0; first < options.Trials && !cancellationToken.IsCancellationRequested; first += options.Jobs)
+        var results = new List<TrialResult>(previous);
+        var history = new List<TrialRecord>(previous.Select(r => r.Record));
+        for (var first = previous.Count; first < options.Trials && !cancellationToken.IsCancellationRequested; first += options.Jobs)
         {
             // One wave: every trial is drawn from, and judged against, the trials of the earlier waves only.
             var wave = Math.Min(options.Jobs, options.Trials - first);

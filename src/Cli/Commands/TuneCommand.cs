@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Presets;
 using RLFramework.Agents.Tuning;
@@ -10,56 +8,43 @@ using RLFramework.Cli.Training;
 
 namespace RLFramework.Cli.Commands;
 
-/// <summary>What <c>rl tune</c> was asked for.</summary>
-internal sealed record TuneArguments(string Environment, string? Algorithm = null, int Trials = 20, long? Steps = null, int Evaluations = 5,
-    int EvalEpisodes = 10, int Seed = 0, int Jobs = 1, int TrialSeeds = 1, string Sampler = "tpe", string Pruner = "median", string? Space = null,
-    IReadOnlyList<string>? Set = null, string? Out = null, IReadOnlyList<string>? EnvAssemblies = null);
+/// <summary>What <c>rl tune</c> was asked for; null means "not given" (the default, or with <c>--resume</c> the saved value).</summary>
+internal sealed record TuneArguments(string? Environment, string? Algorithm = null, int? Trials = null, long? Steps = null, int? Evaluations = null,
+    int? EvalEpisodes = null, int? Seed = null, int? Jobs = null, int? TrialSeeds = null, string? Sampler = null, string? Pruner = null,
+    string? Space = null, IReadOnlyList<string>? Set = null, string? Out = null, IReadOnlyList<string>? EnvAssemblies = null, string? Resume = null);
 
 /// <summary>
-/// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--trial-seeds K] [--jobs J] [--sampler tpe|random]
-/// [--pruner median|none] [--space FILE] [--set key=value ...] [--out DIR] [--env-assembly DLL]</c>: searches hyperparameters as the RL Zoo's
-/// <c>--optimize</c> does (Optuna's TPE sampler and median pruner) and writes the trials, the best parameters with the <c>rl train</c>
-/// command that uses them, and the best trial's model.
+/// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--trial-seeds K] [--jobs J]
+/// [--sampler tpe|random] [--pruner median|none] [--space FILE] [--set key=value ...] [--out DIR] [--env-assembly DLL]</c> and
+/// <c>rl tune --resume DIR [--trials N] [--jobs J]</c>: searches hyperparameters as the RL Zoo's <c>--optimize</c> does (Optuna's TPE
+/// sampler and median pruner) and writes the trials, the best parameters with the <c>rl train</c> command that uses them, and the best
+/// trial's model (<see cref="TuneFolder"/>).
 /// </summary>
 internal static class TuneCommand
 {
-    /// <summary>Every trial: number, state, value, steps, seconds, the parameters, the evaluations (';'-separated), each seed's last evaluation, and the error of a failed one.</summary>
-    public const string TrialsFile = "trials.csv";
-
-    /// <summary>The best complete trial and the command that trains with its parameters.</summary>
-    public const string BestFile = "best.json";
-
-    /// <summary>The best complete trial's trained agent (of its first seed, the one <c>best.json</c>'s command retrains).</summary>
-    public const string BestModelFile = "best_model.rlm";
-
-    /// <summary>The search space used (the format <c>--space</c> reads).</summary>
-    public const string SpaceFile = "space.json";
-
-    /// <summary>Each trial's value and the best so far (Optuna's optimization history).</summary>
-    public const string PlotFile = "tuning.png";
-
     private const long DefaultSteps = 100_000;
 
     public static Command Create()
     {
-        var env = new Argument<string>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`)." };
+        var env = new Argument<string?>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`); not with --resume.", Arity = ArgumentArity.ZeroOrOne };
         var algo = new Option<string?>("--algo") { Description = "Algorithm: ppo (default), a2c or awr." };
-        var trials = new Option<int>("--trials") { Description = "Trials to run (default 20).", DefaultValueFactory = _ => 20 };
+        var trials = new Option<int?>("--trials") { Description = "Trials to run in all (default 20; with --resume, the new total)." };
         var steps = new Option<long?>("--steps") { Description = "Environment steps of each trial (default: the preset's n_timesteps, else 100000)." };
-        var evaluations = new Option<int>("--evaluations") { Description = "Evaluations per trial, evenly spaced; a trial is worth its last one's mean return, and the pruner judges each (default 5).", DefaultValueFactory = _ => 5 };
-        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes per evaluation, greedy actions (default 10).", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the sampler and of every trial (default 0).", DefaultValueFactory = _ => 0 };
-        var trialSeeds = new Option<int>("--trial-seeds") { Description = "Agents per trial, seeds S, S+1, ..., trained side by side; a trial is worth their mean, so the best values are less one seed's luck (default 1).", DefaultValueFactory = _ => 1 };
-        var jobs = new Option<int>("--jobs") { Description = "Trials trained at once, each on one thread (default 1); the search is the same for any timing.", DefaultValueFactory = _ => 1 };
-        var sampler = new Option<string>("--sampler") { Description = "tpe (default: the tree-structured Parzen estimator, after 10 random trials) or random.", DefaultValueFactory = _ => "tpe" };
-        var pruner = new Option<string>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) or none.", DefaultValueFactory = _ => "median" };
-        var space = new Option<string?>("--space") { Description = $"A JSON search space (the format of {SpaceFile} in the output folder); default: the algorithm's own." };
+        var evaluations = new Option<int?>("--evaluations") { Description = "Evaluations per trial, evenly spaced; a trial is worth its last one's mean return, and the pruner judges each (default 5)." };
+        var evalEpisodes = new Option<int?>("--eval-episodes") { Description = "Episodes per evaluation, greedy actions (default 10)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the sampler and of every trial (default 0)." };
+        var trialSeeds = new Option<int?>("--trial-seeds") { Description = "Agents per trial, seeds S, S+1, ..., trained side by side; a trial is worth their mean, so the best values are less one seed's luck (default 1)." };
+        var jobs = new Option<int?>("--jobs") { Description = "Trials trained at once, each on one thread (default 1); the search is the same for any timing." };
+        var sampler = new Option<string?>("--sampler") { Description = "tpe (default: the tree-structured Parzen estimator, after 10 random trials) or random." };
+        var pruner = new Option<string?>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) or none." };
+        var space = new Option<string?>("--space") { Description = $"A JSON search space (the format of {TuneFolder.SpaceFile} in the output folder); default: the algorithm's own." };
         var set = new Option<string[]>("--set") { Description = "An option every trial uses: key=value (repeatable), e.g. --set num_envs=8.", AllowMultipleArgumentsPerToken = false };
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: a fresh dated folder under runs/)." };
         var envAssembly = EnvironmentAssemblies.CreateOption();
+        var resume = new Option<string?>("--resume") { Description = "Continue a search from its output folder with its saved settings (--trials raises the total); trials cut short by Ctrl+C run again." };
         var command = new Command("tune", "Search hyperparameters (TPE sampler, median pruner, as the RL Zoo's --optimize) and write the trials, the best parameters and the best model.");
         command.Arguments.Add(env);
-        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, outDir, envAssembly })
+        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, outDir, envAssembly, resume })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
@@ -72,10 +57,10 @@ internal static class TuneCommand
             Console.CancelKeyPress += OnCancel;
             try
             {
-                return Run(new TuneArguments(parseResult.GetValue(env)!, parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
-                        parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs), parseResult.GetValue(trialSeeds),
-                        parseResult.GetValue(sampler)!, parseResult.GetValue(pruner)!, parseResult.GetValue(space), parseResult.GetValue(set),
-                        parseResult.GetValue(outDir), parseResult.GetValue(envAssembly)),
+                return Run(new TuneArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
+                        parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs),
+                        parseResult.GetValue(trialSeeds), parseResult.GetValue(sampler), parseResult.GetValue(pruner), parseResult.GetValue(space),
+                        parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(envAssembly), parseResult.GetValue(resume)),
                     Console.Out, Console.Error, interrupt.Token);
             }
             finally
@@ -90,30 +75,19 @@ internal static class TuneCommand
     internal static int Run(TuneArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         TuneOptions options;
-        string folder;
+        TuneFolder folder;
+        List<TrialResult> previous;
         try
         {
-            EnvironmentAssemblies.Load(arguments.EnvAssemblies);
-            var algorithm = (arguments.Algorithm ?? "ppo").Trim().ToLowerInvariant();
-            options = new TuneOptions
+            if (arguments.Resume is null)
             {
-                Algorithm = algorithm,
-                EnvironmentId = arguments.Environment,
-                Trials = arguments.Trials,
-                StepsPerTrial = arguments.Steps ?? AgentPresets.Timesteps(algorithm, arguments.Environment) ?? DefaultSteps,
-                Evaluations = arguments.Evaluations,
-                EvaluationEpisodes = arguments.EvalEpisodes,
-                Seed = arguments.Seed,
-                TrialSeeds = arguments.TrialSeeds,
-                Jobs = arguments.Jobs,
-                Sampler = arguments.Sampler,
-                Pruner = arguments.Pruner,
-                Space = arguments.Space is null ? null : SearchSpace.Load(arguments.Space),
-                Fixed = AgentPresets.ParseOverrides(arguments.Set ?? []),
-            };
-            options.Validate();
-            folder = arguments.Out ?? DefaultFolder(options);
-            Directory.CreateDirectory(folder);
+                (options, folder) = Fresh(arguments);
+                previous = [];
+            }
+            else
+            {
+                (options, folder, previous) = Resumed(arguments);
+            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {
@@ -122,24 +96,84 @@ internal static class TuneCommand
         }
 
         var space = options.SearchSpaceOrDefault;
-        RunFolder.WriteAtomically(Path.Combine(folder, SpaceFile), space.ToJson());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Tuning {options.Algorithm} on {options.EnvironmentId}: {options.Trials} trials of {options.StepsPerTrial} steps, {options.Evaluations} evaluations of {options.EvaluationEpisodes} episodes each ({options.Sampler} sampler, {(options.Pruner == "none" ? "no" : options.Pruner)} pruner, seed {options.Seed}{(options.TrialSeeds > 1 ? $" to {options.Seed + options.TrialSeeds - 1} in each trial" : "")}, {options.Jobs} at once); folder {folder}"));
+            $"Tuning {options.Algorithm} on {options.EnvironmentId}: {options.Trials} trials of {options.StepsPerTrial} steps, {options.Evaluations} evaluations of {options.EvaluationEpisodes} episodes each ({options.Sampler} sampler, {(options.Pruner == "none" ? "no" : options.Pruner)} pruner, seed {options.Seed}{(options.TrialSeeds > 1 ? $" to {options.Seed + options.TrialSeeds - 1} in each trial" : "")}, {options.Jobs} at once); folder {folder.Path}"));
+        if (previous.Count > 0)
+            output.WriteLine($"Resuming after trial {previous.Count - 1} ({previous.Count} done).");
         output.WriteLine($"Searching: {string.Join(", ", space.Parameters.Select(p => p.Key))}");
-        var observer = new Report(options, folder, output);
-        var results = Tuner.Run(options, observer, cancellationToken);
+        var results = Tuner.Run(options, new Report(options, folder, output, previous), cancellationToken, previous);
         var best = Tuner.Best(results);
         var counts = string.Join(", ", Enum.GetValues<TrialState>().Select(s => (s, n: results.Count(r => r.Record.State == s))).Where(c => c.n > 0)
             .Select(c => $"{c.n} {c.s.ToString().ToLowerInvariant()}"));
-        output.WriteLine($"Done: {results.Count} of {options.Trials} trials ({counts}){(cancellationToken.IsCancellationRequested ? ", interrupted" : "")}.");
+        output.WriteLine($"Done: {results.Count} of {options.Trials} trials ({counts}){(cancellationToken.IsCancellationRequested ? $", interrupted: rl tune --resume {folder.Path} continues" : "")}.");
         if (best is null)
         {
-            output.WriteLine("No trial completed, so there is no best parameter set; see trials.csv for what happened.");
+            output.WriteLine($"No trial completed, so there is no best parameter set; see {TuneFolder.TrialsFile} for what happened.");
             return 0;
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder, BestFile)}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder.Path, TuneFolder.BestFile)}"));
         output.WriteLine($"Train with it: {TrainCommandLine(options, best)}");
         return 0;
+    }
+
+    private static (TuneOptions, TuneFolder) Fresh(TuneArguments arguments)
+    {
+        EnvironmentAssemblies.Load(arguments.EnvAssemblies);
+        if (string.IsNullOrWhiteSpace(arguments.Environment))
+            throw new ArgumentException("Name the environment to tune on (e.g. rl tune CartPole-v1), or pass --resume DIR.");
+        var algorithm = (arguments.Algorithm ?? "ppo").Trim().ToLowerInvariant();
+        var options = new TuneOptions
+        {
+            Algorithm = algorithm,
+            EnvironmentId = arguments.Environment,
+            Trials = arguments.Trials ?? 20,
+            StepsPerTrial = arguments.Steps ?? AgentPresets.Timesteps(algorithm, arguments.Environment) ?? DefaultSteps,
+            Evaluations = arguments.Evaluations ?? 5,
+            EvaluationEpisodes = arguments.EvalEpisodes ?? 10,
+            Seed = arguments.Seed ?? 0,
+            TrialSeeds = arguments.TrialSeeds ?? 1,
+            Jobs = arguments.Jobs ?? 1,
+            Sampler = arguments.Sampler ?? "tpe",
+            Pruner = arguments.Pruner ?? "median",
+            Space = arguments.Space is null ? null : SearchSpace.Load(arguments.Space),
+            Fixed = AgentPresets.ParseOverrides(arguments.Set ?? []),
+        };
+        options.Validate();
+        var folder = new TuneFolder(arguments.Out ?? DefaultFolder(options));
+        if (File.Exists(Path.Combine(folder.Path, TuneFolder.SettingsFile)))
+            throw new ArgumentException($"'{folder.Path}' already holds a search; continue it with --resume {folder.Path}, or choose another --out.");
+        Directory.CreateDirectory(folder.Path);
+        folder.WriteSettings(options, arguments.EnvAssemblies);
+        return (options, folder);
+    }
+
+    /// <summary>
+    /// The saved search, with a new total of trials and jobs if given. Trials cut short (failed, "interrupted") run again: the search
+    /// is kept up to the first of them, rounded down to a whole wave, so that it goes on as it would have without the break.
+    /// </summary>
+    private static (TuneOptions, TuneFolder, List<TrialResult>) Resumed(TuneArguments arguments)
+    {
+        if (arguments.Environment is not null || arguments.Algorithm is not null || arguments.Steps is not null || arguments.Evaluations is not null
+            || arguments.EvalEpisodes is not null || arguments.Seed is not null || arguments.TrialSeeds is not null || arguments.Sampler is not null
+            || arguments.Pruner is not null || arguments.Space is not null || arguments.Set is { Count: > 0 } || arguments.Out is not null)
+            throw new ArgumentException("A resumed search keeps its saved settings: with --resume only --trials (the new total), --jobs and --env-assembly may be given.");
+        var folder = new TuneFolder(arguments.Resume!);
+        if (!Directory.Exists(folder.Path))
+            throw new DirectoryNotFoundException($"There is no rl tune folder '{folder.Path}'.");
+        // The environment assemblies first: the settings name an environment they register.
+        var saved = folder.ReadSettingsAssemblies();
+        EnvironmentAssemblies.Load([.. saved, .. arguments.EnvAssemblies ?? []]);
+        var (options, _) = folder.ReadSettings();
+        options = options with { Trials = arguments.Trials ?? options.Trials, Jobs = arguments.Jobs ?? options.Jobs };
+        options.Validate();
+        var previous = folder.ReadTrials(options);
+        var interrupted = previous.FindIndex(r => r.Record.State == TrialState.Failed && r.Error?.StartsWith("interrupted", StringComparison.Ordinal) == true);
+        if (interrupted >= 0)
+            previous.RemoveRange(interrupted / options.Jobs * options.Jobs, previous.Count - interrupted / options.Jobs * options.Jobs);
+        if (previous.Count > options.Trials)
+            throw new ArgumentException($"The search has {previous.Count} trials already; --trials must be at least that.");
+        folder.WriteSettings(options, [.. saved, .. arguments.EnvAssemblies ?? []]);
+        return (options, folder, previous);
     }
 
     private static string DefaultFolder(TuneOptions options)
@@ -164,12 +198,11 @@ internal static class TuneCommand
         return line.ToString();
     }
 
-    /// <summary>Prints each trial, and keeps trials.csv, best.json and best_model.rlm up to date after every one.</summary>
-    private sealed class Report(TuneOptions options, string folder, TextWriter output) : ITuneObserver
+    /// <summary>Prints each trial, and keeps trials.csv, best.json, best_model.rlm and tuning.png up to date after every one.</summary>
+    private sealed class Report(TuneOptions options, TuneFolder folder, TextWriter output, IReadOnlyList<TrialResult> previous) : ITuneObserver
     {
-        private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
-        private readonly List<TrialResult> _results = [];
-        private TrialResult? _best;
+        private readonly List<TrialResult> _results = [.. previous];
+        private TrialResult? _best = Tuner.Best(previous);
 
         public void OnTrialStart(int number, IReadOnlyDictionary<string, string> parameters) =>
             output.WriteLine($"trial {number}: {string.Join(" ", parameters.Select(p => $"{p.Key}={p.Value}"))}");
@@ -186,63 +219,11 @@ internal static class TuneCommand
             if (record.State == TrialState.Complete && (_best is null || record.Value > _best.Record.Value))
             {
                 _best = result;
-                agent!.Save(Path.Combine(folder, BestModelFile));
-                WriteBest(result);
+                agent!.Save(folder.BestModelPath);
+                folder.WriteBest(options, result, TrainCommandLine(options, result));
             }
-            WriteTrials();
-            TuningPlot.Write(_results, $"{options.Algorithm} on {options.EnvironmentId}: {options.Sampler} search, {options.StepsPerTrial} steps a trial", Path.Combine(folder, PlotFile));
+            folder.WriteTrials(options, _results);
+            folder.WritePlot(options, _results);
         }
-
-        private void WriteTrials()
-        {
-            var keys = options.SearchSpaceOrDefault.Parameters.Select(p => p.Key).ToList();
-            var rows = new List<string> { string.Join(',', ["number", "state", "value", "timesteps", "seconds", .. keys, "evaluations", "seed_values", "error"]) };
-            foreach (var result in _results)
-            {
-                var record = result.Record;
-                rows.Add(string.Join(',', [
-                    record.Number.ToString(CultureInfo.InvariantCulture),
-                    record.State.ToString().ToLowerInvariant(),
-                    record.Value?.ToString("R", CultureInfo.InvariantCulture) ?? "",
-                    result.Timesteps.ToString(CultureInfo.InvariantCulture),
-                    result.Seconds.ToString("F1", CultureInfo.InvariantCulture),
-                    .. keys.Select(k => record.Parameters[k]),
-                    string.Join(';', record.Intermediate.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
-                    string.Join(';', result.SeedValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
-                    Csv(result.Error ?? ""),
-                ]));
-            }
-            RunFolder.WriteAtomically(Path.Combine(folder, TrialsFile), string.Join('\n', rows));
-        }
-
-        private void WriteBest(TrialResult best)
-        {
-            var parameters = new JsonObject();
-            foreach (var (key, value) in best.Record.Parameters)
-                parameters[key] = value;
-            var fixedOptions = new JsonObject();
-            foreach (var (key, value) in options.Fixed)
-                fixedOptions[key] = value;
-            var root = new JsonObject
-            {
-                ["environment"] = options.EnvironmentId,
-                ["algorithm"] = options.Algorithm,
-                ["seed"] = options.Seed,
-                ["trial_seeds"] = options.TrialSeeds,
-                ["steps_per_trial"] = options.StepsPerTrial,
-                ["trial"] = best.Record.Number,
-                ["value"] = best.Record.Value,
-                ["evaluations"] = new JsonArray([.. best.Record.Intermediate.Select(v => (JsonNode?)JsonValue.Create(v))]),
-                ["seed_values"] = new JsonArray([.. best.SeedValues.Select(v => (JsonNode?)JsonValue.Create(v))]),
-                ["parameters"] = parameters,
-                ["fixed"] = fixedOptions,
-                ["model"] = Path.GetFullPath(Path.Combine(folder, BestModelFile)),
-                ["command"] = TrainCommandLine(options, best),
-            };
-            RunFolder.WriteAtomically(Path.Combine(folder, BestFile), root.ToJsonString(s_json));
-        }
-
-        private static string Csv(string text) =>
-            text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
     }
 }
