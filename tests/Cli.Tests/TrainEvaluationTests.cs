@@ -96,6 +96,34 @@ public sealed class TrainEvaluationTests : IDisposable
             Assert.False(File.Exists(Path.Combine(resumed, "best_model.rlm")));
     }
 
+    [Fact]
+    public void A_best_model_from_the_steps_being_redone_is_set_aside_and_the_resumed_run_ends_with_the_same_best_model()
+    {
+        var whole = Folder("whole");
+        Train(Run(whole));
+        var rows = Rows(whole);
+        // Resume from the 512-step checkpoint with the whole run's files: if a later row was the best, the best model on disk is from the redone steps.
+        var best = rows.First(r => r.Mean == rows.Max(x => x.Mean));
+        var resumed = Folder("resumed");
+        Directory.CreateDirectory(Path.Combine(resumed, "checkpoints"));
+        foreach (var file in Directory.GetFiles(whole))
+            File.Copy(file, Path.Combine(resumed, Path.GetFileName(file)));
+        var checkpoint = Path.Combine(resumed, "checkpoints", "checkpoint_512_steps.rlm");
+        File.Copy(Path.Combine(whole, "checkpoints", "checkpoint_512_steps.rlm"), checkpoint);
+        var output = new StringWriter();
+
+        Train(new TrainArguments(null, Resume: checkpoint, Out: resumed, EvalEvery: 256, EvalEpisodes: Episodes), output);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "best_model.rlm")), File.ReadAllBytes(Path.Combine(resumed, "best_model.rlm")));
+        var aside = Path.Combine(resumed, $"best_model_discarded_{best.Timesteps}_steps.rlm");
+        Assert.Equal(best.Timesteps > 512, File.Exists(aside));
+        if (best.Timesteps > 512)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "best_model.rlm")), File.ReadAllBytes(aside));
+            Assert.Contains($"set aside as {aside}", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(0L, null, "--eval-every must be at least 1")]
     [InlineData(100L, 0, "--eval-episodes must be at least 1")]

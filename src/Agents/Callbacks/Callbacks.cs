@@ -80,7 +80,9 @@ public sealed class CheckpointCallback : TrainingCallback
 /// <para>With <paramref name="logPath"/> each evaluation is a row of a CSV file (<see cref="LogHeader"/>). With
 /// <paramref name="bestModelPath"/> the agent is saved there (atomically) whenever an evaluation's mean return beats
 /// every earlier one. A log that exists at the start (a resumed run) keeps its rows up to the agent's step count, and
-/// the best of those is the bar to beat.</para>
+/// the best of those is the bar to beat. When the best row of the log came after that step, the best model on disk is
+/// from the steps being redone: it is set aside (renamed <c>{name}_discarded_{steps}_steps{extension}</c>, see
+/// <see cref="SetAsideBestModel"/>), not kept as the best of a run it no longer belongs to, and not lost.</para>
 /// </summary>
 public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment, long everySteps, int episodes = 10,
     bool deterministic = true, double? stopThreshold = null, int seed = 0, string? logPath = null, string? bestModelPath = null)
@@ -99,6 +101,9 @@ public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment,
 
     /// <summary>The step count of the best evaluation (null before the first).</summary>
     public long? BestTimesteps { get; private set; }
+
+    /// <summary>Where a resumed run's best model from the steps being redone was moved (null when there was none).</summary>
+    public string? SetAsideBestModel { get; private set; }
 
     /// <inheritdoc />
     public override void OnTrainingStart(TrainingStartContext context)
@@ -138,12 +143,29 @@ public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment,
         return stopThreshold is not { } threshold || result.MeanReturn < threshold;
     }
 
-    /// <summary>Keeps the log's rows up to <paramref name="steps"/> (rewritten atomically) and takes its best row; creates the log when missing.</summary>
+    /// <summary>Keeps the log's rows up to <paramref name="steps"/> (see <see cref="CarryLog(string, long, string?)"/>) and takes its best row.</summary>
     private void CarryLog(string path, long steps)
     {
+        var carried = CarryLog(path, steps, bestModelPath);
+        BestMeanReturn = carried.BestMeanReturn;
+        BestTimesteps = carried.BestTimesteps;
+        SetAsideBestModel ??= carried.SetAsideBestModel;
+    }
+
+    /// <summary>
+    /// Cuts the evaluation log at <paramref name="path"/> back to the rows up to <paramref name="steps"/> (rewritten atomically; created
+    /// when missing), as a run resumed at that step needs it. The model saved last at <paramref name="bestModelPath"/> is the one of the
+    /// log's first best row: when that row is cut, the model belongs to the steps being redone and is set aside (renamed
+    /// <c>{name}_discarded_{steps}_steps{extension}</c>), neither kept as the best of the resumed run nor lost.
+    /// </summary>
+    public static EvaluationLogCarry CarryLog(string path, long steps, string? bestModelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var rows = new List<string> { LogHeader };
-        BestMeanReturn = double.NegativeInfinity;
-        BestTimesteps = null;
+        var best = double.NegativeInfinity;
+        long? bestTimesteps = null;
+        var cutBest = double.NegativeInfinity;
+        long cutBestTimesteps = 0;
         if (File.Exists(path))
         {
             var lines = File.ReadAllLines(path);
@@ -157,17 +179,29 @@ public sealed class EvaluationCallback(Func<IVectorEnvironment> makeEnvironment,
                     || !double.TryParse(cells[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var mean))
                     throw new InvalidDataException($"'{path}' line {i + 1} is not an evaluation row ({LogHeader}): '{lines[i]}'.");
                 if (t > steps)
-                    continue;
-                rows.Add(lines[i]);
-                if (mean > BestMeanReturn)
                 {
-                    BestMeanReturn = mean;
-                    BestTimesteps = t;
+                    if (mean > cutBest)
+                        (cutBest, cutBestTimesteps) = (mean, t);
+                    continue;
                 }
+                rows.Add(lines[i]);
+                if (mean > best)
+                    (best, bestTimesteps) = (mean, t);
             }
         }
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllText(temp, string.Join('\n', rows) + "\n");
         File.Move(temp, path, overwrite: true);
+        string? aside = null;
+        if (bestModelPath is not null && File.Exists(bestModelPath) && cutBest > best)
+        {
+            aside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bestModelPath))!,
+                string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(bestModelPath)}_discarded_{cutBestTimesteps}_steps{Path.GetExtension(bestModelPath)}"));
+            File.Move(bestModelPath, aside, overwrite: true);
+        }
+        return new EvaluationLogCarry(best, bestTimesteps, aside);
     }
 }
+
+/// <summary>What <see cref="EvaluationCallback.CarryLog(string, long, string?)"/> kept: the best row (-infinity and null when none) and where a best model of the cut rows went (null: none).</summary>
+public sealed record EvaluationLogCarry(double BestMeanReturn, long? BestTimesteps, string? SetAsideBestModel);

@@ -248,6 +248,8 @@ internal static class TrainCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Best evaluation: mean return {ReturnFormat.Format(evaluation.BestMeanReturn)} at {best} steps ({RunFolder.BestModelFile}; every evaluation in {RunFolder.EvaluationsFile})."));
         }
+        if ((run.SetAsideBestModel ?? evaluation?.SetAsideBestModel) is { } aside)
+            output.WriteLine($"The best model of the redone steps was set aside as {aside}.");
         if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
             output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
         return 0;

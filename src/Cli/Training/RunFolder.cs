@@ -100,7 +100,8 @@ internal sealed class RunFolder
     /// <summary>
     /// Brings the metrics of <paramref name="sourceFolder"/> up to <paramref name="steps"/> (the resumed checkpoint) into
     /// this folder: rows logged after it (a run that went on past its checkpoint) are dropped, so the resumed run appends
-    /// without duplicates. The evaluation log is carried the same way, and the best model follows it to a new folder.
+    /// without duplicates. The evaluation log is carried the same way (<see cref="Agents.Callbacks.EvaluationCallback.CarryLog(string, long, string?)"/>),
+    /// with the best model, which is set aside when it came from the dropped steps.
     /// Returns the rows kept in the CSV.
     /// </summary>
     public int CarryMetrics(string sourceFolder, long steps)
@@ -118,15 +119,28 @@ internal sealed class RunFolder
             }
             WriteAtomically(MetricsJson, string.Join('\n', rows), newline: rows.Count > 0);
         }
-        CarryCsv(System.IO.Path.Combine(sourceFolder, EvaluationsFile), Evaluations, "timesteps", steps);
-        var best = System.IO.Path.Combine(sourceFolder, BestModelFile);
-        if (File.Exists(best) && System.IO.Path.GetFullPath(best) != System.IO.Path.GetFullPath(BestModel))
+        // The evaluation log and the best model come along to a new folder, then are cut back by the evaluation callback's own rule.
+        var log = System.IO.Path.Combine(sourceFolder, EvaluationsFile);
+        if (File.Exists(log))
         {
-            var temp = $"{BestModel}.{Environment.ProcessId}.tmp";
-            File.Copy(best, temp, overwrite: true);
-            File.Move(temp, BestModel, overwrite: true);
+            CopyAtomically(log, Evaluations);
+            CopyAtomically(System.IO.Path.Combine(sourceFolder, BestModelFile), BestModel);
+            SetAsideBestModel = Agents.Callbacks.EvaluationCallback.CarryLog(Evaluations, steps, BestModel).SetAsideBestModel;
         }
         return kept;
+    }
+
+    /// <summary>Where <see cref="CarryMetrics"/> moved a best model of the steps being redone (null: none).</summary>
+    public string? SetAsideBestModel { get; private set; }
+
+    /// <summary>Copies <paramref name="source"/> (when it exists and is another file) over <paramref name="destination"/> through a temporary file.</summary>
+    private static void CopyAtomically(string source, string destination)
+    {
+        if (!File.Exists(source) || System.IO.Path.GetFullPath(source) == System.IO.Path.GetFullPath(destination))
+            return;
+        var temp = $"{destination}.{Environment.ProcessId}.tmp";
+        File.Copy(source, temp, overwrite: true);
+        File.Move(temp, destination, overwrite: true);
     }
 
     /// <summary>Writes the rows of CSV <paramref name="source"/> whose <paramref name="column"/> is at most <paramref name="steps"/> to <paramref name="destination"/>; returns their count.</summary>
