@@ -60,6 +60,29 @@ public sealed class EnvironmentAssemblyTests : IDisposable
     }
 
     [Fact]
+    public void A_users_environment_is_tuned_and_the_search_resumed_with_the_saved_package()
+    {
+        var folder = Path.Combine(_directory, "tune");
+        var space = Path.Combine(_directory, "space.json");
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(space, """{"policy_lr": {"type": "float", "low": 0.01, "high": 0.3, "log": true}}""");
+        var error = new StringWriter();
+        var first = new TuneArguments("SignpostCorridor-v0", Trials: 1, Steps: 1024, Evaluations: 2, EvalEpisodes: 5, Space: space,
+            Set: ["num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=2"], Out: folder, EnvAssemblies: [s_example]);
+        Assert.True(TuneCommand.Run(first, new StringWriter(), error) == 0, error.ToString());
+
+        // The resumed search names no package: the saved settings do.
+        using (var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "tune.json"))))
+            Assert.Equal(Path.GetFullPath(s_example), settings.RootElement.GetProperty("env_assemblies")[0].GetString());
+        var output = new StringWriter();
+        Assert.True(TuneCommand.Run(new TuneArguments(null, Trials: 2, Resume: folder), output, error) == 0, error.ToString());
+
+        Assert.Contains("Tuning ppo on SignpostCorridor-v0", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "trials.csv")).Length);
+        Assert.Contains("complete", File.ReadAllLines(Path.Combine(folder, "trials.csv"))[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Files_that_are_not_environment_packages_are_clear_errors()
     {
         var error = new StringWriter();
