@@ -161,8 +161,8 @@ internal static class TuneCommand
         if (!Directory.Exists(folder.Path))
             throw new DirectoryNotFoundException($"There is no rl tune folder '{folder.Path}'.");
         // The environment assemblies first: the settings name an environment they register.
-        var saved = folder.ReadSettingsAssemblies();
-        EnvironmentAssemblies.Load([.. saved, .. arguments.EnvAssemblies ?? []]);
+        IReadOnlyList<string> assemblies = [.. folder.ReadSettingsAssemblies().Concat(arguments.EnvAssemblies ?? []).Select(Path.GetFullPath).Distinct()];
+        EnvironmentAssemblies.Load(assemblies);
         var (options, _) = folder.ReadSettings();
         options = options with { Trials = arguments.Trials ?? options.Trials, Jobs = arguments.Jobs ?? options.Jobs };
         options.Validate();
@@ -172,7 +172,7 @@ internal static class TuneCommand
             previous.RemoveRange(interrupted / options.Jobs * options.Jobs, previous.Count - interrupted / options.Jobs * options.Jobs);
         if (previous.Count > options.Trials)
             throw new ArgumentException($"The search has {previous.Count} trials already; --trials must be at least that.");
-        folder.WriteSettings(options, [.. saved, .. arguments.EnvAssemblies ?? []]);
+        folder.WriteSettings(options, assemblies);
         return (options, folder, previous);
     }
 
