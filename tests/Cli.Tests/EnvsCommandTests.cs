@@ -32,7 +32,19 @@ public class EnvsCommandTests
             Assert.Contains(env.ObservationSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(env.ActionSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", line, StringComparison.Ordinal);
+            // The last column: the render modes (Gymnasium's names).
+            var modes = (Rendering.TextOf(env), Rendering.ImageOf(env)) switch
+            {
+                (null, null) => "-",
+                (not null, null) => "ansi",
+                (null, not null) => "rgb_array",
+                _ => "ansi, rgb_array",
+            };
+            Assert.EndsWith($"  {modes}", line.TrimEnd(), StringComparison.Ordinal);
         }
+        Assert.EndsWith("  ansi", Array.Find(lines, l => l.StartsWith("Taxi-v3 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("  rgb_array", Array.Find(lines, l => l.StartsWith("CartPole-v1 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("  ansi, rgb_array", Array.Find(lines, l => l.StartsWith("MiniGrid-Unlock-v0 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -40,18 +40,20 @@ internal static class EnvsCommand
             return;
         }
 
-        string[] header = ["Id", "Observation space", "Action space", "Max steps", "Reward threshold"];
+        string[] header = ["Id", "Observation space", "Action space", "Max steps", "Reward threshold", "Render"];
         var rows = new List<string[]> { header };
         foreach (string id in ids)
         {
             var spec = EnvironmentRegistry.Spec(id);
             string observation;
             string action;
+            var render = "-";
             try
             {
                 using var env = EnvironmentRegistry.Make(id);
                 observation = env.ObservationSpace.ToString() ?? "";
                 action = env.ActionSpace.ToString() ?? "";
+                render = RenderModes(env);
             }
 #pragma warning disable CA1031 // A broken registration is listed, not fatal to the listing.
             catch (Exception e)
@@ -67,9 +69,21 @@ internal static class EnvsCommand
                 action,
                 spec.MaxEpisodeSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 spec.RewardThreshold?.ToString("R", CultureInfo.InvariantCulture) ?? "-",
+                render,
             ]);
         }
 
         TextTable.Write(output, rows);
+    }
+
+    /// <summary>Gymnasium's render modes an environment has ("ansi": <c>rl eval --render</c>; "rgb_array": <c>--video</c>), or "-".</summary>
+    private static string RenderModes(IEnvironment env)
+    {
+        var modes = new List<string>(2);
+        if (Rendering.TextOf(env) is not null)
+            modes.Add("ansi");
+        if (Rendering.ImageOf(env) is not null)
+            modes.Add("rgb_array");
+        return modes.Count == 0 ? "-" : string.Join(", ", modes);
     }
 }
