@@ -118,13 +118,15 @@ public sealed class TunerTests
         Assert.Throws<ArgumentException>(() => Tuner.Run(options, previous: [start[1]]));
     }
 
-    [Fact]
-    public void Cancelling_stops_the_running_trial_as_failed_and_starts_no_more()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Cancelling_stops_the_running_trial_as_failed_and_starts_no_more(int seeds)
     {
         using var cancel = new CancellationTokenSource();
         var observer = new CancelAtStart(cancel);
 
-        var results = Tuner.Run(Options(5, pruner: "none"), observer, cancel.Token);
+        var results = Tuner.Run(Options(5, pruner: "none") with { TrialSeeds = seeds }, observer, cancel.Token);
 
         var only = Assert.Single(results);
         Assert.Equal(TrialState.Failed, only.Record.State);
