@@ -102,8 +102,17 @@ public sealed class TuneCommandTests : IDisposable
         var whole = Arguments("whole", jobs: 2, sampler: "tpe") with { Trials = 4 };
         var half = Arguments("half", jobs: 2, sampler: "tpe") with { Trials = 2 };
         var error = new StringWriter();
-        Assert.True(TuneCommand.Run(whole, new StringWriter(), error) == 0, error.ToString());
+        var wholeOutput = new StringWriter();
+        Assert.True(TuneCommand.Run(whole, wholeOutput, error) == 0, error.ToString());
         Assert.True(TuneCommand.Run(half, new StringWriter(), error) == 0, error.ToString());
+        // Four complete trials are enough for the importance of the two parameters (the best 2 against all 4): shares adding up to 1.
+        Assert.Contains("Importance (PED-ANOVA: how differently the best 2 of the 4 complete trials set each parameter): ", wholeOutput.ToString(), StringComparison.Ordinal);
+        using (var best = JsonDocument.Parse(File.ReadAllText(Path.Combine(whole.Out!, TuneFolder.BestFile))))
+        {
+            var shares = best.RootElement.GetProperty("importance").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            Assert.Equal(["gamma", "policy_lr"], shares.Keys.Order());
+            Assert.Equal(1.0, shares.Values.Sum(), 9);
+        }
         // A trial cut short by Ctrl+C is a failed row; the resumed search runs it again.
         var rows = File.ReadAllLines(Path.Combine(half.Out!, TuneFolder.TrialsFile));
         File.AppendAllText(Path.Combine(half.Out!, TuneFolder.TrialsFile), "2,failed,,256,0.1,0.1,0.95,,,interrupted at 256 steps\n");

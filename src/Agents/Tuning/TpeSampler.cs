@@ -201,18 +201,21 @@ public sealed class TpeSampler : ISampler
         return weights;
     }
 
-    private static int ChoiceIndex(CategoricalDistribution distribution, string text)
+    private static int ChoiceIndex(CategoricalDistribution distribution, string text) => ChoiceIndex(distribution.Choices, text);
+
+    /// <summary>The index of <paramref name="text"/> among <paramref name="choices"/> (as text, else as an equal number), or -1.</summary>
+    internal static int ChoiceIndex(IReadOnlyList<string> choices, string text)
     {
-        for (var c = 0; c < distribution.Choices.Count; c++)
+        for (var c = 0; c < choices.Count; c++)
         {
-            if (distribution.Choices[c] == text)
+            if (choices[c] == text)
                 return c;
         }
         if (SearchSpace.TryParseNumber(text, out var value))
         {
-            for (var c = 0; c < distribution.Choices.Count; c++)
+            for (var c = 0; c < choices.Count; c++)
             {
-                if (SearchSpace.TryParseNumber(distribution.Choices[c], out var choice) && choice == value)
+                if (SearchSpace.TryParseNumber(choices[c], out var choice) && choice == value)
                     return c;
             }
         }
@@ -230,7 +233,7 @@ public sealed class TpeSampler : ISampler
     };
 
     /// <summary>The group's values of the parameter inside its bounds, in the transformed space, in trial order as given.</summary>
-    private static List<double> Observations(string key, Distribution distribution, List<TrialRecord> group)
+    internal static List<double> Observations(string key, Distribution distribution, IReadOnlyList<TrialRecord> group)
     {
         var observations = new List<double>(group.Count);
         foreach (var trial in group)

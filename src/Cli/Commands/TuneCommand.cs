@@ -111,6 +111,14 @@ internal static class TuneCommand
             output.WriteLine($"No trial completed, so there is no best parameter set; see {TuneFolder.TrialsFile} for what happened.");
             return 0;
         }
+        var importance = ParameterImportance.Compute(space, [.. results.Select(r => r.Record)]);
+        if (importance.Count > 0)
+        {
+            var complete = results.Count(r => r.Record.State == TrialState.Complete);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Importance (PED-ANOVA: how differently the best {Math.Max(2, (int)Math.Ceiling(0.1 * complete))} of the {complete} complete trials set each parameter): {string.Join(", ", importance.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.00}")))}"));
+            folder.WriteImportance(importance);
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder.Path, TuneFolder.BestFile)}"));
         output.WriteLine($"Train with it: {TrainCommandLine(options, best)}");
         return 0;

@@ -206,6 +206,20 @@ internal sealed class TuneFolder(string path)
         RunFolder.WriteAtomically(File(BestFile), root.ToJsonString(s_json));
     }
 
+    /// <summary>Adds the parameters' importance shares to best.json (<c>"importance"</c>, largest first).</summary>
+    public void WriteImportance(IReadOnlyList<KeyValuePair<string, double>> importance)
+    {
+        var path = File(BestFile);
+        if (!System.IO.File.Exists(path))
+            return;
+        var root = JsonNode.Parse(System.IO.File.ReadAllText(path))!.AsObject();
+        var shares = new JsonObject();
+        foreach (var (key, share) in importance)
+            shares[key] = share;
+        root["importance"] = shares;
+        RunFolder.WriteAtomically(path, root.ToJsonString(s_json));
+    }
+
     /// <summary>The best model's path.</summary>
     public string BestModelPath => File(BestModelFile);
 
