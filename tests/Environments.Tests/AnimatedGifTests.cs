@@ -199,3 +199,57 @@ public sealed class AnimatedGifTests : IDisposable
         return frames;
     }
 }
+
+/// <summary>The claim that a GIF of any built-in environment keeps every colour: no frame of theirs has more than 256.</summary>
+public sealed class BuiltinFramesAreExactTests
+{
+    [Fact]
+    public void Every_built_in_environment_draws_frames_of_at_most_256_colours()
+    {
+        foreach (var id in EnvironmentRegistry.Ids)
+        {
+            using var env = EnvironmentRegistry.Make(id);
+            if (Rendering.ImageOf(env) is not { } renderer)
+                continue;
+            var random = new Random(1);
+            var frames = 0;
+            for (var episode = 0; episode < 2; episode++)
+            {
+                Step(env, episode, random, () =>
+                {
+                    Assert.True(AnimatedGif.IsExact(renderer.RenderImage()), $"{id}: a frame has more than 256 colours");
+                    frames++;
+                });
+            }
+            Assert.True(frames > 3, id);
+        }
+    }
+
+    /// <summary>One episode of up to 30 random actions, calling <paramref name="frame"/> after the reset and each step.</summary>
+    private static void Step(IEnvironment env, int seed, Random random, Action frame)
+    {
+        switch (env)
+        {
+            case IEnvironment<ReadOnlyMemory<float>, int> discrete:
+                discrete.Reset(seed);
+                frame();
+                for (var t = 0; t < 30 && !discrete.Step(random.Next(((Spaces.Discrete)env.ActionSpace).N)).Done; t++)
+                    frame();
+                break;
+            case IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> continuous:
+                continuous.Reset(seed);
+                frame();
+                for (var t = 0; t < 30 && !continuous.Step(new[] { (float)(random.NextDouble() * 2 - 1) }).Done; t++)
+                    frame();
+                break;
+            case IEnvironment<MiniGrid.MiniGridObservation, int> grid:
+                grid.Reset(seed);
+                frame();
+                for (var t = 0; t < 30 && !grid.Step(random.Next(7)).Done; t++)
+                    frame();
+                break;
+            default:
+                throw new InvalidOperationException($"{env.GetType().Name}: an observation type this test does not step.");
+        }
+    }
+}
