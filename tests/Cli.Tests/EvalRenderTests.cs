@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Cli.Commands;
 using RLFramework.Environments;
-using SkiaSharp;
 
 namespace RLFramework.Cli.Tests;
 
@@ -142,28 +141,5 @@ public sealed class EvalRenderTests : IDisposable
         Assert.Single(Directory.GetFiles(_directory));
     }
 
-    /// <summary>Every frame of a GIF as Skia decodes it, with the frame durations in milliseconds.</summary>
-    private static List<RgbImage> Decode(string path, out int[] durations)
-    {
-        using var codec = SKCodec.Create(path) ?? throw new InvalidOperationException($"Skia does not read {path}.");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        durations = codec.FrameInfo.Select(f => f.Duration).ToArray();
-        var frames = new List<RgbImage>();
-        for (var k = 0; k < codec.FrameCount; k++)
-        {
-            Assert.Equal(SKCodecResult.Success, codec.GetPixels(info, bitmap.GetPixels(), new SKCodecOptions(k, k - 1)));
-            var image = new RgbImage(info.Width, info.Height);
-            var rgba = bitmap.Bytes;
-            var pixels = image.Pixels;
-            for (int i = 0, p = 0; p < pixels.Length; i += 4, p += 3)
-            {
-                pixels[p] = rgba[i];
-                pixels[p + 1] = rgba[i + 1];
-                pixels[p + 2] = rgba[i + 2];
-            }
-            frames.Add(image);
-        }
-        return frames;
-    }
+    private static List<RgbImage> Decode(string path, out int[] durations) => Environments.Tests.GifDecoder.Decode(path, out durations);
 }

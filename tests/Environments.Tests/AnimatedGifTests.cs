@@ -1,5 +1,3 @@
-using SkiaSharp;
-
 namespace RLFramework.Environments.Tests;
 
 /// <summary>
@@ -168,36 +166,7 @@ public sealed class AnimatedGifTests : IDisposable
         return stream.ToArray();
     }
 
-    /// <summary>Every frame as Skia decodes it, each drawn over the one before (as a viewer shows them).</summary>
-    private static List<RgbImage> Decode(byte[] gif, out int[] durations)
-    {
-        using var data = SKData.CreateCopy(gif);
-        using var codec = SKCodec.Create(data) ?? throw new InvalidOperationException("Skia does not read the file as an image.");
-        Assert.Equal(SKEncodedImageFormat.Gif, codec.EncodedFormat);
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        var frames = new List<RgbImage>();
-        var count = Math.Max(1, codec.FrameCount);
-        durations = new int[count];
-        for (var k = 0; k < count; k++)
-        {
-            durations[k] = codec.FrameCount == 0 ? 0 : codec.FrameInfo[k].Duration;
-            var result = codec.GetPixels(info, bitmap.GetPixels(), new SKCodecOptions(k, k - 1));
-            Assert.Equal(SKCodecResult.Success, result);
-            var image = new RgbImage(info.Width, info.Height);
-            var rgba = bitmap.Bytes;
-            var pixels = image.Pixels;
-            for (int i = 0, p = 0; p < pixels.Length; i += 4, p += 3)
-            {
-                Assert.Equal(255, rgba[i + 3]);
-                pixels[p] = rgba[i];
-                pixels[p + 1] = rgba[i + 1];
-                pixels[p + 2] = rgba[i + 2];
-            }
-            frames.Add(image);
-        }
-        return frames;
-    }
+    private static List<RgbImage> Decode(byte[] gif, out int[] durations) => GifDecoder.Decode(gif, out durations);
 }
 
 /// <summary>The claim that a GIF of any built-in environment keeps every colour: no frame of theirs has more than 256.</summary>
