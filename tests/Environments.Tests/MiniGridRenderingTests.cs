@@ -110,19 +110,8 @@ public sealed class MiniGridRenderingTests
         Assert.Equal("WG    >>WG", Row(env.RenderText(), 3));
     }
 
-    public static TheoryData<string> Ids()
-    {
-        var data = new TheoryData<string>();
-        foreach (string id in MiniGridEnvironments.Ids)
-        {
-            data.Add(id);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Ids))]
+    [MemberData(nameof(MiniGridLayoutTests.Ids), MemberType = typeof(MiniGridLayoutTests))]
     public void Text_equals_MiniGrid_str_recorded_with_every_reference_layout(string id)
     {
         string path = Path.Combine(MiniGridGoldenTests.GoldenDirectory, id + ".json");
@@ -348,7 +337,7 @@ public sealed class MiniGridRenderingTests
     }
 
     [Theory]
-    [MemberData(nameof(Ids))]
+    [MemberData(nameof(MiniGridLayoutTests.Ids), MemberType = typeof(MiniGridLayoutTests))]
     public void Every_frame_of_every_reference_trace_matches_NumPy_byte_for_byte(string id)
     {
         // SHA-256 over the frames after reset and after every step of the three traces, in order, as MiniGrid
@@ -471,24 +460,9 @@ public sealed class MiniGridRenderingTests
     /// <summary>Cells of a hand-built world: grey walls all round, empty inside, until set.</summary>
     private sealed class Cells(int width, int height)
     {
-        public WorldCell[] Array { get; } = Build(width, height);
+        public WorldCell[] Array { get; } = MiniGridEnvironmentTests.Room(width, height);
 
         public void Set(int x, int y, WorldCell cell) => Array[(x * height) + y] = cell;
-
-        private static WorldCell[] Build(int width, int height)
-        {
-            var cells = new WorldCell[width * height];
-            for (int x = 0; x < width; x++)
-            {
-                for (int y = 0; y < height; y++)
-                {
-                    bool border = x == 0 || y == 0 || x == width - 1 || y == height - 1;
-                    cells[(x * height) + y] = border ? WorldCell.Wall : WorldCell.Empty;
-                }
-            }
-
-            return cells;
-        }
     }
 
     /// <summary>A DoorKey environment (walls and closed doors occlude) set to a hand-built world.</summary>
