@@ -73,31 +73,12 @@ internal static class TrainCommand
         command.Options.Add(evalEpisodes);
         command.Options.Add(envAssembly);
         command.Options.Add(resume);
-        command.SetAction(parseResult =>
-        {
-            // The first Ctrl+C ends training after the current iteration and writes the run folder as usual, so the run
-            // can be resumed; a second one terminates at once.
-            using var interrupt = new CancellationTokenSource();
-            void OnCancel(object? sender, ConsoleCancelEventArgs e)
-            {
-                e.Cancel = !interrupt.IsCancellationRequested;
-                interrupt.Cancel();
-            }
-            Console.CancelKeyPress += OnCancel;
-            try
-            {
-                return Run(
-                    new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
-                        parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
-                        parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes),
-                        parseResult.GetValue(envAssembly)),
-                    Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= OnCancel;
-            }
-        });
+        command.SetAction(parseResult => ConsoleInterrupt.Run(interrupt => Run(
+            new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
+                parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
+                parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes),
+                parseResult.GetValue(envAssembly)),
+            Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt)));
         return command;
     }
 

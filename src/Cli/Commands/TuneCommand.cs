@@ -46,28 +46,12 @@ internal static class TuneCommand
         command.Arguments.Add(env);
         foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, outDir, envAssembly, resume })
             command.Options.Add(option);
-        command.SetAction(parseResult =>
-        {
-            using var interrupt = new CancellationTokenSource();
-            void OnCancel(object? sender, ConsoleCancelEventArgs e)
-            {
-                e.Cancel = !interrupt.IsCancellationRequested;
-                interrupt.Cancel();
-            }
-            Console.CancelKeyPress += OnCancel;
-            try
-            {
-                return Run(new TuneArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
-                        parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs),
-                        parseResult.GetValue(trialSeeds), parseResult.GetValue(sampler), parseResult.GetValue(pruner), parseResult.GetValue(space),
-                        parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(envAssembly), parseResult.GetValue(resume)),
-                    Console.Out, Console.Error, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= OnCancel;
-            }
-        });
+        command.SetAction(parseResult => ConsoleInterrupt.Run(interrupt => Run(
+            new TuneArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
+                parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs),
+                parseResult.GetValue(trialSeeds), parseResult.GetValue(sampler), parseResult.GetValue(pruner), parseResult.GetValue(space),
+                parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(envAssembly), parseResult.GetValue(resume)),
+            Console.Out, Console.Error, interrupt)));
         return command;
     }
 
@@ -91,7 +75,7 @@ internal static class TuneCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {
-            error.WriteLine($"rl tune: {ErrorText.Of(e).Replace("TuneOptions.", "", StringComparison.Ordinal)}");
+            error.WriteLine($"rl tune: {Message(e)}");
             return 2;
         }
 
@@ -122,6 +106,29 @@ internal static class TuneCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder.Path, TuneFolder.BestFile)}"));
         output.WriteLine($"Train with it: {TrainCommandLine(options, best)}");
         return 0;
+    }
+
+    /// <summary>The options of <see cref="TuneOptions"/> that this command sets, by property name.</summary>
+    private static readonly Dictionary<string, string> s_flags = new(StringComparer.Ordinal)
+    {
+        [nameof(TuneOptions.Trials)] = "--trials",
+        [nameof(TuneOptions.StepsPerTrial)] = "--steps",
+        [nameof(TuneOptions.Evaluations)] = "--evaluations",
+        [nameof(TuneOptions.EvaluationEpisodes)] = "--eval-episodes",
+        [nameof(TuneOptions.TrialSeeds)] = "--trial-seeds",
+        [nameof(TuneOptions.Jobs)] = "--jobs",
+        [nameof(TuneOptions.Sampler)] = "--sampler",
+        [nameof(TuneOptions.Pruner)] = "--pruner",
+        [nameof(TuneOptions.Space)] = "--space",
+    };
+
+    /// <summary>An error's line, with an invalid <see cref="TuneOptions"/> value named by its command-line option (--trials, not TuneOptions.Trials).</summary>
+    private static string Message(Exception e)
+    {
+        var text = ErrorText.Of(e);
+        return e is ArgumentException { ParamName: { } name } && s_flags.TryGetValue(name, out var flag)
+            ? text.Replace($"TuneOptions.{name}", flag, StringComparison.Ordinal)
+            : text;
     }
 
     private static (TuneOptions, TuneFolder) Fresh(TuneArguments arguments)
@@ -168,10 +175,10 @@ internal static class TuneCommand
         var folder = new TuneFolder(arguments.Resume!);
         if (!Directory.Exists(folder.Path))
             throw new DirectoryNotFoundException($"There is no rl tune folder '{folder.Path}'.");
-        // The environment assemblies first: the settings name an environment they register.
-        IReadOnlyList<string> assemblies = [.. folder.ReadSettingsAssemblies().Concat(arguments.EnvAssemblies ?? []).Select(Path.GetFullPath).Distinct()];
+        var (options, saved) = folder.ReadSettings();
+        // The environment assemblies before validating: the settings may name an environment they register.
+        IReadOnlyList<string> assemblies = [.. saved.Concat(arguments.EnvAssemblies ?? []).Select(Path.GetFullPath).Distinct()];
         EnvironmentAssemblies.Load(assemblies);
-        var (options, _) = folder.ReadSettings();
         options = options with { Trials = arguments.Trials ?? options.Trials, Jobs = arguments.Jobs ?? options.Jobs };
         options.Validate();
         var previous = folder.ReadTrials(options);

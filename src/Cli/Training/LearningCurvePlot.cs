@@ -37,8 +37,6 @@ internal static class LearningCurvePlot
         plot.Title(title);
         plot.XLabel("environment steps");
         plot.YLabel("return");
-        var temp = $"{path}.{Environment.ProcessId}.tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
+        PlotPng.Save(plot, path);
     }
 }

@@ -61,24 +61,10 @@ internal sealed class TuneFolder(string path)
         RunFolder.WriteAtomically(File(SpaceFile), options.SearchSpaceOrDefault.ToJson());
     }
 
-    /// <summary>The environment assemblies tune.json names (to load before the settings, whose environment they may register).</summary>
-    public IReadOnlyList<string> ReadSettingsAssemblies()
-    {
-        var settings = File(SettingsFile);
-        if (!System.IO.File.Exists(settings))
-            throw new FileNotFoundException($"'{Path}' is not an rl tune folder: it has no {SettingsFile}.", settings);
-        try
-        {
-            using var document = JsonDocument.Parse(System.IO.File.ReadAllText(settings));
-            return [.. document.RootElement.GetProperty("env_assemblies").EnumerateArray().Select(e => e.GetString()!)];
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"'{settings}' is damaged: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Reads tune.json and space.json back; a missing or damaged file is an error naming it.</summary>
+    /// <summary>
+    /// Reads tune.json and space.json back, and the environment assemblies to load (the settings are not validated: their
+    /// environment may be one that the assemblies register); a missing or damaged file is an error naming it.
+    /// </summary>
     public (TuneOptions Options, IReadOnlyList<string> EnvAssemblies) ReadSettings()
     {
         var settings = File(SettingsFile);

@@ -43,8 +43,6 @@ internal static class TuningPlot
         plot.Title(title);
         plot.XLabel("trial");
         plot.YLabel("mean evaluation return");
-        var temp = $"{path}.{Environment.ProcessId}.tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
+        PlotPng.Save(plot, path);
     }
 }
