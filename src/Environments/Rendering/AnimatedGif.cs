@@ -83,9 +83,7 @@ public sealed class AnimatedGif : IDisposable
     {
         ArgumentNullException.ThrowIfNull(frames);
         using var gif = Create(stream, fps);
-        foreach (var frame in frames)
-            gif.Add(frame);
-        gif.Complete();
+        gif.AddAllAndComplete(frames);
     }
 
     /// <summary>Writes <paramref name="frames"/> to the file <paramref name="path"/>, atomically (see <see cref="Create(string, int)"/>).</summary>
@@ -93,9 +91,7 @@ public sealed class AnimatedGif : IDisposable
     {
         ArgumentNullException.ThrowIfNull(frames);
         using var gif = Create(path, fps);
-        foreach (var frame in frames)
-            gif.Add(frame);
-        gif.Complete();
+        gif.AddAllAndComplete(frames);
     }
 
     /// <summary>Whether a frame is stored exactly (at most 256 distinct colours).</summary>
@@ -176,6 +172,13 @@ public sealed class AnimatedGif : IDisposable
             File.Delete(_temporaryPath);
     }
 
+    private void AddAllAndComplete(IReadOnlyList<RgbImage> frames)
+    {
+        foreach (var frame in frames)
+            Add(frame);
+        Complete();
+    }
+
     private void CloseStream()
     {
         if (_closed)
@@ -200,15 +203,19 @@ public sealed class AnimatedGif : IDisposable
         _output.Write([0x03, 0x01, 0x00, 0x00, 0x00]);
     }
 
-    private static int CountColours(RgbImage frame, Dictionary<int, byte> colours)
+    /// <summary>
+    /// The frame's distinct colours, counted up to 257: each gets the next palette index as it is first seen (valid while
+    /// there are at most 256), and goes into <paramref name="palette"/> when one is given.
+    /// </summary>
+    private static int CountColours(RgbImage frame, Dictionary<int, byte> colours, byte[]? palette = null)
     {
         colours.Clear();
-        var pixels = frame.Pixels;
-        for (var i = 0; i < pixels.Length; i += 3)
+        ReadOnlySpan<byte> pixels = frame.Pixels;
+        for (var i = 0; i < pixels.Length && colours.Count <= 256; i += 3)
         {
-            if (colours.Count > 256)
-                break;
-            colours.TryAdd(pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2], 0);
+            var index = colours.Count;
+            if (colours.TryAdd(pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2], (byte)index) && palette is not null && index < 256)
+                pixels.Slice(i, 3).CopyTo(palette.AsSpan(3 * index, 3));
         }
         return colours.Count;
     }
@@ -217,20 +224,12 @@ public sealed class AnimatedGif : IDisposable
     private static int Index(RgbImage frame, Dictionary<int, byte> colours, byte[] indices, byte[] palette)
     {
         ReadOnlySpan<byte> pixels = frame.Pixels;
-        if (CountColours(frame, colours) <= 256)
+        var count = CountColours(frame, colours, palette);
+        if (count <= 256)
         {
-            var next = 0;
-            foreach (var colour in colours.Keys.ToArray())
-            {
-                colours[colour] = (byte)next;
-                palette[3 * next] = (byte)(colour >> 16);
-                palette[3 * next + 1] = (byte)(colour >> 8);
-                palette[3 * next + 2] = (byte)colour;
-                next++;
-            }
             for (int i = 0, p = 0; p < indices.Length; i += 3, p++)
                 indices[p] = colours[pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2]];
-            return Math.Max(2, colours.Count);
+            return Math.Max(2, count);
         }
         for (var r = 0; r < CubeRed; r++)
         {
