@@ -129,15 +129,19 @@ public sealed class EvalRenderTests : IDisposable
     [InlineData("CartPole-v1", false, "x.mp4", null, "--video writes an animated GIF: give a file name ending in .gif, got 'x.mp4'.")]
     [InlineData("CartPole-v1", false, "x.gif", 0, "--fps must be between 1 and 100, got 0.")]
     [InlineData("CartPole-v1", false, null, 10, "--fps needs --render or --video.")]
+    [InlineData("CartPole-v1", false, "videos.gif", null, "--video 'videos.gif' is a folder; give the GIF file's name.")]
     public void What_cannot_be_shown_is_a_clear_error_and_leaves_no_file(string environment, bool text, string? video, int? fps, string message)
     {
         var model = Model(environment);
         var error = new StringWriter();
         var videoPath = video is null ? null : Path.Combine(_directory, video);
+        if (video == "videos.gif")
+            Directory.CreateDirectory(videoPath!);
 
         Assert.Equal(2, EvalCommand.Run(model, 1, true, 0, new StringWriter(), error, render: new EvalCommand.RenderRequest(text, videoPath, fps)));
 
-        Assert.Equal($"rl eval: {message.Replace("'x.mp4'", $"'{videoPath}'", StringComparison.Ordinal)}", error.ToString().TrimEnd());
+        Assert.Equal($"rl eval: {message.Replace("'x.mp4'", $"'{videoPath}'", StringComparison.Ordinal).Replace("'videos.gif'", $"'{videoPath}'", StringComparison.Ordinal)}",
+            error.ToString().TrimEnd());
         Assert.Single(Directory.GetFiles(_directory));
     }
 

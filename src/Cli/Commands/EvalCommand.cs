@@ -57,6 +57,7 @@ internal static class EvalCommand
         public string? Problem() =>
             Fps is < 1 or > 100 ? $"--fps must be between 1 and 100, got {Fps}."
             : VideoPath is not null && !VideoPath.EndsWith(".gif", StringComparison.OrdinalIgnoreCase) ? $"--video writes an animated GIF: give a file name ending in .gif, got '{VideoPath}'."
+            : VideoPath is not null && Directory.Exists(VideoPath) ? $"--video '{VideoPath}' is a folder; give the GIF file's name."
             : Fps is not null && !Any ? "--fps needs --render or --video."
             : null;
     }

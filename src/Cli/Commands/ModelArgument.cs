@@ -7,7 +7,10 @@ internal static class ModelArgument
     public static string Resolve(string modelOrRun) =>
         Directory.Exists(modelOrRun) ? Path.Combine(modelOrRun, Training.RunFolder.ModelFile) : modelOrRun;
 
-    /// <summary>Whether <paramref name="e"/> is a user's mistake to report in one line (missing, corrupt or foreign file, bad option), not a bug.</summary>
+    /// <summary>
+    /// Whether <paramref name="e"/> is a user's mistake to report in one line, not a bug: a missing, corrupt or foreign file, a bad
+    /// option, or a path that cannot be read or written (any I/O error, a folder where a file is meant, no permission).
+    /// </summary>
     public static bool IsUserError(Exception e) =>
-        e is InvalidDataException or FileNotFoundException or ArgumentException or EndOfStreamException or DirectoryNotFoundException;
+        e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException;
 }

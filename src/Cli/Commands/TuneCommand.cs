@@ -73,7 +73,7 @@ internal static class TuneCommand
                 (options, folder, previous) = Resumed(arguments);
             }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (ModelArgument.IsUserError(e))
         {
             error.WriteLine($"rl tune: {Message(e)}");
             return 2;
