@@ -217,7 +217,6 @@ internal static class TuneCommand
     private sealed class Report(TuneOptions options, TuneFolder folder, TextWriter output, IReadOnlyList<TrialResult> previous) : ITuneObserver
     {
         private readonly List<TrialResult> _results = [.. previous];
-        private TrialResult? _best = Tuner.Best(previous);
 
         public void OnTrialStart(int number, IReadOnlyDictionary<string, string> parameters) =>
             output.WriteLine($"trial {number}: {string.Join(" ", parameters.Select(p => $"{p.Key}={p.Value}"))}");
@@ -231,9 +230,8 @@ internal static class TuneCommand
                 ? $"trial {record.Number}: failed: {result.Error}"
                 : string.Create(CultureInfo.InvariantCulture,
                     $"trial {record.Number}: {record.State.ToString().ToLowerInvariant()} at {result.Timesteps} steps, value {record.Value:0.###} (evaluations {evaluations}), {result.Seconds:F1} s"));
-            if (record.State == TrialState.Complete && (_best is null || record.Value > _best.Record.Value))
+            if (ReferenceEquals(Tuner.Best(_results), result))
             {
-                _best = result;
                 agent!.Save(folder.BestModelPath);
                 folder.WriteBest(options, result, TrainCommandLine(options, result));
             }
