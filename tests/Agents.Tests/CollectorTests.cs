@@ -20,7 +20,7 @@ public class CollectorTests
         using var policy = new GbrlActorCriticPolicy(new CategoricalDistribution(2), FeatureSchema.Numerical(3), new GbrlPolicyOptions(), FakeBooster.Factory(made).Create);
         var normalizer = new VecNormalizer(2, 3, normalizeObservations: false, normalizeRewards: false, gamma);
         var episodes = new EpisodeStatistics(2);
-        var collector = new RolloutCollector(env, policy, normalizer, ActionSpaceInfo.Discrete(2), episodes);
+        var collector = new RolloutCollector(env, policy, normalizer, ActionSpaceInfo.Discrete(), episodes);
         var buffer = new RolloutBuffer(4, 2, 3, 1, 3);
 
         collector.Collect(buffer, new RandomSource(3), gamma, 0.95);

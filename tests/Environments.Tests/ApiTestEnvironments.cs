@@ -102,3 +102,50 @@ internal sealed class CellEnvironment : IEnvironment<int, ReadOnlyMemory<float>>
     {
     }
 }
+
+/// <summary>
+/// A small environment with MultiDiscrete([3, 2]) actions (an int vector): the observation is the last action
+/// [a0, a1] followed by the step count; the reward is 10 * a0 + a1, so every action is visible in the reward;
+/// truncated after <see cref="Length"/> steps. Rejects actions outside its space, naming them.
+/// </summary>
+internal sealed class ChordEnvironment : IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<int>>
+{
+    private readonly float[] _observation = new float[3];
+    private int _steps;
+
+    public ChordEnvironment(int length = 4) => Length = length;
+
+    public int Length { get; }
+
+    public Space ObservationSpace { get; } = new Box(0f, 100f, 3);
+
+    public Space ActionSpace { get; } = new MultiDiscrete(3, 2);
+
+    public EnvironmentSpec? Spec => null;
+
+    public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+    {
+        _steps = 0;
+        Array.Clear(_observation);
+        return new(_observation, StepInfo.Empty);
+    }
+
+    public StepResult<ReadOnlyMemory<float>> Step(ReadOnlyMemory<int> action)
+    {
+        var a = action.Span;
+        if (!((MultiDiscrete)ActionSpace).Contains(a))
+        {
+            throw new ArgumentOutOfRangeException(nameof(action), $"[{string.Join(", ", a.ToArray())}] is not in {ActionSpace}.");
+        }
+
+        _steps++;
+        _observation[0] = a[0];
+        _observation[1] = a[1];
+        _observation[2] = _steps;
+        return new(_observation, 10 * a[0] + a[1], false, _steps >= Length, StepInfo.Empty);
+    }
+
+    public void Dispose()
+    {
+    }
+}

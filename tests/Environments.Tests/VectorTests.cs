@@ -143,6 +143,53 @@ public class VectorTests
         }
     }
 
+    [Theory]
+    [InlineData(AutoresetMode.NextStep)]
+    [InlineData(AutoresetMode.SameStep)]
+    public void MultiDiscrete_actions_reach_each_environment_as_its_own_int_vector(AutoresetMode mode)
+    {
+        const int n = 3;
+        using var sync = new SyncVectorEnvironment([new ChordEnvironment(), new ChordEnvironment(), new ChordEnvironment()], mode);
+        using var threaded = new ThreadedVectorEnvironment([new ChordEnvironment(), new ChordEnvironment(), new ChordEnvironment()], mode, 2);
+        Assert.True(sync.HasDiscreteActions);
+        Assert.Equal(2, sync.ActionSize);
+        var observations = new float[n * 3];
+        sync.Reset(0, observations);
+        threaded.Reset(0, new float[n * 3]);
+        var rs = VectorStepBuffers.For(sync);
+        var rt = VectorStepBuffers.For(threaded);
+        var actions = new int[n * 2];
+        for (int t = 0; t < 12; t++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                actions[2 * i] = (t + i) % 3;
+                actions[(2 * i) + 1] = (t * i) % 2;
+            }
+
+            sync.Step(actions, rs);
+            threaded.Step(actions, rt);
+            AssertSame(rs, rt);
+            for (int i = 0; i < n; i++)
+            {
+                // Each environment sees its own pair; in NextStep mode the step after an episode's end only resets it.
+                bool resetOnly = mode == AutoresetMode.NextStep && t % 5 == 4;
+                var expected = resetOnly ? 0.0 : (10 * actions[2 * i]) + actions[(2 * i) + 1];
+                Assert.Equal(expected, rs.Rewards[i]);
+                if (!resetOnly && mode == AutoresetMode.NextStep)
+                {
+                    Assert.Equal(actions[2 * i], rs.Observation(i)[0]);
+                    Assert.Equal(actions[(2 * i) + 1], rs.Observation(i)[1]);
+                }
+            }
+        }
+
+        Assert.Contains("actions has 3 values; expected 6", Assert.Throws<ArgumentException>(() => sync.Step(new int[3], rs)).Message, StringComparison.Ordinal);
+        Assert.Contains("2 ints per environment", Assert.Throws<InvalidOperationException>(() => sync.Step(new float[6], rs)).Message, StringComparison.Ordinal);
+        sync.Reset(0, observations);
+        Assert.Contains("[0, 2] is not in MultiDiscrete([3, 2])", Assert.Throws<ArgumentOutOfRangeException>(() => sync.Step([0, 0, 0, 2, 1, 1], rs)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Steps_allocate_nothing_on_the_calling_thread()
     {

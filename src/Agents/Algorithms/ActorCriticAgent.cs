@@ -237,7 +237,7 @@ public abstract class ActorCriticAgent : IDisposable
         _policy.Act(normalized, count, deterministic, Random, actions, logProbs, values, []);
         if (ActionSpace.IsDiscrete)
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < count * ActionSpace.ActionSize; i++)
                 actions[i] += ActionSpace.DiscreteStart;
         }
     }
@@ -258,8 +258,9 @@ public abstract class ActorCriticAgent : IDisposable
         var step = VectorStepBuffers.For(env);
         var observations = new float[n * obsSize];
         var actions = new float[n * ActionSpace.ActionSize];
-        var discrete = new int[n];
-        var continuous = new float[n * ActionSpace.ActionSize];
+        var d = ActionSpace.ActionSize;
+        var discrete = new int[ActionSpace.IsDiscrete ? n * d : 0];
+        var sent = new float[n * d];
         var logProbs = new float[n];
         var values = new float[n];
         var targets = new int[n];
@@ -286,16 +287,15 @@ public abstract class ActorCriticAgent : IDisposable
             }
             if (ActionSpace.IsDiscrete)
             {
-                for (var e = 0; e < n; e++)
-                    discrete[e] = (int)actions[e] + ActionSpace.DiscreteStart;
+                for (var i = 0; i < discrete.Length; i++)
+                    sent[i] = discrete[i] = (int)actions[i] + ActionSpace.DiscreteStart;
                 env.Step(discrete, step);
             }
             else
             {
-                var d = ActionSpace.ActionSize;
-                for (var i = 0; i < continuous.Length; i++)
-                    continuous[i] = Math.Clamp(actions[i], ActionSpace.Low[i % d], ActionSpace.High[i % d]);
-                env.Step(continuous, step);
+                for (var i = 0; i < sent.Length; i++)
+                    sent[i] = Math.Clamp(actions[i], ActionSpace.Low[i % d], ActionSpace.High[i % d]);
+                env.Step(sent, step);
             }
             for (var e = 0; e < n; e++)
             {
@@ -305,13 +305,7 @@ public abstract class ActorCriticAgent : IDisposable
                     observer?.OnEpisodeStart(e);
                     continue;
                 }
-                if (observer is not null)
-                {
-                    if (ActionSpace.IsDiscrete)
-                        observer.OnStep(e, [discrete[e]], step.Rewards[e], step.Terminated[e], step.Truncated[e]);
-                    else
-                        observer.OnStep(e, continuous.AsSpan(e * ActionSpace.ActionSize, ActionSpace.ActionSize), step.Rewards[e], step.Terminated[e], step.Truncated[e]);
-                }
+                observer?.OnStep(e, sent.AsSpan(e * d, d), step.Rewards[e], step.Terminated[e], step.Truncated[e]);
                 running[e] += step.Rewards[e];
                 lengths[e]++;
                 if (!step.Terminated[e] && !step.Truncated[e])

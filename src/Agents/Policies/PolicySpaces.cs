@@ -14,7 +14,7 @@ internal static class PolicySpaces
         switch (actionSpace)
         {
             case Discrete discrete:
-                return (new CategoricalDistribution(discrete.N), ActionSpaceInfo.Discrete(discrete.N, discrete.Start));
+                return (new CategoricalDistribution(discrete.N), ActionSpaceInfo.Discrete(discrete.Start));
             case Box box when box.Shape.Count == 1:
                 for (var j = 0; j < box.FlatSize; j++)
                 {

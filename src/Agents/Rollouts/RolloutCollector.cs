@@ -45,8 +45,8 @@ internal sealed class RolloutCollector
         var n = env.NumEnvs;
         _step = VectorStepBuffers.For(env);
         _observations = new float[n * env.ObservationSize];
-        _discreteActions = new int[n];
-        _continuousActions = new float[n * actionSpace.ActionSize];
+        _discreteActions = actionSpace.IsDiscrete ? new int[n * actionSpace.ActionSize] : [];
+        _continuousActions = actionSpace.IsDiscrete ? [] : new float[n * actionSpace.ActionSize];
         _finalObservations = new float[n * env.ObservationSize];
         _finalValues = new float[n];
         _truncatedEnvs = new int[n];
@@ -124,8 +124,8 @@ internal sealed class RolloutCollector
     {
         if (_actionSpace.IsDiscrete)
         {
-            for (var e = 0; e < _discreteActions.Length; e++)
-                _discreteActions[e] = (int)actions[e] + _actionSpace.DiscreteStart;
+            for (var i = 0; i < _discreteActions.Length; i++)
+                _discreteActions[i] = (int)actions[i] + _actionSpace.DiscreteStart;
             _history.Append(_discreteActions);
             _env.Step(_discreteActions, _step);
             return;
@@ -147,7 +147,7 @@ internal sealed class RolloutCollector
     /// <exception cref="InvalidDataException">The actions are not a whole number of vector steps.</exception>
     public void RestoreEnvironments(int? seed, ReadOnlySpan<float> actions)
     {
-        var perStep = _actionSpace.IsDiscrete ? _env.NumEnvs : _continuousActions.Length;
+        var perStep = _env.NumEnvs * _actionSpace.ActionSize;
         if (actions.Length % perStep != 0 || (seed is null && !actions.IsEmpty))
             throw new InvalidDataException($"The saved environment history holds {actions.Length} action values, not a whole number of steps of {perStep} after a reset.");
         _history.Restore(seed, actions);
@@ -159,15 +159,15 @@ internal sealed class RolloutCollector
     {
         var n = _env.NumEnvs;
         var actions = _history.Actions;
-        var perStep = _actionSpace.IsDiscrete ? n : _continuousActions.Length;
+        var perStep = n * _actionSpace.ActionSize;
         _env.Reset(_history.ResetSeed!.Value, _step.Observations);
         for (var start = 0; start < actions.Length; start += perStep)
         {
             var step = actions.Slice(start, perStep);
             if (_actionSpace.IsDiscrete)
             {
-                for (var e = 0; e < n; e++)
-                    _discreteActions[e] = (int)step[e];
+                for (var i = 0; i < perStep; i++)
+                    _discreteActions[i] = (int)step[i];
                 _env.Step(_discreteActions, _step);
             }
             else

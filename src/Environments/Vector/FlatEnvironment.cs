@@ -13,11 +13,13 @@ internal abstract class FlatEnvironment : IDisposable
 {
     public abstract IEnvironment Environment { get; }
 
+    /// <summary>Whether actions are integers: one int (Discrete) or an int vector (MultiDiscrete, MultiBinary).</summary>
     public abstract bool HasDiscreteActions { get; }
 
     public abstract void Reset(int? seed, Span<float> observation);
 
-    public abstract void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
+    /// <summary>Steps with an integer action: its one value (Discrete) or its whole vector (MultiDiscrete, MultiBinary).</summary>
+    public abstract void Step(ReadOnlySpan<int> action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
 
     public abstract void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
 
@@ -34,9 +36,12 @@ internal abstract class FlatEnvironment : IDisposable
         IEnvironment<int, ReadOnlyMemory<float>> e => new Typed<int, ReadOnlyMemory<float>>(e),
         IEnvironment<ReadOnlyMemory<int>, int> e => new Typed<ReadOnlyMemory<int>, int>(e),
         IEnvironment<ReadOnlyMemory<int>, ReadOnlyMemory<float>> e => new Typed<ReadOnlyMemory<int>, ReadOnlyMemory<float>>(e),
+        IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<int>> e => new Typed<ReadOnlyMemory<float>, ReadOnlyMemory<int>>(e),
+        IEnvironment<int, ReadOnlyMemory<int>> e => new Typed<int, ReadOnlyMemory<int>>(e),
+        IEnvironment<ReadOnlyMemory<int>, ReadOnlyMemory<int>> e => new Typed<ReadOnlyMemory<int>, ReadOnlyMemory<int>>(e),
         null => throw new ArgumentNullException(nameof(env)),
         _ => throw new ArgumentException(
-            $"{env.GetType().Name} cannot be vectorized: observations must be {SpaceValues.SupportedTypes} and actions int (Discrete) or ReadOnlyMemory<float> (Box).",
+            $"{env.GetType().Name} cannot be vectorized: observations must be {SpaceValues.SupportedTypes} and actions int (Discrete), ReadOnlyMemory<int> (MultiDiscrete, MultiBinary) or ReadOnlyMemory<float> (Box).",
             nameof(env)),
     };
 
@@ -65,10 +70,10 @@ internal abstract class FlatEnvironment : IDisposable
         public override void Reset(int? seed, Span<float> observation) =>
             _outer.Reset(seed).Observation.Span.CopyTo(observation);
 
-        public override void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        public override void Step(ReadOnlySpan<int> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
         {
             _outer.EnsureCanStep();
-            terminated = _env.StepFlat(action, observation, out reward);
+            terminated = _env.StepFlat(action[0], observation, out reward);
             truncated = _timeLimit.CountStep();
             if (terminated || truncated)
             {
@@ -85,6 +90,7 @@ internal abstract class FlatEnvironment : IDisposable
         private readonly IEnvironment<TObservation, TAction> _env;
         private readonly Space _observationSpace;
         private readonly float[] _action;
+        private readonly int[] _intAction;
 
         public Typed(IEnvironment<TObservation, TAction> env)
         {
@@ -95,24 +101,40 @@ internal abstract class FlatEnvironment : IDisposable
                 throw new ArgumentException($"The observation space {_observationSpace} does not hold {typeof(TObservation).Name} values.", nameof(env));
             }
 
-            _action = typeof(TAction) == typeof(int) ? [] : new float[env.ActionSpace.FlatSize];
+            if (!SpaceValues.Fits<TAction>(env.ActionSpace))
+            {
+                throw new ArgumentException($"The action space {env.ActionSpace} does not hold {typeof(TAction).Name} values.", nameof(env));
+            }
+
+            _action = typeof(TAction) == typeof(ReadOnlyMemory<float>) ? new float[env.ActionSpace.FlatSize] : [];
+            _intAction = typeof(TAction) == typeof(ReadOnlyMemory<int>) ? new int[env.ActionSpace.FlatSize] : [];
         }
 
         public override IEnvironment Environment => _env;
 
-        public override bool HasDiscreteActions => typeof(TAction) == typeof(int);
+        public override bool HasDiscreteActions => typeof(TAction) != typeof(ReadOnlyMemory<float>);
+
 
         public override void Reset(int? seed, Span<float> observation) =>
             SpaceValues.WriteFlat(_observationSpace, _env.Reset(seed).Observation, observation);
 
-        public override void Step(int action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+        public override void Step(ReadOnlySpan<int> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
         {
-            if (typeof(TAction) != typeof(int))
+            if (typeof(TAction) == typeof(int))
+            {
+                int scalar = action[0];
+                Finish(_env.Step(Unsafe.As<int, TAction>(ref scalar)), observation, out reward, out terminated, out truncated);
+                return;
+            }
+
+            if (typeof(TAction) != typeof(ReadOnlyMemory<int>))
             {
                 throw new InvalidOperationException($"The sub-environments take continuous actions ({_env.ActionSpace}); pass float actions.");
             }
 
-            Finish(_env.Step(Unsafe.As<int, TAction>(ref action)), observation, out reward, out terminated, out truncated);
+            action.CopyTo(_intAction);
+            ReadOnlyMemory<int> memory = _intAction;
+            Finish(_env.Step(Unsafe.As<ReadOnlyMemory<int>, TAction>(ref memory)), observation, out reward, out terminated, out truncated);
         }
 
         public override void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)

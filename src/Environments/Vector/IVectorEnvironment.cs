@@ -22,8 +22,8 @@ public enum AutoresetMode
 /// <summary>
 /// A batch of environments stepped together, with struct-of-arrays results written into
 /// caller-owned <see cref="VectorStepBuffers"/>. Observations are flat floats
-/// (<see cref="Space.FlatSize"/> per environment). Discrete actions are given as ints, continuous
-/// actions as flat floats (<see cref="ActionSize"/> per environment).
+/// (<see cref="Space.FlatSize"/> per environment). Actions are <see cref="ActionSize"/> values per environment:
+/// ints for Discrete (one), MultiDiscrete and MultiBinary (their length), floats for Box (its flat size).
 /// </summary>
 public interface IVectorEnvironment : IDisposable
 {
@@ -39,7 +39,7 @@ public interface IVectorEnvironment : IDisposable
     /// <summary>Floats per observation.</summary>
     int ObservationSize { get; }
 
-    /// <summary>Floats per continuous action (1 for discrete actions).</summary>
+    /// <summary>Values per action: 1 for Discrete, the length of a MultiDiscrete or MultiBinary, the flat size of a Box.</summary>
     int ActionSize { get; }
 
     /// <summary>The autoreset mode.</summary>
@@ -51,7 +51,7 @@ public interface IVectorEnvironment : IDisposable
     /// </summary>
     void Reset(int? seed, Span<float> observations);
 
-    /// <summary>Steps every sub-environment with a discrete action.</summary>
+    /// <summary>Steps every sub-environment with an integer action (NumEnvs x ActionSize ints).</summary>
     void Step(ReadOnlySpan<int> actions, VectorStepBuffers results);
 
     /// <summary>Steps every sub-environment with a continuous action (NumEnvs x ActionSize floats).</summary>

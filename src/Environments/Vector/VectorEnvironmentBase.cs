@@ -61,10 +61,10 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
         AutoresetMode = autoresetMode;
         ObservationSize = SingleObservationSpace.FlatSize;
         HasDiscreteActions = _envs[0].HasDiscreteActions;
-        ActionSize = HasDiscreteActions ? 1 : SingleActionSpace.FlatSize;
+        ActionSize = SingleActionSpace.FlatSize;
         _needsReset = new bool[_envs.Length];
-        _discreteActions = new int[_envs.Length];
-        _continuousActions = new float[_envs.Length * ActionSize];
+        _discreteActions = HasDiscreteActions ? new int[_envs.Length * ActionSize] : [];
+        _continuousActions = HasDiscreteActions ? [] : new float[_envs.Length * ActionSize];
         _resetObservations = new float[_envs.Length * ObservationSize];
         if (environments[0].Unwrapped() is CartPoleEnvironment)
         {
@@ -91,7 +91,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
     /// <inheritdoc/>
     public int ActionSize { get; }
 
-    /// <summary>Whether actions are discrete (ints) rather than continuous (floats).</summary>
+    /// <summary>Whether actions are ints (Discrete, MultiDiscrete, MultiBinary) rather than floats (Box).</summary>
     public bool HasDiscreteActions { get; }
 
     /// <inheritdoc/>
@@ -123,9 +123,9 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
             throw new InvalidOperationException($"The sub-environments take continuous actions ({SingleActionSpace}); call Step with {ActionSize} floats per environment.");
         }
 
-        if (actions.Length != _envs.Length)
+        if (actions.Length != _discreteActions.Length)
         {
-            ThrowSize("actions", actions.Length, _envs.Length);
+            ThrowSize("actions", actions.Length, _discreteActions.Length);
         }
 
         CheckResults(results);
@@ -142,7 +142,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (HasDiscreteActions)
         {
-            throw new InvalidOperationException($"The sub-environments take discrete actions ({SingleActionSpace}); call Step with one int per environment.");
+            throw new InvalidOperationException($"The sub-environments take discrete actions ({SingleActionSpace}); call Step with {(ActionSize == 1 ? "one int" : $"{ActionSize} ints")} per environment.");
         }
 
         if (actions.Length != _continuousActions.Length)
@@ -218,7 +218,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
             bool trunc;
             if (_discreteStep)
             {
-                _envs[i].Step(_discreteActions[i], observation, out reward, out term, out trunc);
+                _envs[i].Step(_discreteActions.AsSpan(i * ActionSize, ActionSize), observation, out reward, out term, out trunc);
             }
             else
             {
