@@ -8,10 +8,10 @@ namespace RLFramework.Agents.Distributions;
 /// </summary>
 public abstract class ActionDistribution
 {
-    /// <summary>Policy outputs per sample (logits for categorical, means for Gaussian).</summary>
+    /// <summary>Policy outputs per sample (logits for categorical and Bernoulli, means for Gaussian).</summary>
     public abstract int OutputCount { get; }
 
-    /// <summary>Floats per action (1 for a categorical index).</summary>
+    /// <summary>Floats per action (one index per categorical block, one 0/1 per Bernoulli element, one value per Gaussian dimension).</summary>
     public abstract int ActionSize { get; }
 
     /// <summary>Number of state-independent log-std parameters (0 for categorical).</summary>
