@@ -30,8 +30,11 @@ public class ResumeTests
     [InlineData("a2c", "CartPole-v1", 256, 768, new[] { "num_envs=4" })]
     [InlineData("awr", "CartPole-v1", 400, 1000, new[] { "train_freq=100", "gradient_steps=3", "buffer_size=500", "batch_size=64" })]
     [InlineData("ppo", "CartPole-v1", 512, 1024, new[] { "policy=mlp", "n_steps=32", "num_envs=4", "n_epochs=2" })]
+    // MultiDiscrete actions: the saved history holds two values per environment and step.
+    [InlineData("ppo", SpaceTestEnvironments.LockId, 512, 1024, new[] { "n_steps=30", "num_envs=4", "batch_size=60", "n_epochs=2" })]
     public void Train_to_n_equals_train_to_k_save_load_and_train_to_n_bit_for_bit(string algorithm, string env, long k, long n, string[] overrides)
     {
+        SpaceTestEnvironments.EnsureRegistered();
         var path = Path.Combine(Path.GetTempPath(), $"resume-{Guid.NewGuid():N}.rlm");
         try
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Policies;
@@ -132,12 +133,31 @@ public static class PolicyInspection
         return tests;
     }
 
+    /// <summary>
+    /// "logit left" per Discrete action, "logit x=2" per code of each MultiDiscrete element x, "logit x" per MultiBinary
+    /// element (the log-odds of 1), "mean torque" per Box dimension.
+    /// </summary>
+    internal static string[] PolicyOutputNames(ActionDistribution distribution, EnvironmentLabels labels)
+    {
+        var names = new string[distribution.OutputCount];
+        if (distribution is CategoricalDistribution { ActionSize: > 1 } blocks)
+        {
+            var k = 0;
+            for (var j = 0; j < blocks.BlockSizes.Length; j++)
+            {
+                for (var code = 0; code < blocks.BlockSizes[j]; code++)
+                    names[k++] = string.Create(CultureInfo.InvariantCulture, $"logit {labels.ActionName(j)}={code}");
+            }
+            return names;
+        }
+        for (var k = 0; k < names.Length; k++)
+            names[k] = (distribution is DiagGaussianDistribution ? "mean " : "logit ") + labels.ActionName(k);
+        return names;
+    }
+
     private static string[] OutputNames(ActorCriticAgent agent, string ensemble, EnvironmentLabels labels)
     {
-        var distribution = agent.Policy.Distribution;
-        var policy = new string[distribution.OutputCount];
-        for (var k = 0; k < policy.Length; k++)
-            policy[k] = (distribution is DiagGaussianDistribution ? "mean " : "logit ") + labels.ActionName(k);
+        var policy = PolicyOutputNames(agent.Policy.Distribution, labels);
         return ensemble switch
         {
             "shared" => [.. policy, "value"],

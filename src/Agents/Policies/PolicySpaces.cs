@@ -15,6 +15,8 @@ internal static class PolicySpaces
         {
             case Discrete discrete:
                 return (new CategoricalDistribution(discrete.N), ActionSpaceInfo.Discrete(discrete.Start));
+            case MultiDiscrete multi:
+                return (new CategoricalDistribution(multi.Nvec.ToArray()), ActionSpaceInfo.Codes(multi.FlatSize));
             case Box box when box.Shape.Count == 1:
                 for (var j = 0; j < box.FlatSize; j++)
                 {
@@ -23,7 +25,7 @@ internal static class PolicySpaces
                 }
                 return (new DiagGaussianDistribution(box.FlatSize), ActionSpaceInfo.Box(box.Low.ToArray(), box.High.ToArray()));
             default:
-                throw new ArgumentException($"Actor-critic policies handle Discrete and one-dimensional Box action spaces; got {actionSpace}.", nameof(actionSpace));
+                throw new ArgumentException($"Actor-critic policies handle Discrete, MultiDiscrete and one-dimensional Box action spaces; got {actionSpace}.", nameof(actionSpace));
         }
     }
 

@@ -1,0 +1,77 @@
+using RLFramework.Environments;
+using RLFramework.Environments.Spaces;
+
+namespace RLFramework.Agents.Tests;
+
+/// <summary>
+/// Users' environments with the action spaces beyond Discrete and Box, registered once for every test that needs them.
+/// </summary>
+internal static class SpaceTestEnvironments
+{
+    /// <summary>A <see cref="CombinationLock"/>: MultiDiscrete observations and actions.</summary>
+    public const string LockId = "Test-CombinationLock-v0";
+
+    private static readonly object s_registration = new();
+
+    /// <summary>Registers the ids of this file (once per process).</summary>
+    public static void EnsureRegistered()
+    {
+        lock (s_registration)
+        {
+            if (!EnvironmentRegistry.IsRegistered(LockId))
+                EnvironmentRegistry.Register(new EnvironmentSpec(LockId, 20, null, new Dictionary<string, object?>()), _ => new CombinationLock());
+        }
+    }
+}
+
+/// <summary>
+/// Each step shows a code of two dials, MultiDiscrete([3, 2]), drawn from the seeded generator; the action sets the
+/// dials, MultiDiscrete([3, 2]); the reward is the fraction of dials set to the code shown (optimum: 1 a step).
+/// An episode has <see cref="Length"/> steps, so the optimal return is 4. An untrained greedy policy sets [0, 0] and
+/// scores (1/3 + 1/2) / 2 a step on average.
+/// </summary>
+internal sealed class CombinationLock : IEnvironment<ReadOnlyMemory<int>, ReadOnlyMemory<int>>
+{
+    public const int Length = 4;
+
+    private readonly MultiDiscrete _dials = new(3, 2);
+    private readonly int[] _code = new int[2];
+    private Random _random = new(0);
+    private int _steps;
+
+    public Space ObservationSpace => _dials;
+
+    public Space ActionSpace => _dials;
+
+    public EnvironmentSpec? Spec => null;
+
+    public ResetResult<ReadOnlyMemory<int>> Reset(int? seed = null)
+    {
+        if (seed is int s)
+            _random = new Random(s);
+        _steps = 0;
+        Draw();
+        return new(_code, StepInfo.Empty);
+    }
+
+    public StepResult<ReadOnlyMemory<int>> Step(ReadOnlyMemory<int> action)
+    {
+        var a = action.Span;
+        if (!_dials.Contains(a))
+            throw new ArgumentOutOfRangeException(nameof(action), $"[{string.Join(", ", a.ToArray())}] is not in {_dials}.");
+        var reward = ((a[0] == _code[0] ? 1 : 0) + (a[1] == _code[1] ? 1 : 0)) / 2.0;
+        _steps++;
+        Draw();
+        return new(_code, reward, _steps == Length, false, StepInfo.Empty);
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void Draw()
+    {
+        _code[0] = _random.Next(3);
+        _code[1] = _random.Next(2);
+    }
+}
