@@ -39,7 +39,13 @@ internal static class PolicySpaces
 
     /// <summary>
     /// A one-line description of a space, saved with a model to check it against an environment. A box is written in
-    /// full (<see cref="Box.ToFullString"/>, not the shortened display form), the form every model file has recorded.
+    /// full (<see cref="Box.ToFullString"/>, not the shortened display form), the form every model file has recorded; a
+    /// DictSpace or TupleSpace likewise writes its boxes in full (<see cref="CompositeSpace.ToFullString"/>).
     /// </summary>
-    public static string Describe(Space space) => space is Box box ? box.ToFullString() : space.ToString() ?? space.GetType().Name;
+    public static string Describe(Space space) => space switch
+    {
+        Box box => box.ToFullString(),
+        CompositeSpace composite => composite.ToFullString(),
+        _ => space.ToString() ?? space.GetType().Name,
+    };
 }

@@ -237,6 +237,17 @@ public static class EnvironmentChecker
     private static bool CheckObservation<TObservation>(
         List<string> problems, Space space, TObservation observation, float[] flat, string where, bool quiet)
     {
+        // The length first: a composite's flat value of the wrong length cannot be read at all.
+        int length = typeof(TObservation) == typeof(ReadOnlyMemory<float>) ? Unsafe.As<TObservation, ReadOnlyMemory<float>>(ref observation).Length
+            : typeof(TObservation) == typeof(ReadOnlyMemory<int>) ? Unsafe.As<TObservation, ReadOnlyMemory<int>>(ref observation).Length
+            : space.FlatSize;
+        if (length != space.FlatSize)
+        {
+            string unit = typeof(TObservation) == typeof(ReadOnlyMemory<int>) ? "ints" : "floats";
+            problems.Add($"{where} returned an observation of {length} {unit}; the observation space {space} has {space.FlatSize}.");
+            return false;
+        }
+
         try
         {
             SpaceValues.WriteFlat(space, observation, flat);
@@ -247,16 +258,6 @@ public static class EnvironmentChecker
         {
             problems.Add($"{where} returned an observation that cannot be read: {e.Message}");
             return false;
-        }
-
-        if (typeof(TObservation) == typeof(ReadOnlyMemory<float>))
-        {
-            int length = Unsafe.As<TObservation, ReadOnlyMemory<float>>(ref observation).Length;
-            if (length != space.FlatSize)
-            {
-                problems.Add($"{where} returned an observation of {length} floats; the observation space {space} has {space.FlatSize}.");
-                return false;
-            }
         }
 
         if (quiet)
@@ -275,7 +276,10 @@ public static class EnvironmentChecker
 
         if (!SpaceValues.Contains(space, observation))
         {
-            problems.Add($"{where} returned the observation [{string.Join(", ", flat)}], which is outside the observation space {space}.");
+            string part = space is CompositeSpace composite && composite.FirstInvalid(flat) is int invalid and >= 0
+                ? $" (its part {composite.PartName(invalid)} [{string.Join(", ", composite.Slice(flat, invalid).ToArray())}] is not in {composite[invalid]})"
+                : "";
+            problems.Add($"{where} returned the observation [{string.Join(", ", flat)}], which is outside the observation space {space}{part}.");
         }
 
         return true;
@@ -323,7 +327,7 @@ public static class EnvironmentChecker
             product *= d;
         }
 
-        if (space is Box && product != space.FlatSize)
+        if (space is Box or MultiBinary or CompositeSpace && product != space.FlatSize)
         {
             problems.Add($"{name} {space}: the shape's product {product} differs from FlatSize {space.FlatSize}.");
         }

@@ -6,7 +6,8 @@ namespace RLFramework.Environments;
 
 /// <summary>
 /// The labels of an environment's observation and actions as the outermost layer sees them, with plain defaults
-/// (<c>obs[3]</c>, <c>action 1</c>) where the environment gives none.
+/// (<c>obs[3]</c>, <c>action 1</c>) where the environment gives none. The default feature names of a
+/// <see cref="DictSpace"/> or <see cref="TupleSpace"/> observation follow its structure (<see cref="FeatureName"/>).
 /// </summary>
 public sealed class EnvironmentLabels : IEnvironmentLabels
 {
@@ -14,13 +15,16 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
     private readonly IEnvironmentLabels? _actions;
     private readonly int _features;
     private readonly int _actionCount;
+    private readonly CompositeSpace? _composite;
+    private string[]? _structuralNames;
 
-    private EnvironmentLabels(IEnvironmentLabels? observation, IEnvironmentLabels? actions, int features, int actionCount)
+    private EnvironmentLabels(IEnvironmentLabels? observation, IEnvironmentLabels? actions, Space observationSpace, int actionCount)
     {
         _observation = observation;
         _actions = actions;
-        _features = features;
+        _features = observationSpace.FlatSize;
         _actionCount = actionCount;
+        _composite = observationSpace as CompositeSpace;
     }
 
     /// <summary>Elements of the flat observation (features).</summary>
@@ -40,15 +44,33 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
         ArgumentNullException.ThrowIfNull(environment);
         return new EnvironmentLabels(
             Find(environment, e => e.ObservationSpace), Find(environment, e => e.ActionSpace),
-            environment.ObservationSpace.FlatSize, environment.ActionSpace is Discrete discrete ? discrete.N : environment.ActionSpace.FlatSize);
+            environment.ObservationSpace, environment.ActionSpace is Discrete discrete ? discrete.N : environment.ActionSpace.FlatSize);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The environment's name for element <paramref name="index"/> of the flat observation, else a default:
+    /// <c>obs[3]</c> for a plain space; for a <see cref="DictSpace"/> or <see cref="TupleSpace"/> the path to the element,
+    /// a key for a Dict part and <c>[i]</c> for a Tuple position, joined as in C# (<c>outer.inner</c>,
+    /// <c>[1][0]</c>, <c>[1].goal</c>, <c>outer[2]</c>), then <c>[j]</c> for element j (row-major) of a part of more than
+    /// one float: in <c>Dict('goal': Discrete(4), 'position': Box(-1, 1, (2,)))</c> the features are <c>goal</c>,
+    /// <c>position[0]</c> and <c>position[1]</c>.
+    /// </summary>
     public string FeatureName(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _features);
-        return _observation?.FeatureName(index) ?? string.Create(CultureInfo.InvariantCulture, $"obs[{index}]");
+        if (_observation is not null)
+        {
+            return _observation.FeatureName(index);
+        }
+
+        if (_composite is not null)
+        {
+            _structuralNames ??= StructuralNames(_composite);
+            return _structuralNames[index];
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"obs[{index}]");
     }
 
     /// <inheritdoc/>
@@ -65,6 +87,40 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _actionCount);
         return _actions?.ActionName(index) ?? string.Create(CultureInfo.InvariantCulture, $"action {index}");
+    }
+
+    /// <summary>The default names of a composite observation's flat elements (see <see cref="FeatureName"/>).</summary>
+    private static string[] StructuralNames(CompositeSpace space)
+    {
+        var names = new List<string>(space.FlatSize);
+        AddNames(space, "", names);
+        return [.. names];
+
+        static void AddNames(CompositeSpace composite, string prefix, List<string> names)
+        {
+            for (int i = 0; i < composite.Count; i++)
+            {
+                string path = composite is DictSpace dict
+                    ? (prefix.Length == 0 ? dict.Keys[i] : $"{prefix}.{dict.Keys[i]}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{prefix}[{i}]");
+                var part = composite[i];
+                if (part is CompositeSpace nested)
+                {
+                    AddNames(nested, path, names);
+                }
+                else if (part.FlatSize == 1)
+                {
+                    names.Add(path);
+                }
+                else
+                {
+                    for (int j = 0; j < part.FlatSize; j++)
+                    {
+                        names.Add(string.Create(CultureInfo.InvariantCulture, $"{path}[{j}]"));
+                    }
+                }
+            }
+        }
     }
 
     private static IEnvironmentLabels? Find(IEnvironment environment, Func<IEnvironment, Space> space)

@@ -76,6 +76,15 @@ public sealed class MultiDiscrete : Space
         }
     }
 
+    /// <summary>The same draws as <see cref="Sample(Span{int})"/>, written as floats (the flat encoding).</summary>
+    internal void SampleFlat(Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = _random.Next(_nvec[i]);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"MultiDiscrete([{string.Join(", ", _nvec)}])";
 }

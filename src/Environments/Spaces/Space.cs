@@ -11,7 +11,8 @@ public abstract class Space
 
     /// <summary>
     /// How many floats one element takes in the flat float encoding that vector environments and
-    /// learners use (Box: product of the shape; Discrete: 1, the index; MultiDiscrete: its length).
+    /// learners use (Box: product of the shape; Discrete: 1, the index; MultiDiscrete: its length; MultiBinary: its
+    /// number of bits; DictSpace and TupleSpace: the sum over their sub-spaces).
     /// </summary>
     public abstract int FlatSize { get; }
 
