@@ -196,8 +196,8 @@ public class PresetTests
         var e = Assert.Throws<ArgumentException>(() => AgentFactory.Create("ppo", "NoSuchEnv-v0"));
         Assert.Contains("Unknown environment 'NoSuchEnv-v0'", e.Message, StringComparison.Ordinal);
 
-        using var env = new Fakes.FakeVectorEnvironment([5], [false], new Environments.Spaces.MultiDiscrete([2, 3]));
+        using var env = new Fakes.FakeVectorEnvironment([5], [false], new Environments.Spaces.TupleSpace(new Environments.Spaces.Discrete(2)));
         e = Assert.Throws<ArgumentException>(() => new Ppo(env, new PpoOptions { NumEnvs = 1, BatchSize = 8 }));
-        Assert.Contains("Discrete and one-dimensional Box", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Discrete, MultiDiscrete, MultiBinary and one-dimensional Box action spaces; got Tuple(Discrete(2))", e.Message, StringComparison.Ordinal);
     }
 }

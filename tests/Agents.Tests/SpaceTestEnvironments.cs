@@ -11,6 +11,9 @@ internal static class SpaceTestEnvironments
     /// <summary>A <see cref="CombinationLock"/>: MultiDiscrete observations and actions.</summary>
     public const string LockId = "Test-CombinationLock-v0";
 
+    /// <summary>A <see cref="Switchboard"/>: a DictSpace observation and MultiBinary actions.</summary>
+    public const string SwitchboardId = "Test-Switchboard-v0";
+
     private static readonly object s_registration = new();
 
     /// <summary>Registers the ids of this file (once per process).</summary>
@@ -20,6 +23,8 @@ internal static class SpaceTestEnvironments
         {
             if (!EnvironmentRegistry.IsRegistered(LockId))
                 EnvironmentRegistry.Register(new EnvironmentSpec(LockId, 20, null, new Dictionary<string, object?>()), _ => new CombinationLock());
+            if (!EnvironmentRegistry.IsRegistered(SwitchboardId))
+                EnvironmentRegistry.Register(new EnvironmentSpec(SwitchboardId, 20, null, new Dictionary<string, object?>()), _ => new Switchboard());
         }
     }
 }
@@ -73,5 +78,64 @@ internal sealed class CombinationLock : IEnvironment<ReadOnlyMemory<int>, ReadOn
     {
         _code[0] = _random.Next(3);
         _code[1] = _random.Next(2);
+    }
+}
+
+/// <summary>
+/// Each step lights some of four lamps, drawn from the seeded generator, and the action sets four switches,
+/// MultiBinary(4); the reward is the fraction of switches that match their lamp (optimum: 1 a step). The observation
+/// is a DictSpace: 'lamps' MultiBinary(4) and 'step' Box(0, 4, (1,)), the steps taken. An episode has
+/// <see cref="Length"/> steps (optimal return 4); an untrained greedy policy leaves every switch off and matches half
+/// of the lamps on average.
+/// </summary>
+internal sealed class Switchboard : IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<int>>
+{
+    public const int Length = 4;
+
+    private readonly DictSpace _space = new(("lamps", new MultiBinary(4)), ("step", new Box(0f, Length, 1)));
+    private readonly MultiBinary _switches = new(4);
+    private readonly float[] _observation = new float[5];
+    private Random _random = new(0);
+    private int _steps;
+
+    public Space ObservationSpace => _space;
+
+    public Space ActionSpace => _switches;
+
+    public EnvironmentSpec? Spec => null;
+
+    public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null)
+    {
+        if (seed is int s)
+            _random = new Random(s);
+        _steps = 0;
+        Observe();
+        return new(_observation, StepInfo.Empty);
+    }
+
+    public StepResult<ReadOnlyMemory<float>> Step(ReadOnlyMemory<int> action)
+    {
+        var a = action.Span;
+        if (!_switches.Contains(a))
+            throw new ArgumentOutOfRangeException(nameof(action), $"[{string.Join(", ", a.ToArray())}] is not in {_switches}.");
+        var lamps = _space.Slice(_observation, "lamps");
+        var matches = 0;
+        for (var j = 0; j < a.Length; j++)
+            matches += a[j] == (int)lamps[j] ? 1 : 0;
+        _steps++;
+        Observe();
+        return new(_observation, matches / 4.0, _steps == Length, false, StepInfo.Empty);
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void Observe()
+    {
+        var lamps = _space.Slice(_observation, "lamps");
+        for (var j = 0; j < lamps.Length; j++)
+            lamps[j] = _random.Next(2);
+        _space.Slice(_observation, "step")[0] = _steps;
     }
 }

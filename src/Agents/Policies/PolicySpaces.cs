@@ -17,6 +17,8 @@ internal static class PolicySpaces
                 return (new CategoricalDistribution(discrete.N), ActionSpaceInfo.Discrete(discrete.Start));
             case MultiDiscrete multi:
                 return (new CategoricalDistribution(multi.Nvec.ToArray()), ActionSpaceInfo.Codes(multi.FlatSize));
+            case MultiBinary bits:
+                return (new BernoulliDistribution(bits.FlatSize), ActionSpaceInfo.Codes(bits.FlatSize));
             case Box box when box.Shape.Count == 1:
                 for (var j = 0; j < box.FlatSize; j++)
                 {
@@ -25,7 +27,7 @@ internal static class PolicySpaces
                 }
                 return (new DiagGaussianDistribution(box.FlatSize), ActionSpaceInfo.Box(box.Low.ToArray(), box.High.ToArray()));
             default:
-                throw new ArgumentException($"Actor-critic policies handle Discrete, MultiDiscrete and one-dimensional Box action spaces; got {actionSpace}.", nameof(actionSpace));
+                throw new ArgumentException($"Actor-critic policies handle Discrete, MultiDiscrete, MultiBinary and one-dimensional Box action spaces; got {actionSpace}.", nameof(actionSpace));
         }
     }
 
