@@ -11,6 +11,9 @@ public sealed class CorridorPackage : IEnvironmentPackage
     /// <summary>The id of <see cref="SignpostCorridor"/> in the registry.</summary>
     public const string CorridorId = "SignpostCorridor-v0";
 
+    /// <summary>The id of <see cref="Thermostats"/> in the registry.</summary>
+    public const string ThermostatsId = "Thermostats-v0";
+
     /// <inheritdoc />
     public void Register()
     {
@@ -20,6 +23,13 @@ public sealed class CorridorPackage : IEnvironmentPackage
         {
             options.ThrowIfUnknown(CorridorId, "cells");
             return new SignpostCorridor(options.GetInt("cells", 9));
+        });
+
+        // 20 steps before truncation; no options.
+        EnvironmentRegistry.Register(new EnvironmentSpec(ThermostatsId, MaxEpisodeSteps: 20, RewardThreshold: null, new Dictionary<string, object?>()), options =>
+        {
+            options.ThrowIfUnknown(ThermostatsId);
+            return new Thermostats();
         });
     }
 }

@@ -16,6 +16,7 @@ public class ActionSpaceLearningTests
     [InlineData("ppo", 6_000, new[] { "num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4" })]
     [InlineData("a2c", 8_000, new[] { "num_envs=4", "n_steps=8" })]
     [InlineData("awr", 8_000, new[] { "train_freq=400", "gradient_steps=20", "batch_size=256" })]
+    [InlineData("ppo", 20_000, new[] { "num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4", "policy=mlp", "mlp_lr=0.003" })]
     public void Each_algorithm_opens_the_combination_lock_with_multidiscrete_actions(string algorithm, int steps, string[] overrides)
     {
         SpaceTestEnvironments.EnsureRegistered();
@@ -36,6 +37,7 @@ public class ActionSpaceLearningTests
     [InlineData("ppo", 6_000, new[] { "num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4" })]
     [InlineData("a2c", 8_000, new[] { "num_envs=4", "n_steps=8" })]
     [InlineData("awr", 16_000, new[] { "train_freq=400", "gradient_steps=40", "batch_size=256", "beta=0.5" })]
+    [InlineData("ppo", 20_000, new[] { "num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4", "policy=mlp" })]
     public void Each_algorithm_sets_the_switchboard_with_multibinary_actions_from_a_dict_observation(string algorithm, int steps, string[] overrides)
     {
         SpaceTestEnvironments.EnsureRegistered();
