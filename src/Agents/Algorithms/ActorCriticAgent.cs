@@ -139,6 +139,12 @@ public abstract class ActorCriticAgent : IDisposable
     /// <summary>The id of the environment the agent trains on (saved with the model).</summary>
     public string EnvironmentId { get; }
 
+    /// <summary>
+    /// The key=value options the environment was made with (<see cref="AgentFactory.MakeEnvironment"/>; empty: the
+    /// registry's defaults), saved with the model so that loading, evaluating and resuming make the same environment.
+    /// </summary>
+    public IReadOnlyList<string> EnvironmentKwargs { get; internal set; } = [];
+
     /// <summary>The seed the run started from.</summary>
     public int Seed { get; }
 

@@ -50,6 +50,7 @@ internal static class AgentFile
         {
             Algorithm = agent.Algorithm,
             EnvironmentId = agent.EnvironmentId,
+            EnvironmentKwargs = agent.EnvironmentKwargs.Count == 0 ? null : [.. agent.EnvironmentKwargs],
             ObservationSpace = PolicySpaces.Describe(agent.Environment.SingleObservationSpace),
             ActionSpace = PolicySpaces.Describe(agent.Environment.SingleActionSpace),
             ObservationSize = policy.ObservationSize,
@@ -178,7 +179,7 @@ internal static class AgentFile
             if (!EnvironmentRegistry.IsRegistered(header.EnvironmentId))
                 throw new ArgumentException($"'{path}' was trained on '{header.EnvironmentId}', which is not registered. " +
                     "An environment of your own must be registered first (EnvironmentRegistry.Register, or the rl command's --env-assembly).");
-            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs);
+            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs, header.EnvironmentKwargs);
         }
         try
         {
@@ -192,6 +193,7 @@ internal static class AgentFile
             }
             var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId,
                 header.Policy.Policy == PolicyKind.Mlp ? null : boosters);
+            agent.EnvironmentKwargs = header.EnvironmentKwargs ?? [];
             IActorCriticPolicy policy;
             if (header.Policy.Policy == PolicyKind.Mlp)
             {
@@ -248,6 +250,9 @@ internal sealed record AgentFileHeader
 {
     public string Algorithm { get; init; } = "";
     public string EnvironmentId { get; init; } = "";
+    /// <summary>The environment's key=value options; absent (null) when there are none, so such files are those of earlier builds byte for byte.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? EnvironmentKwargs { get; init; }
     public string ObservationSpace { get; init; } = "";
     public string ActionSpace { get; init; } = "";
     public int ObservationSize { get; init; }

@@ -65,6 +65,9 @@ public sealed record TuneOptions
     /// <summary>The search space (null: <see cref="SearchSpace.For"/> the algorithm).</summary>
     public SearchSpace? Space { get; init; }
 
+    /// <summary>key=value options of the environment every trial trains and is evaluated on (<c>--env-kwargs</c>; <see cref="AgentFactory.MakeEnvironment"/>).</summary>
+    public IReadOnlyList<string> EnvironmentKwargs { get; init; } = [];
+
     /// <summary>The search space in use.</summary>
     public SearchSpace SearchSpaceOrDefault => Space ?? SearchSpace.For(Algorithm);
 
@@ -94,8 +97,10 @@ public sealed record TuneOptions
             if (!known.Contains(key))
                 throw new ArgumentException($"The search space has the unknown option '{key}' for {Algorithm}. Known options: {string.Join(", ", known)}.", nameof(Space));
         }
-        // The preset with the fixed options must itself be valid (a bad --set is an error before any trial).
+        // The preset with the fixed options must itself be valid (a bad --set is an error before any trial), and so must the
+        // environment's options.
         AgentPresets.Resolve(Algorithm, EnvironmentId, Fixed);
+        AgentFactory.MakeEnvironment(EnvironmentId, EnvironmentKwargs).Dispose();
 
         static void Require(bool condition, string name, string expected)
         {
@@ -247,7 +252,7 @@ public static class Tuner
                 parameters = FitBatchToRollout(options, parameters);
                 var configuration = AgentPresets.Resolve(options.Algorithm, options.EnvironmentId, Overrides(options, parameters));
                 for (var s = 0; s < seeds; s++)
-                    agents[s] = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed + s);
+                    agents[s] = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed + s, environmentKwargs: options.EnvironmentKwargs);
             }
             catch (ArgumentException e)
             {
@@ -349,7 +354,7 @@ public static class Tuner
             for (var s = 0; s < options.TrialSeeds; s++)
             {
                 _evaluations[s] = new EvaluationCallback(
-                    () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8)), options.EvaluationInterval,
+                    () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8), options.EnvironmentKwargs), options.EvaluationInterval,
                     options.EvaluationEpisodes, deterministic: true, seed: options.Seed);
             }
         }

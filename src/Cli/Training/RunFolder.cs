@@ -72,7 +72,7 @@ internal sealed class RunFolder
 
     /// <summary>Writes options.json: the run's identity and every option value after presets and overrides.</summary>
     public void WriteOptions(AgentConfiguration configuration, string environmentId, int seed, long steps, IReadOnlyList<KeyValuePair<string, string>> overrides,
-        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null)
+        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null, IReadOnlyList<string>? envKwargs = null)
     {
         var root = new JsonObject
         {
@@ -87,6 +87,8 @@ internal sealed class RunFolder
             ["options"] = JsonSerializer.SerializeToNode(configuration.Options, configuration.Options.GetType(), s_json),
             ["policy"] = JsonSerializer.SerializeToNode(configuration.Policy, s_json),
         };
+        if (envKwargs is { Count: > 0 })
+            root["env_kwargs"] = new JsonArray([.. envKwargs.Select(k => (JsonNode?)k)]);
         if (envAssemblies is { Count: > 0 })
             root["env_assemblies"] = new JsonArray([.. envAssemblies.Select(a => (JsonNode?)System.IO.Path.GetFullPath(a))]);
         if (resumedFrom is { } resumed)

@@ -55,6 +55,7 @@ internal sealed class TuneFolder(string path)
             ["sampler"] = options.Sampler,
             ["pruner"] = options.Pruner,
             ["set"] = new JsonArray([.. options.Fixed.Select(p => (JsonNode?)JsonValue.Create($"{p.Key}={p.Value}"))]),
+            ["env_kwargs"] = new JsonArray([.. options.EnvironmentKwargs.Select(k => (JsonNode?)JsonValue.Create(k))]),
             ["env_assemblies"] = new JsonArray([.. (envAssemblies ?? []).Select(a => (JsonNode?)JsonValue.Create(System.IO.Path.GetFullPath(a)))]),
         };
         RunFolder.WriteAtomically(File(SettingsFile), root.ToJsonString(s_json));
@@ -89,6 +90,8 @@ internal sealed class TuneFolder(string path)
                 Pruner = root.GetProperty("pruner").GetString()!,
                 Fixed = Agents.Presets.AgentPresets.ParseOverrides(root.GetProperty("set").EnumerateArray().Select(e => e.GetString()!)),
                 Space = SearchSpace.Load(File(SpaceFile)),
+                // Searches saved before --env-kwargs existed have none.
+                EnvironmentKwargs = root.TryGetProperty("env_kwargs", out var kwargs) ? [.. kwargs.EnumerateArray().Select(e => e.GetString()!)] : [],
             };
             return (options, [.. root.GetProperty("env_assemblies").EnumerateArray().Select(e => e.GetString()!)]);
         }
