@@ -8,8 +8,6 @@ Func<string[], int>? command = args.Length == 0 ? null : args[0] switch
 {
     // Learning curves: dotnet run -c Release --project benchmarks/Benchmarks -- learning --help
     "learning" => SampleComplexity.Run,
-    // Table and PNG from finished `rl train` run folders: ... -- learning-report RUN_DIR [RUN_DIR ...] [--threshold X]
-    "learning-report" => RunReport.Run,
     // Mean return of a shortest-path policy over random layouts: ... -- minigrid-optimal --env MiniGrid-Unlock-v0,... [--episodes 2000] [--seed 0]
     "minigrid-optimal" => OptimalReturn.Run,
     // Mean return of a memoryless policy that acts on the 7x7 view only: ... -- minigrid-view-policy --env MiniGrid-GoToDoor-5x5-v0 [--turn left]

@@ -9,5 +9,6 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(TuneCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return root.Parse(args).Invoke();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Presets;
+using RLFramework.Cli.Training;
 
 namespace RLFramework.Benchmarks.Learning;
 
@@ -52,7 +53,7 @@ internal static class SampleComplexity
         var table = new StringBuilder();
         table.AppendLine("| algorithm | environment | steps | seeds | score mean | score std | per seed | steps to threshold | wall s (median) |");
         table.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        var curves = new List<(string Label, List<(long Step, double Mean)>[] Seeds)>();
+        var curves = new List<(string Label, CurveBand Band)>();
         foreach (var algorithm in algorithms)
         {
             foreach (var env in environments)
@@ -62,7 +63,7 @@ internal static class SampleComplexity
                 var scores = new List<double>();
                 var walls = new List<double>();
                 var reach = new List<string>();
-                var seedCurves = new List<(long, double)>[seeds];
+                var runs = new List<RunRecord>(seeds);
                 for (var s = 0; s < seeds; s++)
                 {
                     var seed = firstSeed + s;
@@ -85,7 +86,7 @@ internal static class SampleComplexity
                     scores.Add(score);
                     walls.Add(clock.Elapsed.TotalSeconds);
                     reach.Add(reached?.ToString(CultureInfo.InvariantCulture) ?? "-");
-                    seedCurves[s] = curve;
+                    runs.Add(new RunRecord("", algorithm, env, "", seed, agent.NumTimesteps, clock.Elapsed.TotalSeconds, agent.TreeCount, score, curve));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{algorithm} {env} seed {seed}: score {score:F2} in {clock.Elapsed.TotalSeconds:F1} s, {agent.TreeCount} trees, threshold reached at {reach[^1]}"));
                 }
@@ -94,14 +95,14 @@ internal static class SampleComplexity
                 walls.Sort();
                 table.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {algorithm} | {env} | {steps} | {seeds} | {meanScore:F2} | {stdScore:F2} | {string.Join(" / ", scores.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))} | {string.Join(" / ", reach)} | {walls[walls.Count / 2]:F1} |"));
-                curves.Add(($"{algorithm} {env}", seedCurves));
+                curves.Add(($"{algorithm} {env}", RunComparison.Band(new RunGroup($"{algorithm} {env}", runs), steps)));
             }
         }
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var tablePath = Path.Combine(outDir, $"learning-{stamp}.md");
         File.WriteAllText(tablePath, table.ToString());
         var pngPath = Path.Combine(outDir, $"learning-{stamp}.png");
-        LearningPlot.Write(curves, steps, pngPath);
+        ComparisonPlot.Write(curves, evaluations: false, pngPath);
         Console.WriteLine(table.ToString());
         Console.WriteLine($"table: {tablePath}");
         Console.WriteLine($"plot:  {pngPath}");
