@@ -1,7 +1,7 @@
 namespace RLFramework.Agents.Buffers;
 
 /// <summary>
-/// A ring of the last <see cref="CapacitySteps"/> steps of <see cref="NumEnvs"/> environments
+/// A ring of the last <see cref="CapacitySteps"/> steps of <c>NumEnvs</c> environments
 /// (time-major, like <see cref="RolloutBuffer"/>), filled one rollout at a time. Rows stay in
 /// chronological order per environment, so TD(lambda) advantages can be recomputed over the whole
 /// buffer with the current value function. <see cref="StepBuffer.Outputs"/> are kept current with the policy by the algorithm.

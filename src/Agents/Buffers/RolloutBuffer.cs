@@ -1,9 +1,9 @@
 namespace RLFramework.Agents.Buffers;
 
 /// <summary>
-/// On-policy storage for one rollout of <see cref="NumSteps"/> steps of <see cref="NumEnvs"/>
+/// On-policy storage for one rollout of <see cref="NumSteps"/> steps of <c>NumEnvs</c>
 /// environments, preallocated once (Stable-Baselines3's RolloutBuffer). Rows are time-major:
-/// row = step * NumEnvs + env. <see cref="Dones"/>[row] is 1 when the transition ended its episode;
+/// row = step * NumEnvs + env. <c>Dones[row]</c> is 1 when the transition ended its episode;
 /// a truncated episode's reward already holds gamma * V(final observation), so GAE never bootstraps
 /// across an episode boundary.
 /// </summary>

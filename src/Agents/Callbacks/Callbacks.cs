@@ -27,7 +27,7 @@ public sealed class StopOnRewardThresholdCallback(double threshold, int window =
     }
 }
 
-/// <summary>Saves the agent every <paramref name="everySteps"/> environment steps to <c>{directory}/{prefix}_{steps}_steps.rlm</c>.</summary>
+/// <summary>Saves the agent every <c>everySteps</c> environment steps to <c>{directory}/{prefix}_{steps}_steps.rlm</c>.</summary>
 public sealed class CheckpointCallback : TrainingCallback
 {
     private readonly string _directory;

@@ -16,6 +16,14 @@ internal sealed class VecNormalizer
     private readonly double[] _returnSamples;
     private readonly int[] _categorical;
 
+    /// <summary>Statistics for <paramref name="numEnvs"/> environments of <paramref name="observationSize"/> floats.</summary>
+    /// <param name="numEnvs">Environments stepped together.</param>
+    /// <param name="observationSize">Floats per observation.</param>
+    /// <param name="normalizeObservations">Whether observations are normalized (running mean and variance).</param>
+    /// <param name="normalizeRewards">Whether rewards are scaled by the running std of the discounted return.</param>
+    /// <param name="gamma">Discount of that return.</param>
+    /// <param name="clipObservation">Normalized observations are clipped to +- this.</param>
+    /// <param name="clipReward">Scaled rewards are clipped to +- this.</param>
     /// <param name="categorical">Cardinality per observation feature (0: numerical); null: every feature numerical.</param>
     public VecNormalizer(int numEnvs, int observationSize, bool normalizeObservations, bool normalizeRewards,
         double gamma, double clipObservation = 10, double clipReward = 10, IReadOnlyList<int>? categorical = null)

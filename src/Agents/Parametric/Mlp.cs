@@ -25,7 +25,7 @@ namespace RLFramework.Agents.Parametric;
 /// Use as a neural actor-critic network (PPO/A2C, 2x64 tanh as in Stable-Baselines3): one network
 /// for the policy logits or mean and one for the value; per sample call <see cref="Forward"/>, build
 /// the loss gradient with respect to the output, call <see cref="Backward"/> to accumulate into a
-/// gradient buffer, average over the minibatch, then <see cref="AdamOptimizer.Step"/>.
+/// gradient buffer, average over the minibatch, then <see cref="AdamOptimizer.Step(Span{float}, ReadOnlySpan{double}, double)"/>.
 /// </para>
 /// </remarks>
 public sealed class Mlp

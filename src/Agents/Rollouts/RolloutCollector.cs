@@ -65,7 +65,7 @@ internal sealed class RolloutCollector
     /// <summary>The environments' reset seed and actions since, which rebuild their state on resume.</summary>
     public EnvironmentHistory History => _history;
 
-    /// <summary>Forces a reset (with a seed drawn from <paramref name="random"/>) before the next step.</summary>
+    /// <summary>Forces a reset (with a seed drawn from the collection's random source) before the next step.</summary>
     public void RequestReset()
     {
         _needsReset = true;

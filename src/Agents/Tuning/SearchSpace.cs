@@ -12,7 +12,7 @@ namespace RLFramework.Agents.Tuning;
 /// them; this class does not).
 /// </summary>
 /// <remarks>
-/// The JSON form (<see cref="Parse"/>, <see cref="Load"/>, <see cref="ToJson"/>) is one object whose members are the
+/// The JSON form (<see cref="Parse(string)"/>, <see cref="Load"/>, <see cref="ToJson"/>) is one object whose members are the
 /// parameters, in order:
 /// <code>
 /// {
@@ -146,7 +146,7 @@ public sealed class SearchSpace
         }
     }
 
-    /// <summary>The JSON form of this space, one parameter a line, which <see cref="Parse"/> reads back to an equal space.</summary>
+    /// <summary>The JSON form of this space, one parameter a line, which <see cref="Parse(string)"/> reads back to an equal space.</summary>
     public string ToJson()
     {
         var builder = new StringBuilder("{\n");

@@ -5,6 +5,7 @@ namespace RLFramework.Cli.Training;
 /// <summary>The PNG of <c>rl plot</c> (and of the benchmarks' sample-complexity grid): one line per group (the mean over its seeds) with a min-max band.</summary>
 public static class ComparisonPlot
 {
+    /// <summary>Writes the curves to the PNG <paramref name="path"/> (atomically); <paramref name="evaluations"/> names the axis and title for evaluation curves.</summary>
     public static void Write(IReadOnlyList<(string Label, CurveBand Band)> curves, bool evaluations, string path)
     {
         var plot = new Plot();

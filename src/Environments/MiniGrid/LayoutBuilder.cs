@@ -1,6 +1,6 @@
 namespace RLFramework.Environments.MiniGrid;
 
-/// <summary>How <see cref="LayoutBuilder.PlaceObject"/> rejects a sampled cell besides occupied ones.</summary>
+/// <summary>How <c>LayoutBuilder.PlaceObject</c> rejects a sampled cell besides occupied ones.</summary>
 internal enum Rejection
 {
     /// <summary>Only occupied cells and the agent's cell are rejected.</summary>

@@ -402,6 +402,7 @@ public abstract class MiniGridEnvironment
     /// <inheritdoc/>
     public string ActionName(int index) => MiniGridLabels.ActionName(index);
 
+    /// <summary>Releases nothing: the environment holds no unmanaged resources.</summary>
     public void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>Draws a new layout (grid, agent, mission index, task state) into the layout builder's world.</summary>

@@ -35,7 +35,7 @@ internal sealed record MiniGridTraceFile(string EnvironmentId, IReadOnlyList<Min
 {
     private static readonly string[] s_typeNames = ["unseen", "empty", "wall", "floor", "door", "key", "ball", "box", "goal", "lava", "agent"];
 
-    /// <summary>Whether <paramref name="json"/> looks like a MiniGrid trace (an "env" starting with "MiniGrid-").</summary>
+    /// <summary>Whether <paramref name="root"/> looks like a MiniGrid trace (an "env" starting with "MiniGrid-").</summary>
     public static bool IsMiniGridTrace(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object
         && root.TryGetProperty("env", out JsonElement env)

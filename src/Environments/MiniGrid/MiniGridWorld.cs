@@ -34,13 +34,13 @@ internal sealed class MiniGridWorld
     /// <summary>The agent's cell in the view, (3, 6), as an index x * 7 + y.</summary>
     public const int AgentViewCell = (3 * ViewSize) + (ViewSize - 1);
 
-    /// <summary>1 when a cell lets sight through, indexed by type | state << 4: walls and closed or locked doors do not.</summary>
+    /// <summary>1 when a cell lets sight through, indexed by type | state &lt;&lt; 4: walls and closed or locked doors do not.</summary>
     private static readonly byte[] s_transparent = BuildTransparency();
 
     /// <summary>
-    /// MiniGrid's process_vis for one view row, tabulated: index (seeds << 7) | transparent, where
+    /// MiniGrid's process_vis for one view row, tabulated: index (seeds &lt;&lt; 7) | transparent, where
     /// seeds are the row's cells already visible and transparent its see-through cells (bit i = view
-    /// x = i); entry = visible cells of the row | (cells of the row above made visible) << 7. Built by
+    /// x = i); entry = visible cells of the row | (cells of the row above made visible) &lt;&lt; 7. Built by
     /// running the reference sweep (i = 0..5 rightwards, then i = 6..1 leftwards) on every input.
     /// </summary>
     private static readonly ushort[] s_rowVisibility = BuildRowVisibility();
