@@ -41,6 +41,10 @@ public class PresetTests
         Assert.Equal(300_000, AgentPresets.Timesteps("PPO", "CliffWalking-v0"));
         Assert.Equal(100_000, AgentPresets.Timesteps("ppo", "CartPole-v1"));
         Assert.Null(AgentPresets.Timesteps("ppo", "MyOwnEnvironment-v0"));
+        // Every MiniGrid PPO preset, the prefix rule and the four exact ids that deviate from it, was measured at the paper's 1M
+        // steps (an exact entry replaces the rule whole, so it must name the budget again).
+        foreach (var id in Environments.EnvironmentRegistry.Ids.Where(id => id.StartsWith("MiniGrid-", StringComparison.Ordinal)))
+            Assert.Equal(1_000_000, AgentPresets.Timesteps("ppo", id));
         Assert.DoesNotContain(AgentPresets.Values("ppo", "Taxi-v3"), pair => pair.Key == AgentPresets.TimestepsKey);
         var taxi = Assert.IsType<PpoOptions>(AgentPresets.Resolve("ppo", "Taxi-v3").Options);
         Assert.Equal((0.99, 10), (taxi.Gamma, taxi.Epochs));
