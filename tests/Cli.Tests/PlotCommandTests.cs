@@ -18,13 +18,13 @@ public sealed class PlotCommandTests : IDisposable
 
     /// <summary>A finished run folder: summary.json, options.json (its --set overrides) and metrics.csv with the given curve.</summary>
     private string Run(string name, int seed, double score, (long Step, double Mean)[] curve, string overrides = "{}", long steps = 1000,
-        (long Step, double Mean)[]? evaluations = null)
+        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]")
     {
         var folder = Path.Combine(_directory, "runs", name);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "summary.json"), string.Create(CultureInfo.InvariantCulture,
             $$"""{"environment": "CartPole-v1", "algorithm": "ppo", "seed": {{seed}}, "total_steps": {{steps}}, "wall_seconds": {{seed + 1}}.5, "trees": {{100 * (seed + 1)}}, "mean_return_last_100": {{score}}}"""));
-        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}}""");
+        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}}""");
         // An empty mean before the first finished episode, as rl train logs it.
         File.WriteAllLines(Path.Combine(folder, "metrics.csv"),
             ["time/total_timesteps,rollout/ep_rew_mean,trees", "50,,1", .. curve.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Step},{p.Mean},2"))]);
@@ -68,7 +68,7 @@ public sealed class PlotCommandTests : IDisposable
     {
         Run("base-0", 0, 400, [(1000, 100), (2000, 400)]);
         Run("base-1", 1, 500, [(1000, 200), (2000, 500)]);
-        Run("lr-0", 0, 300, [(1000, 50), (2000, 300)], overrides: """{"policy_lr": "0.1"}""", steps: 2000);
+        Run("lr-0", 0, 300, [(1000, 50), (2000, 300)], overrides: """{"policy_lr": "0.1", "n_steps": "64"}""", steps: 2000, kwargs: """["map_name=8x8"]""");
         var png = Path.Combine(_directory, "curves.png");
         var json = Path.Combine(_directory, "table.json");
         var output = new StringWriter();
@@ -78,12 +78,12 @@ public sealed class PlotCommandTests : IDisposable
         var rows = output.ToString().Split('\n').Select(l => System.Text.RegularExpressions.Regex.Split(l.Trim(), @"\s{2,}")).ToList();
         Assert.Equal(["curve", "seeds", "steps", "score (mean +- std)", "per seed", "steps to threshold", "wall s", "trees"], rows[1]);
         Assert.Equal(["ppo CartPole-v1", "2", "1000", "450.00 +- 50.00", "0: 400.00 / 1: 500.00", "- / 2000", "2.0", "150"], rows[2]);
-        Assert.Equal(["ppo CartPole-v1 (policy_lr=0.1)", "1", "2000", "300.00 +- 0.00", "0: 300.00", "-", "1.5", "100"], rows[3]);
+        Assert.Equal(["ppo CartPole-v1 (n_steps=64, policy_lr=0.1; env: map_name=8x8)", "1", "2000", "300.00 +- 0.00", "0: 300.00", "-", "1.5", "100"], rows[3]);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
         using var table = JsonDocument.Parse(File.ReadAllText(json));
         var groups = table.RootElement.EnumerateArray().ToList();
         Assert.Equal(2, groups.Count);
-        Assert.Equal("policy_lr=0.1", groups[1].GetProperty("variant").GetString());
+        Assert.Equal("n_steps=64, policy_lr=0.1; env: map_name=8x8", groups[1].GetProperty("variant").GetString());
         Assert.Equal(450, groups[0].GetProperty("mean_score").GetDouble());
         Assert.Equal(2000, groups[0].GetProperty("runs")[1].GetProperty("steps_to_threshold").GetInt64());
         Assert.Equal(JsonValueKind.Null, groups[0].GetProperty("runs")[0].GetProperty("steps_to_threshold").ValueKind);

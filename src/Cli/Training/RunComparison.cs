@@ -7,7 +7,7 @@ namespace RLFramework.Cli.Training;
 /// <param name="Folder">The run folder.</param>
 /// <param name="Algorithm">ppo, a2c or awr.</param>
 /// <param name="Environment">The environment id.</param>
-/// <param name="Variant">What else sets the run apart besides its seed: its --set overrides and --env-kwargs ("" for none).</param>
+/// <param name="Variant">What else sets the run apart besides its seed: its --set overrides and --env-kwargs, e.g. "policy_lr=0.1; env: map_name=8x8" ("" for none).</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Steps">Environment steps at the end.</param>
 /// <param name="WallSeconds">Wall time of its last session.</param>
@@ -146,7 +146,7 @@ public static class RunComparison
         return last;
     }
 
-    /// <summary>The run's --set overrides and --env-kwargs from options.json, as "key=value" joined by spaces (keys in order).</summary>
+    /// <summary>The run's --set overrides and --env-kwargs from options.json: "policy_lr=0.1, n_steps=64; env: map_name=8x8" (overrides by key).</summary>
     private static string Variant(string folder)
     {
         var path = Path.Combine(folder, RunFolder.OptionsFile);
@@ -154,11 +154,11 @@ public static class RunComparison
             return "";
         using var options = JsonDocument.Parse(File.ReadAllText(path));
         var parts = new List<string>();
-        if (options.RootElement.TryGetProperty("overrides", out var overrides))
-            parts.AddRange(overrides.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetString()}"));
-        if (options.RootElement.TryGetProperty("env_kwargs", out var kwargs))
-            parts.AddRange(kwargs.EnumerateArray().Select(k => $"env {k.GetString()}"));
-        return string.Join(' ', parts);
+        if (options.RootElement.TryGetProperty("overrides", out var overrides) && overrides.EnumerateObject().Any())
+            parts.Add(string.Join(", ", overrides.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetString()}")));
+        if (options.RootElement.TryGetProperty("env_kwargs", out var kwargs) && kwargs.GetArrayLength() > 0)
+            parts.Add($"env: {string.Join(", ", kwargs.EnumerateArray().Select(k => k.GetString()))}");
+        return string.Join("; ", parts);
     }
 
     private static List<(long Step, double Mean)> ReadCurve(string path, string stepColumn, string meanColumn, string missing)
