@@ -7,7 +7,7 @@ namespace RLFramework.Environments.Wrappers;
 /// Truncates every episode after <see cref="MaxEpisodeSteps"/> steps (Gymnasium's TimeLimit:
 /// truncated is set on the step whose count reaches the limit, terminated is kept as is).
 /// </summary>
-public sealed class TimeLimit<TObservation, TAction> : EnvironmentWrapper<TObservation, TAction>
+public sealed class TimeLimit<TObservation, TAction> : EnvironmentWrapper<TObservation, TAction>, ITimeLimit
 {
     private readonly IEnvironment<TObservation, TAction> _inner;
     private readonly int _maxEpisodeSteps;
@@ -75,4 +75,11 @@ public sealed class TimeLimit<TObservation, TAction> : EnvironmentWrapper<TObser
 
         return result;
     }
+}
+
+/// <summary>A time limit of any observation and action types, so that a wrapper can find the limit below it in a chain.</summary>
+internal interface ITimeLimit
+{
+    /// <summary>The step limit.</summary>
+    int MaxEpisodeSteps { get; }
 }
