@@ -152,7 +152,7 @@ public sealed class TrainResumeTests : IDisposable
         Fails(new TrainArguments(null, Steps: 512, Seed: 3, Resume: run), "seed (--seed) '1', not '3'");
         Fails(new TrainArguments(null, Steps: 256, Resume: run), "already at 256 steps");
         Fails(new TrainArguments(null, Resume: run), "already at 256 steps, its run's target");
-        Fails(new TrainArguments(null, Steps: 512, Set: ["policy_lr=0.2"], Resume: run), "--set, --envs and --env-kwargs cannot change a resumed run");
+        Fails(new TrainArguments(null, Steps: 512, Set: ["policy_lr=0.2"], Resume: run), "--set, --envs, --env-kwargs and --env-wrapper cannot change a resumed run");
         Fails(new TrainArguments(null, Steps: 512, Resume: Path.Combine(run, "nothing.rlm")), "no run folder, model or checkpoint at");
         Fails(new TrainArguments(null, Steps: 512, Resume: _directory), "holds no model.rlm");
 

@@ -140,10 +140,10 @@ public abstract class ActorCriticAgent : IDisposable
     public string EnvironmentId { get; }
 
     /// <summary>
-    /// The key=value options the environment was made with (<see cref="AgentFactory.MakeEnvironment"/>; empty: the
-    /// registry's defaults), saved with the model so that loading, evaluating and resuming make the same environment.
+    /// The options and wrappers the environment was made with (<see cref="EnvironmentSetup"/>), saved with the model so that
+    /// loading, evaluating and resuming make the same environment.
     /// </summary>
-    public IReadOnlyList<string> EnvironmentKwargs { get; internal set; } = [];
+    public EnvironmentSetup EnvironmentSetup { get; internal set; } = EnvironmentSetup.Default;
 
     /// <summary>The seed the run started from.</summary>
     public int Seed { get; }

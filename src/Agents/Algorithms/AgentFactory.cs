@@ -18,13 +18,13 @@ public static class AgentFactory
     /// <param name="seed">Seed of every random draw of the run.</param>
     /// <param name="overrides">key=value overrides of the preset.</param>
     /// <param name="boosters">Makes the GBRL ensembles (null: the CPU engine).</param>
-    /// <param name="environmentKwargs">key=value options of the environment (see <see cref="MakeEnvironment"/>); saved with the agent.</param>
+    /// <param name="environment">The options and wrappers the environment is made with (null: none); saved with the agent.</param>
     public static ActorCriticAgent Create(string algorithm, string environmentId, int seed = 0,
-        IEnumerable<KeyValuePair<string, string>>? overrides = null, BoosterProvider? boosters = null, IReadOnlyList<string>? environmentKwargs = null)
+        IEnumerable<KeyValuePair<string, string>>? overrides = null, BoosterProvider? boosters = null, EnvironmentSetup? environment = null)
     {
         CheckEnvironmentId(environmentId);
         var configuration = AgentPresets.Resolve(algorithm, environmentId, overrides);
-        return Create(configuration, environmentId, seed, boosters, environmentKwargs);
+        return Create(configuration, environmentId, seed, boosters, environment);
     }
 
     /// <summary>Builds an agent from a resolved configuration on a registered environment.</summary>
@@ -32,17 +32,18 @@ public static class AgentFactory
     /// <param name="environmentId">A registered environment id.</param>
     /// <param name="seed">Seed of every random draw of the run.</param>
     /// <param name="boosters">Makes the GBRL ensembles (null: the CPU engine).</param>
-    /// <param name="environmentKwargs">key=value options of the environment (see <see cref="MakeEnvironment"/>); saved with the agent.</param>
+    /// <param name="environment">The options and wrappers the environment is made with (null: none); saved with the agent.</param>
     public static ActorCriticAgent Create(AgentConfiguration configuration, string environmentId, int seed = 0, BoosterProvider? boosters = null,
-        IReadOnlyList<string>? environmentKwargs = null)
+        EnvironmentSetup? environment = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         CheckEnvironmentId(environmentId);
-        var env = MakeTrainingEnvironment(environmentId, configuration.Options.NumEnvs, environmentKwargs);
+        environment ??= EnvironmentSetup.Default;
+        var env = MakeTrainingEnvironment(environmentId, configuration.Options.NumEnvs, environment);
         try
         {
             var agent = Create(configuration.Algorithm, env, configuration.Options, configuration.Policy, seed, environmentId, boosters);
-            agent.EnvironmentKwargs = [.. environmentKwargs ?? []];
+            agent.EnvironmentSetup = environment;
             return agent;
         }
         catch
@@ -65,45 +66,10 @@ public static class AgentFactory
     /// <summary>
     /// <paramref name="numEnvs"/> synchronous copies of a registered environment with same-step autoreset
     /// (deterministic, and the final observation of a truncated episode is available for bootstrapping), each made
-    /// with <paramref name="environmentKwargs"/> as <see cref="MakeEnvironment"/> makes one.
+    /// as <paramref name="environment"/> says (<see cref="EnvironmentSetup.MakeVector"/>).
     /// </summary>
-    public static IVectorEnvironment MakeTrainingEnvironment(string environmentId, int numEnvs, IReadOnlyList<string>? environmentKwargs = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(environmentId);
-        var (options, maxEpisodeSteps) = ParseKwargs(environmentKwargs);
-        return VectorEnvironment.Make(environmentId, numEnvs,
-            new VectorOptions { AutoresetMode = AutoresetMode.SameStep, EnvironmentOptions = options, MaxEpisodeSteps = maxEpisodeSteps });
-    }
-
-    /// <summary>
-    /// One registered environment made as Gymnasium's <c>gym.make(id, max_episode_steps=..., **kwargs)</c> makes it: the
-    /// key=value strings <paramref name="environmentKwargs"/> (later keys win) are the environment's options (e.g.
-    /// <c>map_name=8x8</c>, <c>is_slippery=false</c>), except <c>max_episode_steps</c>, which replaces the registry's time
-    /// limit. An unknown option is an error from the environment's factory, naming it.
-    /// </summary>
-    public static IEnvironment MakeEnvironment(string environmentId, IReadOnlyList<string>? environmentKwargs = null)
-    {
-        CheckEnvironmentId(environmentId);
-        var (options, maxEpisodeSteps) = ParseKwargs(environmentKwargs);
-        return EnvironmentRegistry.Make(environmentId, options, maxEpisodeSteps);
-    }
-
-    /// <summary>The environment options of key=value strings, with max_episode_steps taken out as the time limit.</summary>
-    private static (EnvironmentOptions? Options, int? MaxEpisodeSteps) ParseKwargs(IReadOnlyList<string>? kwargs)
-    {
-        if (kwargs is null || kwargs.Count == 0)
-            return (null, null);
-        var options = EnvironmentOptions.Parse(kwargs);
-        if (!options.Names.Contains(MaxEpisodeStepsKey))
-            return (options, null);
-        var raw = options.GetRaw(MaxEpisodeStepsKey);
-        if (raw is not int steps || steps < 1)
-            throw new ArgumentException($"Environment option {MaxEpisodeStepsKey} (the time limit) must be a whole number of at least 1, got '{raw ?? "none"}'.");
-        return (EnvironmentOptions.FromPairs(options.Where(o => o.Key != MaxEpisodeStepsKey)), steps);
-    }
-
-    /// <summary>The key of <see cref="MakeEnvironment"/>'s options that sets the time limit (gym.make's keyword).</summary>
-    public const string MaxEpisodeStepsKey = "max_episode_steps";
+    public static IVectorEnvironment MakeTrainingEnvironment(string environmentId, int numEnvs, EnvironmentSetup? environment = null) =>
+        (environment ?? EnvironmentSetup.Default).MakeVector(environmentId, numEnvs, AutoresetMode.SameStep);
 
     /// <summary>Throws a clear error when the id is not registered (naming the closest id).</summary>
     public static void CheckEnvironmentId(string environmentId)

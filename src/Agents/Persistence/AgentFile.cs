@@ -50,7 +50,8 @@ internal static class AgentFile
         {
             Algorithm = agent.Algorithm,
             EnvironmentId = agent.EnvironmentId,
-            EnvironmentKwargs = agent.EnvironmentKwargs.Count == 0 ? null : [.. agent.EnvironmentKwargs],
+            EnvironmentKwargs = agent.EnvironmentSetup.Kwargs.Count == 0 ? null : [.. agent.EnvironmentSetup.Kwargs],
+            EnvironmentWrappers = agent.EnvironmentSetup.Wrappers.Count == 0 ? null : [.. agent.EnvironmentSetup.Wrappers],
             ObservationSpace = PolicySpaces.Describe(agent.Environment.SingleObservationSpace),
             ActionSpace = PolicySpaces.Describe(agent.Environment.SingleActionSpace),
             ObservationSize = policy.ObservationSize,
@@ -179,7 +180,7 @@ internal static class AgentFile
             if (!EnvironmentRegistry.IsRegistered(header.EnvironmentId))
                 throw new ArgumentException($"'{path}' was trained on '{header.EnvironmentId}', which is not registered. " +
                     "An environment of your own must be registered first (EnvironmentRegistry.Register, or the rl command's --env-assembly).");
-            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs, header.EnvironmentKwargs);
+            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs, header.Environment);
         }
         try
         {
@@ -193,7 +194,7 @@ internal static class AgentFile
             }
             var agent = AgentFactory.Create(header.Algorithm, env, options, header.Policy, header.Seed, header.EnvironmentId,
                 header.Policy.Policy == PolicyKind.Mlp ? null : boosters);
-            agent.EnvironmentKwargs = header.EnvironmentKwargs ?? [];
+            agent.EnvironmentSetup = header.Environment;
             IActorCriticPolicy policy;
             if (header.Policy.Policy == PolicyKind.Mlp)
             {
@@ -253,6 +254,14 @@ internal sealed record AgentFileHeader
     /// <summary>The environment's key=value options; absent (null) when there are none, so such files are those of earlier builds byte for byte.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? EnvironmentKwargs { get; init; }
+
+    /// <summary>The wrapper specs around the environment, in order; absent (null) when there are none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? EnvironmentWrappers { get; init; }
+
+    /// <summary>How the environment is made (both lists).</summary>
+    [JsonIgnore]
+    public EnvironmentSetup Environment => EnvironmentSetup.Of(EnvironmentKwargs, EnvironmentWrappers);
     public string ObservationSpace { get; init; } = "";
     public string ActionSpace { get; init; } = "";
     public int ObservationSize { get; init; }

@@ -65,8 +65,8 @@ public sealed record TuneOptions
     /// <summary>The search space (null: <see cref="SearchSpace.For"/> the algorithm).</summary>
     public SearchSpace? Space { get; init; }
 
-    /// <summary>key=value options of the environment every trial trains and is evaluated on (<c>--env-kwargs</c>; <see cref="AgentFactory.MakeEnvironment"/>).</summary>
-    public IReadOnlyList<string> EnvironmentKwargs { get; init; } = [];
+    /// <summary>The options and wrappers of the environment every trial trains and is evaluated on (<c>--env-kwargs</c>, <c>--env-wrapper</c>).</summary>
+    public EnvironmentSetup Environment { get; init; } = EnvironmentSetup.Default;
 
     /// <summary>The search space in use.</summary>
     public SearchSpace SearchSpaceOrDefault => Space ?? SearchSpace.For(Algorithm);
@@ -100,7 +100,7 @@ public sealed record TuneOptions
         // The preset with the fixed options must itself be valid (a bad --set is an error before any trial), and so must the
         // environment's options.
         AgentPresets.Resolve(Algorithm, EnvironmentId, Fixed);
-        AgentFactory.MakeEnvironment(EnvironmentId, EnvironmentKwargs).Dispose();
+        Environment.Make(EnvironmentId).Dispose();
 
         static void Require(bool condition, string name, string expected)
         {
@@ -252,7 +252,7 @@ public static class Tuner
                 parameters = FitBatchToRollout(options, parameters);
                 var configuration = AgentPresets.Resolve(options.Algorithm, options.EnvironmentId, Overrides(options, parameters));
                 for (var s = 0; s < seeds; s++)
-                    agents[s] = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed + s, environmentKwargs: options.EnvironmentKwargs);
+                    agents[s] = AgentFactory.Create(configuration, options.EnvironmentId, options.Seed + s, environment: options.Environment);
             }
             catch (ArgumentException e)
             {
@@ -354,7 +354,7 @@ public static class Tuner
             for (var s = 0; s < options.TrialSeeds; s++)
             {
                 _evaluations[s] = new EvaluationCallback(
-                    () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8), options.EnvironmentKwargs), options.EvaluationInterval,
+                    () => AgentFactory.MakeTrainingEnvironment(options.EnvironmentId, Math.Min(options.EvaluationEpisodes, 8), options.Environment), options.EvaluationInterval,
                     options.EvaluationEpisodes, deterministic: true, seed: options.Seed);
             }
         }

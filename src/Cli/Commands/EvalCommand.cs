@@ -7,9 +7,9 @@ using RLFramework.Environments;
 namespace RLFramework.Cli.Commands;
 
 /// <summary>
-/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S] [--env-kwargs key=value ...] [--env-assembly DLL] [--json FILE] [--render] [--video FILE.gif [--fps N]]</c>:
-/// loads a saved agent, runs N episodes on a fresh copy of its environment (made with the model's environment options, and
-/// <c>--env-kwargs</c> on top of them) and prints the mean and std of the return and the mean episode
+/// <c>rl eval MODEL [--episodes N] [--deterministic] [--seed S] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--env-assembly DLL] [--json FILE] [--render] [--video FILE.gif [--fps N]]</c>:
+/// loads a saved agent, runs N episodes on a fresh copy of its environment (made with the model's environment options and
+/// wrappers, and <c>--env-kwargs</c> and <c>--env-wrapper</c> on top of them) and prints the mean and std of the return and the mean episode
 /// length (exit 2 on a bad or corrupt file); <c>--render</c> prints every state as text, <c>--video</c> records the episodes as a GIF.
 /// </summary>
 internal static class EvalCommand
@@ -27,8 +27,10 @@ internal static class EvalCommand
         var deterministic = new Option<bool>("--deterministic") { Description = "Take the most likely action instead of sampling." };
         var seed = new Option<int>("--seed") { Description = "Seed of the evaluation episodes.", DefaultValueFactory = _ => 0 };
         var envAssembly = EnvironmentAssemblies.CreateOption();
-        var envKwargs = EnvironmentKwargs.CreateOption(
+        var envKwargs = EnvironmentSetupOptions.CreateOption(
             "An option of the environment, key=value (repeatable), on top of the ones the model was trained with (e.g. --env-kwargs is_slippery=true); the spaces must stay the model's.");
+        var envWrapper = EnvironmentSetupOptions.CreateWrapperOption(
+            "A Gymnasium wrapper outside the ones the model was trained with (repeatable), e.g. --env-wrapper sticky_action:repeat_action_probability=0.25; the spaces must stay the model's.");
         var json = new Option<string?>("--json") { Description = "Also write the result to this JSON file (environment, algorithm, episodes, mean/std return, mean length, and every episode's return and length)." };
         var render = new Option<bool>("--render") { Description = "Print every state of every episode as text (Gymnasium's render_mode \"ansi\": toy text and MiniGrid), with the action and reward of each step." };
         var video = new Option<string?>("--video") { Description = "Record the episodes as an animated GIF (Gymnasium's render_mode \"rgb_array\": classic control and MiniGrid); use --episodes 1 for one episode." };
@@ -40,6 +42,7 @@ internal static class EvalCommand
         command.Options.Add(deterministic);
         command.Options.Add(seed);
         command.Options.Add(envKwargs);
+        command.Options.Add(envWrapper);
         command.Options.Add(envAssembly);
         command.Options.Add(json);
         command.Options.Add(render);
@@ -47,7 +50,7 @@ internal static class EvalCommand
         command.Options.Add(fps);
         command.SetAction(parseResult => Run(parseResult.GetValue(model)!, parseResult.GetValue(episodes), parseResult.GetValue(deterministic),
             parseResult.GetValue(seed), Console.Out, Console.Error, parseResult.GetValue(envAssembly), parseResult.GetValue(json),
-            new RenderRequest(parseResult.GetValue(render), parseResult.GetValue(video), parseResult.GetValue(fps)), parseResult.GetValue(envKwargs)));
+            new RenderRequest(parseResult.GetValue(render), parseResult.GetValue(video), parseResult.GetValue(fps)), EnvironmentSetup.Of(parseResult.GetValue(envKwargs), parseResult.GetValue(envWrapper))));
         return command;
     }
 
@@ -68,7 +71,7 @@ internal static class EvalCommand
 
     /// <summary>Evaluates and prints; returns the exit code.</summary>
     internal static int Run(string model, int episodes, bool deterministic, int seed, TextWriter output, TextWriter error,
-        IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null, RenderRequest? render = null, IReadOnlyList<string>? envKwargs = null)
+        IReadOnlyList<string>? envAssemblies = null, string? jsonPath = null, RenderRequest? render = null, EnvironmentSetup? environment = null)
     {
         model = ModelArgument.Resolve(model);
         render ??= new RenderRequest();
@@ -86,17 +89,17 @@ internal static class EvalCommand
         {
             EnvironmentAssemblies.Load(envAssemblies);
             using var agent = ActorCriticAgent.Load(model);
-            IReadOnlyList<string> kwargs = [.. agent.EnvironmentKwargs, .. envKwargs ?? []]; // later keys win
+            var setup = agent.EnvironmentSetup.Then(environment ?? EnvironmentSetup.Default); // later keys win, later wrappers go outside
             EvaluationResult result;
             if (render.Any)
             {
-                result = EvaluateWithFrames(agent, kwargs, episodes, deterministic, seed, output, render, out var videoNote);
+                result = EvaluateWithFrames(agent, setup, episodes, deterministic, seed, output, render, out var videoNote);
                 if (videoNote is not null)
                     output.WriteLine(videoNote);
             }
             else
             {
-                using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1, kwargs);
+                using var env = AgentFactory.MakeTrainingEnvironment(agent.EnvironmentId, 1, setup);
                 result = agent.Evaluate(env, episodes, deterministic, seed);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -121,10 +124,10 @@ internal static class EvalCommand
     /// (so the last state of an episode is still there to show), which gives the returns of the plain evaluation bit
     /// for bit.
     /// </summary>
-    private static EvaluationResult EvaluateWithFrames(ActorCriticAgent agent, IReadOnlyList<string> kwargs, int episodes, bool deterministic, int seed,
+    private static EvaluationResult EvaluateWithFrames(ActorCriticAgent agent, EnvironmentSetup setup, int episodes, bool deterministic, int seed,
         TextWriter output, RenderRequest render, out string? videoNote)
     {
-        var single = AgentFactory.MakeEnvironment(agent.EnvironmentId, kwargs);
+        var single = setup.Make(agent.EnvironmentId);
         using var env = new Environments.Vector.SyncVectorEnvironment([single], Environments.Vector.AutoresetMode.NextStep);
         using var video = render.VideoPath is null ? null : AnimatedGif.Create(render.VideoPath, render.Fps ?? EpisodeRenderer.NaturalFps(single));
         var renderer = new EpisodeRenderer(single, agent.EnvironmentId, render.Text ? output : null, render.Text ? render.Fps : null, video);

@@ -56,7 +56,7 @@ internal static class InspectCommand
         {
             EnvironmentAssemblies.Load(envAssemblies);
             using var agent = ActorCriticAgent.Load(model);
-            using var env = AgentFactory.MakeEnvironment(agent.EnvironmentId, agent.EnvironmentKwargs);
+            using var env = agent.EnvironmentSetup.Make(agent.EnvironmentId);
             var labels = EnvironmentLabels.Of(env);
             var report = PolicyInspection.Inspect(agent, labels);
             var dumps = new Dictionary<string, IReadOnlyList<string>>();

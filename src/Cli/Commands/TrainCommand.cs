@@ -27,13 +27,18 @@ namespace RLFramework.Cli.Commands;
 /// <param name="EvalEpisodes">Episodes per evaluation (default 10).</param>
 /// <param name="EnvAssemblies">Assemblies of the user's own environments, loaded first.</param>
 /// <param name="EnvKwargs">key=value options of the environment (<c>--env-kwargs</c>).</param>
+/// <param name="EnvWrappers">Wrapper specs around the environment, in order (<c>--env-wrapper</c>).</param>
 internal sealed record TrainArguments(string? Environment, string? Algorithm = null, long? Steps = null, int? Seed = null,
     int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null, string Device = "cpu", string? Resume = null,
     long? CheckpointEvery = null, long? EvalEvery = null, int? EvalEpisodes = null, IReadOnlyList<string>? EnvAssemblies = null,
-    IReadOnlyList<string>? EnvKwargs = null);
+    IReadOnlyList<string>? EnvKwargs = null, IReadOnlyList<string>? EnvWrappers = null)
+{
+    /// <summary>How the environment is to be made.</summary>
+    public EnvironmentSetup EnvironmentSetup => EnvironmentSetup.Of(EnvKwargs, EnvWrappers);
+}
 
 /// <summary>
-/// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--env-kwargs key=value ...] [--out DIR]
+/// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--out DIR]
 /// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--env-assembly DLL] [--resume PATH]</c>: trains an agent with the preset of
 /// (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
 /// learning curve, summary). <c>--resume</c> continues a saved run with nothing lost; <c>--steps</c> is always the
@@ -59,7 +64,8 @@ internal static class TrainCommand
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
         var evalEvery = new Option<long?>("--eval-every") { Description = $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {DefaultEvalEpisodes}; needs --eval-every)." };
-        var envKwargs = EnvironmentKwargs.CreateOption(EnvironmentKwargs.TrainingDescription);
+        var envKwargs = EnvironmentSetupOptions.CreateOption(EnvironmentSetupOptions.TrainingDescription);
+        var envWrapper = EnvironmentSetupOptions.CreateWrapperOption(EnvironmentSetupOptions.WrapperDescription);
         var envAssembly = EnvironmentAssemblies.CreateOption();
         var resume = new Option<string?>("--resume") { Description = "Continue a run: its run folder, its model.rlm, or a checkpoint. Options, counters, random state, normalization statistics, episodes and metrics carry over." };
         var command = new Command("train", "Train a GBRL actor-critic agent (or the neural MLP baseline with --set policy=mlp) and write a run folder.");
@@ -70,6 +76,7 @@ internal static class TrainCommand
         command.Options.Add(envs);
         command.Options.Add(set);
         command.Options.Add(envKwargs);
+        command.Options.Add(envWrapper);
         command.Options.Add(outDir);
         command.Options.Add(device);
         command.Options.Add(checkpointEvery);
@@ -81,7 +88,7 @@ internal static class TrainCommand
             new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
                 parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
                 parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes),
-                parseResult.GetValue(envAssembly), parseResult.GetValue(envKwargs)),
+                parseResult.GetValue(envAssembly), parseResult.GetValue(envKwargs), parseResult.GetValue(envWrapper)),
             Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt)));
         return command;
     }
@@ -131,9 +138,9 @@ internal static class TrainCommand
         var configuration = AgentPresets.Resolve(arguments.Algorithm ?? "ppo", environment, overrides);
 
         using var opened = device ?? OpenDevice(arguments.Device, configuration.Policy);
-        using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters, arguments.EnvKwargs);
+        using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters, arguments.EnvironmentSetup);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
-        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentKwargs);
+        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup);
         session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
         session.Output.WriteLine($"Device: {opened.Description}");
         return Train(agent, run, steps, arguments, opened, appendMetrics: false, session);
@@ -141,8 +148,8 @@ internal static class TrainCommand
 
     private static int RunResumed(TrainArguments arguments, Session session, TrainingDevice? device)
     {
-        if (arguments.Set is { Count: > 0 } || arguments.Envs is not null || arguments.EnvKwargs is { Count: > 0 })
-            throw new ArgumentException("--set, --envs and --env-kwargs cannot change a resumed run: it continues with its saved options and environment (start a new run to change them).");
+        if (arguments.Set is { Count: > 0 } || arguments.Envs is not null || !arguments.EnvironmentSetup.IsDefault)
+            throw new ArgumentException("--set, --envs, --env-kwargs and --env-wrapper cannot change a resumed run: it continues with its saved options and environment (start a new run to change them).");
         CheckCallbackOptions(arguments);
         var source = ResumeSource.Resolve(arguments.Resume!);
 
@@ -164,7 +171,7 @@ internal static class TrainCommand
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
             run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps), arguments.EnvAssemblies,
-                agent.EnvironmentKwargs);
+                agent.EnvironmentSetup);
             session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
             session.Output.WriteLine($"Device: {opened.Description}");
@@ -184,8 +191,8 @@ internal static class TrainCommand
         if (arguments.EvalEvery is { } evalEvery)
         {
             var episodes = arguments.EvalEpisodes ?? DefaultEvalEpisodes;
-            var (environmentId, kwargs) = (agent.EnvironmentId, agent.EnvironmentKwargs);
-            evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment(environmentId, Math.Min(episodes, MaxEvalEnvs), kwargs), evalEvery,
+            var (environmentId, setup) = (agent.EnvironmentId, agent.EnvironmentSetup);
+            evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment(environmentId, Math.Min(episodes, MaxEvalEnvs), setup), evalEvery,
                 episodes, deterministic: true, seed: agent.Seed, logPath: run.Evaluations, bestModelPath: run.BestModel);
         }
         using (var csv = new CsvMetricSink(run.MetricsCsv, appendMetrics))

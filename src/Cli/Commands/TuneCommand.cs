@@ -12,11 +12,11 @@ namespace RLFramework.Cli.Commands;
 internal sealed record TuneArguments(string? Environment, string? Algorithm = null, int? Trials = null, long? Steps = null, int? Evaluations = null,
     int? EvalEpisodes = null, int? Seed = null, int? Jobs = null, int? TrialSeeds = null, string? Sampler = null, string? Pruner = null,
     string? Space = null, IReadOnlyList<string>? Set = null, string? Out = null, IReadOnlyList<string>? EnvAssemblies = null, string? Resume = null,
-    IReadOnlyList<string>? EnvKwargs = null);
+    IReadOnlyList<string>? EnvKwargs = null, IReadOnlyList<string>? EnvWrappers = null);
 
 /// <summary>
 /// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--trial-seeds K] [--jobs J]
-/// [--sampler tpe|random] [--pruner median|none] [--space FILE] [--set key=value ...] [--env-kwargs key=value ...] [--out DIR] [--env-assembly DLL]</c> and
+/// [--sampler tpe|random] [--pruner median|none] [--space FILE] [--set key=value ...] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--out DIR] [--env-assembly DLL]</c> and
 /// <c>rl tune --resume DIR [--trials N] [--jobs J]</c>: searches hyperparameters as the RL Zoo's <c>--optimize</c> does (Optuna's TPE
 /// sampler and median pruner) and writes the trials, the best parameters with the <c>rl train</c> command that uses them, and the best
 /// trial's model (<see cref="TuneFolder"/>).
@@ -40,20 +40,21 @@ internal static class TuneCommand
         var pruner = new Option<string?>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) or none." };
         var space = new Option<string?>("--space") { Description = $"A JSON search space (the format of {TuneFolder.SpaceFile} in the output folder); default: the algorithm's own." };
         var set = new Option<string[]>("--set") { Description = "An option every trial uses: key=value (repeatable), e.g. --set num_envs=8.", AllowMultipleArgumentsPerToken = false };
-        var envKwargs = EnvironmentKwargs.CreateOption(EnvironmentKwargs.TrainingDescription);
+        var envKwargs = EnvironmentSetupOptions.CreateOption(EnvironmentSetupOptions.TrainingDescription);
+        var envWrapper = EnvironmentSetupOptions.CreateWrapperOption(EnvironmentSetupOptions.WrapperDescription);
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: a fresh dated folder under runs/)." };
         var envAssembly = EnvironmentAssemblies.CreateOption();
         var resume = new Option<string?>("--resume") { Description = "Continue a search from its output folder with its saved settings (--trials raises the total); trials cut short by Ctrl+C run again." };
         var command = new Command("tune", "Search hyperparameters (TPE sampler, median pruner, as the RL Zoo's --optimize) and write the trials, the best parameters and the best model.");
         command.Arguments.Add(env);
-        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, envKwargs, outDir, envAssembly, resume })
+        foreach (var option in new Option[] { algo, trials, steps, evaluations, evalEpisodes, seed, trialSeeds, jobs, sampler, pruner, space, set, envKwargs, envWrapper, outDir, envAssembly, resume })
             command.Options.Add(option);
         command.SetAction(parseResult => ConsoleInterrupt.Run(interrupt => Run(
             new TuneArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(trials), parseResult.GetValue(steps),
                 parseResult.GetValue(evaluations), parseResult.GetValue(evalEpisodes), parseResult.GetValue(seed), parseResult.GetValue(jobs),
                 parseResult.GetValue(trialSeeds), parseResult.GetValue(sampler), parseResult.GetValue(pruner), parseResult.GetValue(space),
                 parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(envAssembly), parseResult.GetValue(resume),
-                parseResult.GetValue(envKwargs)),
+                parseResult.GetValue(envKwargs), parseResult.GetValue(envWrapper)),
             Console.Out, Console.Error, interrupt)));
         return command;
     }
@@ -155,7 +156,7 @@ internal static class TuneCommand
             Pruner = arguments.Pruner ?? "median",
             Space = arguments.Space is null ? null : SearchSpace.Load(arguments.Space),
             Fixed = AgentPresets.ParseOverrides(arguments.Set ?? []),
-            EnvironmentKwargs = arguments.EnvKwargs ?? [],
+            Environment = EnvironmentSetup.Of(arguments.EnvKwargs, arguments.EnvWrappers),
         };
         options.Validate();
         var folder = new TuneFolder(arguments.Out ?? DefaultFolder(options));
@@ -174,7 +175,7 @@ internal static class TuneCommand
     {
         if (arguments.Environment is not null || arguments.Algorithm is not null || arguments.Steps is not null || arguments.Evaluations is not null
             || arguments.EvalEpisodes is not null || arguments.Seed is not null || arguments.TrialSeeds is not null || arguments.Sampler is not null
-            || arguments.Pruner is not null || arguments.Space is not null || arguments.Set is { Count: > 0 } || arguments.EnvKwargs is { Count: > 0 }
+            || arguments.Pruner is not null || arguments.Space is not null || arguments.Set is { Count: > 0 } || !EnvironmentSetup.Of(arguments.EnvKwargs, arguments.EnvWrappers).IsDefault
             || arguments.Out is not null)
             throw new ArgumentException("A resumed search keeps its saved settings: with --resume only --trials (the new total), --jobs and --env-assembly may be given.");
         var folder = new TuneFolder(arguments.Resume!);
@@ -211,8 +212,10 @@ internal static class TuneCommand
     {
         var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
             $"rl train {options.EnvironmentId} --algo {options.Algorithm} --seed {options.Seed} --steps {options.StepsPerTrial}"));
-        foreach (var kwarg in options.EnvironmentKwargs)
+        foreach (var kwarg in options.Environment.Kwargs)
             line.Append(CultureInfo.InvariantCulture, $" --env-kwargs {kwarg}");
+        foreach (var wrapper in options.Environment.Wrappers)
+            line.Append(CultureInfo.InvariantCulture, $" --env-wrapper {wrapper}");
         foreach (var (key, value) in options.Fixed)
             line.Append(CultureInfo.InvariantCulture, $" --set {key}={value}");
         foreach (var (key, value) in trial.Record.Parameters)

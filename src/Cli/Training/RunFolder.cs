@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Presets;
 
 namespace RLFramework.Cli.Training;
@@ -72,7 +73,7 @@ internal sealed class RunFolder
 
     /// <summary>Writes options.json: the run's identity and every option value after presets and overrides.</summary>
     public void WriteOptions(AgentConfiguration configuration, string environmentId, int seed, long steps, IReadOnlyList<KeyValuePair<string, string>> overrides,
-        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null, IReadOnlyList<string>? envKwargs = null)
+        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null, EnvironmentSetup? environment = null)
     {
         var root = new JsonObject
         {
@@ -87,8 +88,10 @@ internal sealed class RunFolder
             ["options"] = JsonSerializer.SerializeToNode(configuration.Options, configuration.Options.GetType(), s_json),
             ["policy"] = JsonSerializer.SerializeToNode(configuration.Policy, s_json),
         };
-        if (envKwargs is { Count: > 0 })
-            root["env_kwargs"] = new JsonArray([.. envKwargs.Select(k => (JsonNode?)k)]);
+        if (environment is { Kwargs.Count: > 0 })
+            root["env_kwargs"] = new JsonArray([.. environment.Kwargs.Select(k => (JsonNode?)k)]);
+        if (environment is { Wrappers.Count: > 0 })
+            root["env_wrappers"] = new JsonArray([.. environment.Wrappers.Select(w => (JsonNode?)w)]);
         if (envAssemblies is { Count: > 0 })
             root["env_assemblies"] = new JsonArray([.. envAssemblies.Select(a => (JsonNode?)System.IO.Path.GetFullPath(a))]);
         if (resumedFrom is { } resumed)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Tuning;
 
 namespace RLFramework.Cli.Training;
@@ -55,7 +56,8 @@ internal sealed class TuneFolder(string path)
             ["sampler"] = options.Sampler,
             ["pruner"] = options.Pruner,
             ["set"] = new JsonArray([.. options.Fixed.Select(p => (JsonNode?)JsonValue.Create($"{p.Key}={p.Value}"))]),
-            ["env_kwargs"] = new JsonArray([.. options.EnvironmentKwargs.Select(k => (JsonNode?)JsonValue.Create(k))]),
+            ["env_kwargs"] = new JsonArray([.. options.Environment.Kwargs.Select(k => (JsonNode?)JsonValue.Create(k))]),
+            ["env_wrappers"] = new JsonArray([.. options.Environment.Wrappers.Select(w => (JsonNode?)JsonValue.Create(w))]),
             ["env_assemblies"] = new JsonArray([.. (envAssemblies ?? []).Select(a => (JsonNode?)JsonValue.Create(System.IO.Path.GetFullPath(a)))]),
         };
         RunFolder.WriteAtomically(File(SettingsFile), root.ToJsonString(s_json));
@@ -90,8 +92,8 @@ internal sealed class TuneFolder(string path)
                 Pruner = root.GetProperty("pruner").GetString()!,
                 Fixed = Agents.Presets.AgentPresets.ParseOverrides(root.GetProperty("set").EnumerateArray().Select(e => e.GetString()!)),
                 Space = SearchSpace.Load(File(SpaceFile)),
-                // Searches saved before --env-kwargs existed have none.
-                EnvironmentKwargs = root.TryGetProperty("env_kwargs", out var kwargs) ? [.. kwargs.EnumerateArray().Select(e => e.GetString()!)] : [],
+                // Searches saved before --env-kwargs and --env-wrapper existed have neither.
+                Environment = EnvironmentSetup.Of(Strings(root, "env_kwargs"), Strings(root, "env_wrappers")),
             };
             return (options, [.. root.GetProperty("env_assemblies").EnumerateArray().Select(e => e.GetString()!)]);
         }
@@ -215,6 +217,10 @@ internal sealed class TuneFolder(string path)
     /// <summary>Writes tuning.png.</summary>
     public void WritePlot(TuneOptions options, IReadOnlyList<TrialResult> results) =>
         TuningPlot.Write(results, $"{options.Algorithm} on {options.EnvironmentId}: {options.Sampler} search, {options.StepsPerTrial} steps a trial", File(PlotFile));
+
+    /// <summary>The strings of an optional array member (none when absent).</summary>
+    private static string[] Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var array) ? [.. array.EnumerateArray().Select(e => e.GetString()!)] : [];
 
     private static List<string> Keys(TuneOptions options) => [.. options.SearchSpaceOrDefault.Parameters.Select(p => p.Key)];
 

@@ -7,11 +7,11 @@ using RLFramework.Cli.Training;
 namespace RLFramework.Cli.Tests;
 
 /// <summary>
-/// <c>--env-kwargs</c>: rl train makes the environment with them and records them; rl eval, inspect and resume make the
-/// same environment from the model; rl tune trains every trial on it and prints a train command that does too.
+/// <c>--env-kwargs</c> and <c>--env-wrapper</c>: rl train makes the environment with them and records them; rl eval, inspect and
+/// resume make the same environment from the model; rl tune trains every trial on it and prints a train command that does too.
 /// Oracle: FrozenLake's 8x8 map, whose shortest path (14 steps) a solved 4x4 map (6 steps) cannot give.
 /// </summary>
-public sealed class EnvironmentKwargsCommandTests : IDisposable
+public sealed class EnvironmentSetupCommandTests : IDisposable
 {
     private static readonly string[] s_eightByEight = ["map_name=8x8", "is_slippery=false"];
 
@@ -40,11 +40,11 @@ public sealed class EnvironmentKwargsCommandTests : IDisposable
 
         // --env-kwargs on eval go on top of the model's: the same map made slippery is evaluated (and rarely solved).
         output = new StringWriter();
-        Assert.True(EvalCommand.Run(run, 20, deterministic: true, seed: 0, output, error, envKwargs: ["is_slippery=true"]) == 0, error.ToString());
+        Assert.True(EvalCommand.Run(run, 20, deterministic: true, seed: 0, output, error, environment: EnvironmentSetup.Of(["is_slippery=true"], null)) == 0, error.ToString());
         Assert.DoesNotContain("mean length 14.0 steps", output.ToString(), StringComparison.Ordinal);
         // A map of other spaces is an error naming them.
         error = new StringWriter();
-        Assert.Equal(2, EvalCommand.Run(run, 1, deterministic: true, seed: 0, new StringWriter(), error, envKwargs: ["map_name=4x4"]));
+        Assert.Equal(2, EvalCommand.Run(run, 1, deterministic: true, seed: 0, new StringWriter(), error, environment: EnvironmentSetup.Of(["map_name=4x4"], null)));
         Assert.Contains("observations Discrete(16)", error.ToString(), StringComparison.Ordinal);
 
         // rl inspect names the states by the 8x8 map's rows and columns (code = 8 x row + column).
@@ -59,10 +59,10 @@ public sealed class EnvironmentKwargsCommandTests : IDisposable
         // A resumed run continues on the saved environment; new kwargs cannot change it.
         error = new StringWriter();
         Assert.Equal(2, TrainCommand.Run(new TrainArguments(null, Steps: 50_000, Resume: run, EnvKwargs: ["is_slippery=true"]), new StringWriter(), error, interactive: false));
-        Assert.Contains("--env-kwargs cannot change a resumed run", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--env-kwargs and --env-wrapper cannot change a resumed run", error.ToString(), StringComparison.Ordinal);
         Assert.True(TrainCommand.Run(new TrainArguments(null, Steps: 41_000, Resume: run), new StringWriter(), error, interactive: false) == 0, error.ToString());
         using var resumed = ActorCriticAgent.Load(Path.Combine(run, "model.rlm"));
-        Assert.Equal(s_eightByEight, resumed.EnvironmentKwargs);
+        Assert.Equal(s_eightByEight, resumed.EnvironmentSetup.Kwargs);
 
         // A bad kwarg is an error before training, naming it.
         error = new StringWriter();
@@ -89,8 +89,43 @@ public sealed class EnvironmentKwargsCommandTests : IDisposable
 
         // Resumed with the saved settings: the new trial trains on the same map.
         Assert.True(TuneCommand.Run(new TuneArguments(null, Trials: 2, Resume: folder), new StringWriter(), error) == 0, error.ToString());
-        Assert.Equal(s_eightByEight, new TuneFolder(folder).ReadSettings().Options.EnvironmentKwargs);
+        Assert.Equal(s_eightByEight, new TuneFolder(folder).ReadSettings().Options.Environment.Kwargs);
         error = new StringWriter();
         Assert.Equal(2, TuneCommand.Run(new TuneArguments(null, Trials: 3, Resume: folder, EnvKwargs: ["is_slippery=true"]), new StringWriter(), error));
+    }
+
+    [Fact]
+    public void Train_wraps_the_environment_and_eval_can_add_a_wrapper_outside()
+    {
+        var run = Path.Combine(_directory, "wrapped");
+        var error = new StringWriter();
+        var train = new TrainArguments("CartPole-v1", Steps: 20_000, Seed: 0, Out: run,
+            EnvWrappers: ["time_aware_observation", "frame_stack_observation:stack_size=2"]);
+        Assert.True(TrainCommand.Run(train, new StringWriter(), error, interactive: false) == 0, error.ToString());
+        using (var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "options.json"))))
+        {
+            Assert.Equal(["time_aware_observation", "frame_stack_observation:stack_size=2"],
+                options.RootElement.GetProperty("env_wrappers").EnumerateArray().Select(e => e.GetString()));
+        }
+        using (var agent = ActorCriticAgent.Load(Path.Combine(run, "model.rlm")))
+            Assert.Equal(10, agent.Environment.SingleObservationSpace.FlatSize);
+
+        // Sticky actions outside the saved wrappers keep the spaces: the same episodes with p = 0, others with p = 1.
+        var plain = new StringWriter();
+        Assert.True(EvalCommand.Run(run, 5, deterministic: true, seed: 3, plain, error) == 0, error.ToString());
+        var never = new StringWriter();
+        Assert.True(EvalCommand.Run(run, 5, deterministic: true, seed: 3, never, error,
+            environment: EnvironmentSetup.Of(null, ["sticky_action:repeat_action_probability=0"])) == 0, error.ToString());
+        Assert.Equal(plain.ToString(), never.ToString());
+        var always = new StringWriter();
+        Assert.True(EvalCommand.Run(run, 5, deterministic: true, seed: 3, always, error,
+            environment: EnvironmentSetup.Of(null, ["sticky_action:repeat_action_probability=1"])) == 0, error.ToString());
+        Assert.NotEqual(plain.ToString(), always.ToString()); // one action for the whole episode: the pole falls at once
+
+        // A wrapper that changes the observation is an error naming the spaces.
+        error = new StringWriter();
+        Assert.Equal(2, EvalCommand.Run(run, 1, deterministic: true, seed: 3, new StringWriter(), error,
+            environment: EnvironmentSetup.Of(null, ["delay_observation:delay=1", "frame_stack_observation:stack_size=2"])));
+        Assert.Contains("differ from the agent's", error.ToString(), StringComparison.Ordinal);
     }
 }
