@@ -59,6 +59,38 @@ public sealed class EnvironmentLabelsTests
     }
 
     [Fact]
+    public void Frame_stacks_time_and_rescaling_keep_the_inner_names_and_say_which_frame()
+    {
+        using var plain = EnvironmentRegistry.Make("CartPole-v1");
+        var inner = EnvironmentLabels.Of(plain);
+        using var env = EnvironmentWrappers.Apply(EnvironmentWrappers.Apply(EnvironmentRegistry.Make("CartPole-v1"), "time_aware_observation"),
+            "frame_stack_observation:stack_size=3");
+        var labels = EnvironmentLabels.Of(env);
+        Assert.Equal(15, labels.FeatureCount);
+        Assert.True(labels.HasFeatureNames);
+        Assert.Equal($"{inner.FeatureName(0)} (t-2)", labels.FeatureName(0));
+        Assert.Equal("elapsed steps (t-1)", labels.FeatureName(9));
+        Assert.Equal(inner.FeatureName(2), labels.FeatureName(12));
+        Assert.Equal("elapsed steps", labels.FeatureName(14));
+        Assert.Equal(inner.ActionName(1), labels.ActionName(1));
+
+        using var rescaled = EnvironmentWrappers.Apply(EnvironmentRegistry.Make("Pendulum-v1"), "rescale_observation:min=0,max=1");
+        using var pendulum = EnvironmentRegistry.Make("Pendulum-v1");
+        Assert.Equal(EnvironmentLabels.Of(pendulum).FeatureName(2), EnvironmentLabels.Of(rescaled).FeatureName(2));
+
+        // A stacked MiniGrid view still decodes its codes in every frame.
+        using var grid = EnvironmentRegistry.Make("MiniGrid-Empty-5x5-v0");
+        var gridLabels = EnvironmentLabels.Of(grid);
+        using var stacked = EnvironmentWrappers.Apply(EnvironmentRegistry.Make("MiniGrid-Empty-5x5-v0"), "frame_stack_observation:stack_size=2");
+        var n = grid.ObservationSpace.FlatSize;
+        var stackedLabels = EnvironmentLabels.Of(stacked);
+        Assert.Equal($"{gridLabels.FeatureName(24)} (t-1)", stackedLabels.FeatureName(24));
+        Assert.Equal(gridLabels.ValueName(24, 2 * 18 + 5 * 3), stackedLabels.ValueName(24, 2 * 18 + 5 * 3));
+        Assert.Equal(gridLabels.ValueName(24, 2 * 18 + 5 * 3), stackedLabels.ValueName(n + 24, 2 * 18 + 5 * 3));
+        Assert.NotNull(gridLabels.ValueName(24, 2 * 18 + 5 * 3));
+    }
+
+    [Fact]
     public void MiniGrid_categorical_names_cells_relative_to_the_agent_and_decodes_codes()
     {
         using var env = EnvironmentRegistry.Make("MiniGrid-GoToDoor-5x5-v0");

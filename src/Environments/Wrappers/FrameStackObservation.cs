@@ -24,8 +24,9 @@ public enum FramePadding
 /// bounds and categorical cardinalities are the inner ones repeated per frame. Steps copy stackSize * n floats into a
 /// buffer the wrapper owns and allocate nothing.
 /// </summary>
-public sealed class FrameStackObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>
+public sealed class FrameStackObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>, IEnvironmentLabels
 {
+    private EnvironmentLabels? _labels;
     private readonly float[] _stack;
     private readonly float[]? _padding; // null: the reset observation pads
     private readonly int _size;
@@ -110,4 +111,20 @@ public sealed class FrameStackObservation<TAction> : EnvironmentWrapper<ReadOnly
         frame.CopyTo(_stack.AsSpan((StackSize - 1) * _size));
         return new(_stack, r.Reward, r.Terminated, r.Truncated, r.Info);
     }
+
+    /// <summary>The inner name of the element, for the newest frame; with its age for older ones: <c>pole angle (t-2)</c>.</summary>
+    public string FeatureName(int index)
+    {
+        var name = InnerLabels.FeatureName(index % _size);
+        var age = StackSize - 1 - (index / _size);
+        return age == 0 ? name : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} (t-{age})");
+    }
+
+    /// <inheritdoc/>
+    public string? ValueName(int index, float value) => InnerLabels.ValueName(index % _size, value);
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => InnerLabels.ActionName(index);
+
+    private EnvironmentLabels InnerLabels => _labels ??= EnvironmentLabels.Of(Inner);
 }

@@ -11,8 +11,9 @@ namespace RLFramework.Environments.Wrappers;
 /// low maps to min, high to max and the midpoint to the midpoint. Observations are not clipped. The exposed space is
 /// Box(min, max) with the wrapped shape; its elements are numerical (rescaled codes are no longer categories).
 /// </summary>
-public sealed class RescaleObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>
+public sealed class RescaleObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>, IEnvironmentLabels
 {
+    private EnvironmentLabels? _labels;
     private readonly float[] _gradient;
     private readonly float[] _intercept;
     private readonly float[] _rescaled;
@@ -109,4 +110,15 @@ public sealed class RescaleObservation<TAction> : EnvironmentWrapper<ReadOnlyMem
 
         return _rescaled;
     }
+
+    /// <summary>The inner names: rescaling keeps every element where it was.</summary>
+    public string FeatureName(int index) => InnerLabels.FeatureName(index);
+
+    /// <summary>None: the rescaled numbers are no longer the inner codes (a rescaled Box is numerical).</summary>
+    public string? ValueName(int index, float value) => null;
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => InnerLabels.ActionName(index);
+
+    private EnvironmentLabels InnerLabels => _labels ??= EnvironmentLabels.Of(Inner);
 }

@@ -14,8 +14,9 @@ namespace RLFramework.Environments.Wrappers;
 /// registry spec here does not change with <c>Make</c>'s maxEpisodeSteps override while the TimeLimit does, so the
 /// chain comes first). Gymnasium's unflattened Dict and Tuple forms are not offered: observations stay flat floats.
 /// </summary>
-public sealed class TimeAwareObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>
+public sealed class TimeAwareObservation<TAction> : EnvironmentWrapper<ReadOnlyMemory<float>, TAction>, IEnvironmentLabels
 {
+    private EnvironmentLabels? _labels;
     private readonly float[] _observation;
     private readonly int _size;
 
@@ -73,6 +74,18 @@ public sealed class TimeAwareObservation<TAction> : EnvironmentWrapper<ReadOnlyM
         var r = Inner.Step(action);
         return new(Append(r.Observation), r.Reward, r.Terminated, r.Truncated, r.Info);
     }
+
+    /// <summary>The inner names, and <c>elapsed steps</c> (or <c>elapsed time</c> when normalized) for the appended element.</summary>
+    public string FeatureName(int index) =>
+        index == _size ? (NormalizeTime ? "elapsed time" : "elapsed steps") : InnerLabels.FeatureName(index);
+
+    /// <inheritdoc/>
+    public string? ValueName(int index, float value) => index == _size ? null : InnerLabels.ValueName(index, value);
+
+    /// <inheritdoc/>
+    public string ActionName(int index) => InnerLabels.ActionName(index);
+
+    private EnvironmentLabels InnerLabels => _labels ??= EnvironmentLabels.Of(Inner);
 
     /// <summary>The limit of the nearest TimeLimit in the chain, else the spec's, else null.</summary>
     private static int? FindLimit(IEnvironment inner) =>
