@@ -18,13 +18,13 @@ public sealed class PlotCommandTests : IDisposable
 
     /// <summary>A finished run folder: summary.json, options.json (its --set overrides) and metrics.csv with the given curve.</summary>
     private string Run(string name, int seed, double score, (long Step, double Mean)[] curve, string overrides = "{}", long steps = 1000,
-        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]")
+        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]", string wrappers = "[]")
     {
         var folder = Path.Combine(_directory, "runs", name);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "summary.json"), string.Create(CultureInfo.InvariantCulture,
             $$"""{"environment": "CartPole-v1", "algorithm": "ppo", "seed": {{seed}}, "total_steps": {{steps}}, "wall_seconds": {{seed + 1}}.5, "trees": {{100 * (seed + 1)}}, "mean_return_last_100": {{score}}}"""));
-        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}}""");
+        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}, "env_wrappers": {{wrappers}}}""");
         // An empty mean before the first finished episode, as rl train logs it.
         File.WriteAllLines(Path.Combine(folder, "metrics.csv"),
             ["time/total_timesteps,rollout/ep_rew_mean,trees", "50,,1", .. curve.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Step},{p.Mean},2"))]);
@@ -67,8 +67,9 @@ public sealed class PlotCommandTests : IDisposable
     public void The_command_prints_one_row_per_variant_and_writes_the_png_and_the_json()
     {
         Run("base-0", 0, 400, [(1000, 100), (2000, 400)]);
-        Run("base-1", 1, 500, [(1000, 200), (2000, 500)]);
+        Run("base-1", 1, 500, [(1000, 200), (2000, 500)], overrides: """{"threads": "1"}"""); // the same results whatever the threads
         Run("lr-0", 0, 300, [(1000, 50), (2000, 300)], overrides: """{"policy_lr": "0.1", "n_steps": "64"}""", steps: 2000, kwargs: """["map_name=8x8"]""");
+        Run("stack-0", 0, 200, [(1000, 20), (2000, 200)], wrappers: """["time_aware_observation", "frame_stack_observation:stack_size=2"]""");
         var png = Path.Combine(_directory, "curves.png");
         var json = Path.Combine(_directory, "table.json");
         var output = new StringWriter();
@@ -79,10 +80,11 @@ public sealed class PlotCommandTests : IDisposable
         Assert.Equal(["curve", "seeds", "steps", "score (mean +- std)", "per seed", "steps to threshold", "wall s", "trees"], rows[1]);
         Assert.Equal(["ppo CartPole-v1", "2", "1000", "450.00 +- 50.00", "0: 400.00 / 1: 500.00", "- / 2000", "2.0", "150"], rows[2]);
         Assert.Equal(["ppo CartPole-v1 (n_steps=64, policy_lr=0.1; env: map_name=8x8)", "1", "2000", "300.00 +- 0.00", "0: 300.00", "-", "1.5", "100"], rows[3]);
+        Assert.Equal("ppo CartPole-v1 (wrappers: time_aware_observation, frame_stack_observation:stack_size=2)", rows[4][0]);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
         using var table = JsonDocument.Parse(File.ReadAllText(json));
         var groups = table.RootElement.EnumerateArray().ToList();
-        Assert.Equal(2, groups.Count);
+        Assert.Equal(3, groups.Count);
         Assert.Equal("n_steps=64, policy_lr=0.1; env: map_name=8x8", groups[1].GetProperty("variant").GetString());
         Assert.Equal(450, groups[0].GetProperty("mean_score").GetDouble());
         Assert.Equal(2000, groups[0].GetProperty("runs")[1].GetProperty("steps_to_threshold").GetInt64());

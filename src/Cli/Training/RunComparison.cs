@@ -7,7 +7,7 @@ namespace RLFramework.Cli.Training;
 /// <param name="Folder">The run folder.</param>
 /// <param name="Algorithm">ppo, a2c or awr.</param>
 /// <param name="Environment">The environment id.</param>
-/// <param name="Variant">What else sets the run apart besides its seed: its --set overrides and --env-kwargs, e.g. "policy_lr=0.1; env: map_name=8x8" ("" for none).</param>
+/// <param name="Variant">What else sets the run apart besides its seed: its --set overrides, --env-kwargs and --env-wrapper, e.g. "policy_lr=0.1; env: map_name=8x8" ("" for none).</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Steps">Environment steps at the end.</param>
 /// <param name="WallSeconds">Wall time of its last session.</param>
@@ -48,6 +48,9 @@ public static class RunComparison
 {
     /// <summary>Points of a curve band on the common step grid.</summary>
     public const int GridPoints = 100;
+
+    /// <summary>Options that do not change a run's results (the trees are the same bit for bit whatever the thread count), so they make no variant.</summary>
+    private static readonly HashSet<string> s_resultNeutral = new(StringComparer.Ordinal) { "threads" };
 
     /// <summary>
     /// The run folders named by <paramref name="paths"/>: each path is a run folder (it has summary.json) or a folder of them (its
@@ -146,7 +149,10 @@ public static class RunComparison
         return last;
     }
 
-    /// <summary>The run's --set overrides and --env-kwargs from options.json: "policy_lr=0.1, n_steps=64; env: map_name=8x8" (overrides by key).</summary>
+    /// <summary>
+    /// The run's --set overrides, --env-kwargs and --env-wrapper from options.json: "n_steps=64, policy_lr=0.1; env: map_name=8x8;
+    /// wrappers: time_aware_observation" (overrides by key, the others in their order).
+    /// </summary>
     private static string Variant(string folder)
     {
         var path = Path.Combine(folder, RunFolder.OptionsFile);
@@ -154,10 +160,15 @@ public static class RunComparison
             return "";
         using var options = JsonDocument.Parse(File.ReadAllText(path));
         var parts = new List<string>();
-        if (options.RootElement.TryGetProperty("overrides", out var overrides) && overrides.EnumerateObject().Any())
-            parts.Add(string.Join(", ", overrides.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetString()}")));
+        var changed = options.RootElement.TryGetProperty("overrides", out var overrides)
+            ? overrides.EnumerateObject().Where(p => !s_resultNeutral.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList()
+            : [];
+        if (changed.Count > 0)
+            parts.Add(string.Join(", ", changed.Select(p => $"{p.Name}={p.Value.GetString()}")));
         if (options.RootElement.TryGetProperty("env_kwargs", out var kwargs) && kwargs.GetArrayLength() > 0)
             parts.Add($"env: {string.Join(", ", kwargs.EnumerateArray().Select(k => k.GetString()))}");
+        if (options.RootElement.TryGetProperty("env_wrappers", out var wrappers) && wrappers.GetArrayLength() > 0)
+            parts.Add($"wrappers: {string.Join(", ", wrappers.EnumerateArray().Select(w => w.GetString()))}");
         return string.Join("; ", parts);
     }
 
