@@ -2,6 +2,7 @@ using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Inspection;
 using RLFramework.Agents.Presets;
 using RLFramework.Environments;
+using RLFramework.Environments.Checking;
 
 namespace RLFramework.Agents.Tests;
 
@@ -38,6 +39,21 @@ public class ActionSpaceLearningTests
         agent.Learn(steps);
         var after = agent.Evaluate(env, 40, deterministic: true, seed: 100);
         Assert.All(after.Returns, r => Assert.Equal(4.0, r));
+    }
+
+    [Fact]
+    public void The_environment_checker_passes_the_users_environments_with_these_spaces()
+    {
+        // Sampled MultiDiscrete and MultiBinary actions, DictSpace and MultiDiscrete observations, rendering: every check passes
+        // on the registry's environments (the registry adds the order checks and the time limit).
+        SpaceTestEnvironments.EnsureRegistered();
+        SpaceTestEnvironments.EnsureExamplePackage();
+        foreach (var id in new[] { SpaceTestEnvironments.LockId, SpaceTestEnvironments.SwitchboardId, CustomEnvironment.CorridorPackage.ThermostatsId })
+        {
+            using var env = EnvironmentRegistry.Make(id);
+            var report = EnvironmentChecker.Check(env, seed: 3);
+            Assert.True(report.IsValid, report.ToString());
+        }
     }
 
     [Fact]

@@ -15,15 +15,13 @@ namespace RLFramework.Agents.Tests;
 /// </summary>
 public class OwnEnvironmentLearningTests
 {
-    private static readonly object s_registration = new();
-
     [Theory]
     [InlineData("ppo", 15_000, new[] { "num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4" })]
     [InlineData("a2c", 20_000, new[] { "num_envs=4", "n_steps=8" })]
     [InlineData("awr", 20_000, new[] { "train_freq=500", "gradient_steps=20", "batch_size=256" })]
     public void Each_algorithm_finds_the_goal_of_a_registered_user_environment(string algorithm, int steps, string[] overrides)
     {
-        Register(CorridorPackage.CorridorId, () => new CorridorPackage().Register());
+        SpaceTestEnvironments.EnsureExamplePackage();
         using var agent = AgentFactory.Create(algorithm, CorridorPackage.CorridorId, seed: 3, AgentPresets.ParseOverrides(overrides));
         using var env = AgentFactory.MakeTrainingEnvironment(CorridorPackage.CorridorId, 4);
 
@@ -43,21 +41,12 @@ public class OwnEnvironmentLearningTests
     {
         string id = $"Test-FaultyCorridor{fault}-v0";
         int made = 0;
-        Register(id, () => EnvironmentRegistry.Register(
+        SpaceTestEnvironments.EnsureRegistered(id, () => EnvironmentRegistry.Register(
             new EnvironmentSpec(id, 20, null, new Dictionary<string, object?>()),
             _ => new Faulty(new SignpostCorridor(), made++ == 2 ? fault : Fault.None)));
         using var agent = AgentFactory.Create("ppo", id, seed: 0, AgentPresets.ParseOverrides(["num_envs=4", "n_steps=8", "batch_size=32"]));
         var error = Assert.Throws<InvalidOperationException>(() => agent.Learn(32));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
-    }
-
-    private static void Register(string id, Action register)
-    {
-        lock (s_registration)
-        {
-            if (!EnvironmentRegistry.IsRegistered(id))
-                register();
-        }
     }
 
     /// <summary>A bug to plant in the third environment of a vector.</summary>

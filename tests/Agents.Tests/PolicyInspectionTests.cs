@@ -14,16 +14,10 @@ namespace RLFramework.Agents.Tests;
 /// </summary>
 public class PolicyInspectionTests
 {
-    private static readonly object s_registration = new();
-
     [Fact]
     public void A_trained_corridor_policy_splits_on_the_cell_and_on_the_sign_and_the_report_names_them()
     {
-        lock (s_registration)
-        {
-            if (!EnvironmentRegistry.IsRegistered(CorridorPackage.CorridorId))
-                new CorridorPackage().Register();
-        }
+        SpaceTestEnvironments.EnsureExamplePackage();
         using var agent = AgentFactory.Create("ppo", CorridorPackage.CorridorId, seed: 3,
             AgentPresets.ParseOverrides(["num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4"]));
         agent.Learn(15_000);

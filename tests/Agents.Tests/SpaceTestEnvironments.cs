@@ -16,6 +16,29 @@ internal static class SpaceTestEnvironments
 
     private static readonly object s_registration = new();
 
+    /// <summary>
+    /// Registers the example package's ids (SignpostCorridor-v0, Thermostats-v0) once per process, under the one lock that
+    /// every test registering test ids takes (test classes run in parallel, and a second registration of an id throws).
+    /// </summary>
+    public static void EnsureExamplePackage()
+    {
+        lock (s_registration)
+        {
+            if (!EnvironmentRegistry.IsRegistered(CustomEnvironment.CorridorPackage.CorridorId))
+                new CustomEnvironment.CorridorPackage().Register();
+        }
+    }
+
+    /// <summary>Registers <paramref name="id"/> with <paramref name="register"/> once per process, under the same lock.</summary>
+    public static void EnsureRegistered(string id, Action register)
+    {
+        lock (s_registration)
+        {
+            if (!EnvironmentRegistry.IsRegistered(id))
+                register();
+        }
+    }
+
     /// <summary>Registers the ids of this file (once per process).</summary>
     public static void EnsureRegistered()
     {

@@ -13,16 +13,10 @@ namespace RLFramework.Agents.Tests;
 /// </summary>
 public class ThermostatsLearningTests(ITestOutputHelper output)
 {
-    private static readonly object s_registration = new();
-
     [Fact]
     public void Ppo_brings_every_room_to_the_seasons_target_as_fast_as_possible()
     {
-        lock (s_registration)
-        {
-            if (!EnvironmentRegistry.IsRegistered(CorridorPackage.ThermostatsId))
-                new CorridorPackage().Register();
-        }
+        SpaceTestEnvironments.EnsureExamplePackage();
         using var agent = AgentFactory.Create("ppo", CorridorPackage.ThermostatsId, seed: 2, AgentPresets.ParseOverrides([]));
         agent.Learn(300_000);
 
