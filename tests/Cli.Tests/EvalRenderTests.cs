@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Cli.Commands;
 using RLFramework.Environments;
+using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Cli.Tests;
 
@@ -146,4 +147,40 @@ public sealed class EvalRenderTests : IDisposable
     }
 
     private static List<RgbImage> Decode(string path, out int[] durations) => Environments.Tests.GifDecoder.Decode(path, out durations);
+
+    [Fact]
+    public void A_vector_action_without_names_is_printed_as_its_values()
+    {
+        var output = new StringWriter();
+        using var env = new Dials();
+        env.Reset(0);
+        var renderer = new EpisodeRenderer(env, "Dials", output, textFps: null, video: null);
+        renderer.OnEpisodeStart(0);
+        renderer.OnStep(0, [2f, 1f], 0.5, terminated: false, truncated: false);
+        Assert.Contains("episode 1, step 1: action [2, 1], reward 0.5", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Two dials, MultiDiscrete([3, 2]) actions, a one-line picture; no names for anything.</summary>
+    private sealed class Dials : IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<int>>, ITextRenderable
+    {
+        private readonly float[] _observation = new float[1];
+
+        public Space ObservationSpace { get; } = new Box(0f, 1f, 1);
+
+        public Space ActionSpace { get; } = new MultiDiscrete(3, 2);
+
+        public EnvironmentSpec? Spec => null;
+
+        public int RenderFps => 4;
+
+        public ResetResult<ReadOnlyMemory<float>> Reset(int? seed = null) => new(_observation, StepInfo.Empty);
+
+        public StepResult<ReadOnlyMemory<float>> Step(ReadOnlyMemory<int> action) => new(_observation, 0, false, false, StepInfo.Empty);
+
+        public string RenderText() => "dials\n";
+
+        public void Dispose()
+        {
+        }
+    }
 }

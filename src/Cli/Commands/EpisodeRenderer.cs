@@ -17,7 +17,7 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
     private readonly TextWriter? _output;
     private readonly AnimatedGif? _video;
     private readonly TimeSpan _pause;
-    private readonly IEnvironmentLabels _labels;
+    private readonly EnvironmentLabels _labels;
     private readonly bool _discrete;
     private int _episode;
     private int _step;
@@ -76,6 +76,14 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
     {
         if (_discrete)
             return $"action {_labels.ActionName((int)action[0])}";
+        if (!_labels.HasActionNames)
+        {
+            // A vector action of an environment that names none: its values, e.g. "action [2, 0, 1]".
+            var values = new string[action.Length];
+            for (var i = 0; i < action.Length; i++)
+                values[i] = action[i].ToString("G4", CultureInfo.InvariantCulture);
+            return $"action [{string.Join(", ", values)}]";
+        }
         var text = new StringBuilder("action ");
         for (var i = 0; i < action.Length; i++)
             text.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}{_labels.ActionName(i)} {action[i]:G4}");

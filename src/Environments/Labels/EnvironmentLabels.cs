@@ -33,6 +33,9 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
     /// <summary>Whether the environment named its observation's elements (false: every name is a default).</summary>
     public bool HasFeatureNames => _observation is not null;
 
+    /// <summary>Whether the environment named its actions or action elements (false: every name is a default, <c>action 1</c>).</summary>
+    public bool HasActionNames => _actions is not null;
+
     /// <summary>
     /// The labels of <paramref name="environment"/>: walking its wrapper chain from the outside, the first layer that
     /// implements <see cref="IEnvironmentLabels"/> names the observation, provided every layer above it passes the
