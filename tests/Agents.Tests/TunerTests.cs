@@ -101,11 +101,13 @@ public sealed class TunerTests
         Assert.Equal(values[3], agent.Evaluate(env, 2, deterministic: true, seed: 7).MeanReturn);
     }
 
-    [Fact]
-    public void A_search_continued_from_its_first_trials_equals_the_whole_search()
+    [Theory]
+    [InlineData("tpe")]
+    [InlineData("tpe-multivariate")]
+    public void A_search_continued_from_its_first_trials_equals_the_whole_search(string sampler)
     {
         // TPE models from the second trial on and the pruner judges from the first complete one, so both read the history.
-        var options = Options(5) with { Sampler = "tpe", SamplerStartupTrials = 1 };
+        var options = Options(5) with { Sampler = sampler, SamplerStartupTrials = 1, Space = s_twoParameters };
         var whole = Tuner.Run(options);
 
         var start = Tuner.Run(options with { Trials = 2 });
@@ -116,7 +118,15 @@ public sealed class TunerTests
         Assert.Contains(whole, r => r.Record.State == TrialState.Pruned);
         Assert.Throws<ArgumentException>(() => Tuner.Run(options with { Trials = 1 }, previous: start));
         Assert.Throws<ArgumentException>(() => Tuner.Run(options, previous: [start[1]]));
+
+        // Each trial's values are the named sampler's draw from the trials before it (multivariate or not).
+        var expected = new TpeSampler(options.Seed, 1, multivariate: sampler == "tpe-multivariate");
+        for (var t = 0; t < whole.Count; t++)
+            Assert.Equal(expected.Sample(s_twoParameters, [.. whole.Take(t).Select(r => r.Record)], t), whole[t].Record.Parameters);
     }
+
+    private static readonly SearchSpace s_twoParameters = new([new("policy_lr", new FloatDistribution(1e-4, 1, Log: true)),
+        new("gamma", new CategoricalDistribution(["0.9", "0.99"]))]);
 
     [Theory]
     [InlineData(1)]

@@ -454,6 +454,95 @@ public class TuningTests
         }
     }
 
+    [Fact]
+    public void The_joint_parzen_density_matches_the_hand_formula_and_integrates_to_one()
+    {
+        // One trial, x = 0.2 on [0, 1] and choice 1 of 3. d = 2, n = 1: sigma = 0.2 x 1^(-1/6) x 1 = 0.2, clipped up to
+        // 1 / min(100, 1 + 2) = 1/3. Choice kernel: (1/2 + [c = 1]) / (3/2 + 1). Prior: N(0.5, 1) truncated, uniform choices.
+        KeyValuePair<string, Distribution>[] parameters = [new("x", new FloatDistribution(0, 1)), new("c", new CategoricalDistribution(["a", "b", "c"]))];
+        var estimator = new JointParzenEstimator(parameters, [[0.2, 1]]);
+        double Phi(double z) => 0.5 * (1 + MathNet.Numerics.SpecialFunctions.Erf(z / Math.Sqrt(2)));
+        double Truncated(double x, double mu, double sigma) =>
+            Math.Exp(-0.5 * Math.Pow((x - mu) / sigma, 2)) / (sigma * Math.Sqrt(2 * Math.PI)) / (Phi((1 - mu) / sigma) - Phi(-mu / sigma));
+        foreach (var (c, kernel) in new[] { (1, 0.6), (0, 0.2), (2, 0.2) })
+        {
+            var expected = 0.5 * ((Truncated(0.6, 0.2, 1.0 / 3) * kernel) + (Truncated(0.6, 0.5, 1) / 3));
+            Assert.Equal(expected, Math.Exp(estimator.LogDensity([0.6, c])), 12);
+        }
+        Assert.Equal(double.NegativeInfinity, estimator.LogDensity([1.01, 0]));
+
+        // A density over [0, 1] x 3 choices: Simpson's rule per choice, summed, gives 1 (also with more trials, and none).
+        foreach (var fitted in new[] { estimator, new JointParzenEstimator(parameters, [[0.1, 0], [0.15, 2], [0.9, 2]]), new JointParzenEstimator(parameters, []) })
+        {
+            var total = 0.0;
+            for (var c = 0; c < 3; c++)
+            {
+                const int intervals = 4_000;
+                var h = 1.0 / intervals;
+                var sum = 0.0;
+                for (var i = 0; i <= intervals; i++)
+                    sum += (i == 0 || i == intervals ? 1 : i % 2 == 1 ? 4 : 2) * Math.Exp(fitted.LogDensity([i * h, c]));
+                total += sum * h / 3;
+            }
+            Assert.Equal(1.0, total, 6);
+        }
+    }
+
+    [Fact]
+    public void Multivariate_tpe_proposes_the_pairs_of_the_good_trials_where_univariate_cannot_tell()
+    {
+        // Good trials pair x near 0.2 with "a" and x near 0.8 with "b"; bad trials the other way round. Each parameter's
+        // values are spread the same way in both groups, so a univariate TPE sees no difference (about half its draws
+        // match a good pair), while the joint estimator proposes good pairs.
+        var space = new SearchSpace([new("x", new FloatDistribution(0, 1)), new("c", new CategoricalDistribution(["a", "b"]))]);
+        var history = new List<TrialRecord>();
+        for (var i = 0; i < 40; i++)
+        {
+            var isGood = i < 4;
+            var low = i % 2 == 0;
+            var x = (low ? 0.2 : 0.8) + (0.01 * (i % 5));
+            var c = low == isGood ? "a" : "b";
+            history.Add(new TrialRecord(i, new Dictionary<string, string> { ["x"] = x.ToString("R", s_invariant), ["c"] = c },
+                TrialState.Complete, isGood ? 10 - i : -i, [0.0]));
+        }
+        int GoodPairs(TpeSampler sampler) => Enumerable.Range(40, 200).Count(t =>
+        {
+            var values = sampler.Sample(space, history, t);
+            return double.Parse(values["x"], s_invariant) < 0.5 == (values["c"] == "a");
+        });
+        var joint = GoodPairs(new TpeSampler(3, multivariate: true));
+        var separate = GoodPairs(new TpeSampler(3));
+        Assert.True(joint >= 170, $"multivariate: {joint} of 200 draws are good pairs"); // measured: 200
+        Assert.InRange(separate, 60, 140); // measured: 96
+
+        // Deterministic given the seed, the history and the trial number.
+        Assert.Equal(new TpeSampler(7, multivariate: true).Sample(space, history, 45), new TpeSampler(7, multivariate: true).Sample(space, history, 45));
+    }
+
+    [Fact]
+    public void Multivariate_tpe_finds_a_better_optimum_than_random_search_over_ten_seeds()
+    {
+        // The univariate test's objective; measured: multivariate better than random search on 9 of 10 seeds (and than the
+        // univariate TPE on 6 of 10: on a separable objective neither has the edge).
+        var space = new SearchSpace([new("x", new FloatDistribution(0, 1)), new("y", new FloatDistribution(1e-4, 1, Log: true))]);
+        var wins = 0;
+        for (var seed = 0; seed < 10; seed++)
+            wins += Best(new TpeSampler(seed, multivariate: true)) > Best(new RandomSampler(seed)) ? 1 : 0;
+        Assert.True(wins >= 7, $"multivariate TPE better on {wins} of 10 seeds");
+
+        double Best(ISampler sampler)
+        {
+            var history = new List<TrialRecord>();
+            for (var t = 0; t < 60; t++)
+            {
+                var values = sampler.Sample(space, history, t);
+                var objective = -(Math.Pow(double.Parse(values["x"], s_invariant) - 0.7, 2) + Math.Pow(Math.Log10(double.Parse(values["y"], s_invariant)) + 2, 2));
+                history.Add(new TrialRecord(t, values, TrialState.Complete, objective, [objective]));
+            }
+            return history.Max(trial => trial.Value!.Value);
+        }
+    }
+
     // ---------------------------------------------------------------- median pruner
 
     [Fact]

@@ -193,7 +193,7 @@ public sealed class TuneCommandTests : IDisposable
     [Theory]
     [InlineData("NoSuchEnv-v0", 3, "tpe", null, "Unknown environment 'NoSuchEnv-v0'")]
     [InlineData("CartPole-v1", 0, "tpe", null, "--trials must be at least 1, got 0.")]
-    [InlineData("CartPole-v1", 3, "grid", null, "--sampler must be tpe or random, got 'grid'.")]
+    [InlineData("CartPole-v1", 3, "grid", null, "--sampler must be tpe, tpe-multivariate or random, got 'grid'.")]
     [InlineData("CartPole-v1", 3, "tpe", """{"no_such_option": {"type": "float", "low": 0, "high": 1}}""", "The search space has the unknown option 'no_such_option' for ppo.")]
     [InlineData("CartPole-v1", 3, "tpe", "not json", "is not valid JSON")]
     public void Bad_input_is_a_clear_error_before_any_trial(string environment, int trials, string sampler, string? space, string message)

@@ -36,9 +36,20 @@ namespace RLFramework.Agents.Tuning;
 /// beyond 25); the prior's mean is not a neighbour and not counted in n_obs when the bandwidths are set (Optuna counts
 /// it, and with consider_endpoints=False does not use the range's ends for the outermost observations); ints are
 /// scored by the continuous density at the unrounded candidate (Optuna uses the mass of the integer's cell); no
-/// multivariate, group, constant-liar or constraint options. Complete trials whose value is missing or NaN are
+/// group, constant-liar or constraint options. Complete trials whose value is missing or NaN are
 /// treated as failed; values in the history that the space cannot hold (another space's) are ignored for that
 /// parameter.
+/// </para>
+/// <para>
+/// Multivariate (<see cref="Multivariate"/>; Optuna's <c>multivariate=True</c>, the RL Zoo's choice): one joint estimator
+/// per group instead of one per parameter, so that values which go well together are proposed together. Its
+/// components are the group's trials that hold a valid value of every parameter, each a product of one kernel per
+/// parameter, plus a prior component; all weigh the same. A numerical kernel is the truncated Gaussian at the trial's value
+/// with Optuna's multivariate bandwidth, sigma = 0.2 n^(-1/(d + 4)) x width (n the group's components from trials, at
+/// least 1; d the parameters), clipped as above; the prior's is the range's middle with sigma the width. A categorical
+/// kernel gives the trial's choice weight 1 and every choice 1/(n + 1), normalised; the prior's is uniform.
+/// <see cref="Candidates"/> joint draws (a component chosen uniformly, then each parameter from its kernel, in the order of
+/// the space) are scored by log l(x) - log g(x), and the best is returned.
 /// </para>
 /// <para>
 /// Deterministic given the seed, the history and the trial number: trial t draws from the same generator as the
@@ -53,9 +64,11 @@ public sealed class TpeSampler : ISampler
     /// <param name="seed">Fixes every draw (with the history and the trial number).</param>
     /// <param name="startupTrials">Counted trials drawn at random before the estimators take over (Optuna: 10); at least 0.</param>
     /// <param name="candidates">Draws from the good estimator per parameter (Optuna: 24); at least 1.</param>
+    /// <param name="multivariate">One joint estimator over all parameters (Optuna's multivariate TPE) instead of one per parameter.</param>
     /// <exception cref="ArgumentOutOfRangeException">A negative <paramref name="startupTrials"/> or <paramref name="candidates"/> below 1.</exception>
-    public TpeSampler(int seed, int startupTrials = 10, int candidates = 24)
+    public TpeSampler(int seed, int startupTrials = 10, int candidates = 24, bool multivariate = false)
     {
+        Multivariate = multivariate;
         ArgumentOutOfRangeException.ThrowIfNegative(startupTrials);
         ArgumentOutOfRangeException.ThrowIfLessThan(candidates, 1);
         _seed = seed;
@@ -68,6 +81,9 @@ public sealed class TpeSampler : ISampler
 
     /// <summary>Draws from the good estimator per parameter, of which the best ratio is kept.</summary>
     public int Candidates { get; }
+
+    /// <summary>Whether one joint estimator models all parameters together (else one per parameter).</summary>
+    public bool Multivariate { get; }
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Sample(SearchSpace space, IReadOnlyList<TrialRecord> history, int trialNumber)
@@ -87,6 +103,8 @@ public sealed class TpeSampler : ISampler
         var goodCount = GoodCount(ranked.Count);
         var good = ranked.GetRange(0, goodCount);
         var bad = ranked.GetRange(goodCount, ranked.Count - goodCount);
+        if (Multivariate)
+            return SampleJoint(space, good, bad, random);
         foreach (var (key, distribution) in space.Parameters)
         {
             values[key] = distribution is CategoricalDistribution categorical
@@ -150,6 +168,68 @@ public sealed class TpeSampler : ISampler
             IntDistribution n => SearchSpace.Format(RandomSampler.RoundInt(n, n.Log ? Math.Exp(best) : best)),
             _ => throw new ArgumentException($"Unknown distribution type {distribution.GetType().Name}.", nameof(distribution)),
         };
+    }
+
+    private Dictionary<string, string> SampleJoint(SearchSpace space, List<TrialRecord> good, List<TrialRecord> bad, Random random)
+    {
+        var parameters = space.Parameters;
+        var l = new JointParzenEstimator(parameters, JointObservations(parameters, good));
+        var g = new JointParzenEstimator(parameters, JointObservations(parameters, bad));
+        double[]? best = null;
+        var bestScore = double.NegativeInfinity;
+        for (var i = 0; i < Candidates; i++)
+        {
+            var x = l.Sample(random);
+            var score = l.LogDensity(x) - g.LogDensity(x);
+            if (best is null || score > bestScore)
+                (best, bestScore) = (x, score);
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var d = 0; d < parameters.Count; d++)
+        {
+            var (key, distribution) = parameters[d];
+            values[key] = distribution switch
+            {
+                CategoricalDistribution c => c.Choices[(int)best![d]],
+                FloatDistribution f => SearchSpace.Format(RandomSampler.ClampFloat(f, f.Log ? Math.Exp(best![d]) : best![d])),
+                IntDistribution n => SearchSpace.Format(RandomSampler.RoundInt(n, n.Log ? Math.Exp(best![d]) : best![d])),
+                _ => throw new ArgumentException($"Unknown distribution type {distribution.GetType().Name}.", nameof(space)),
+            };
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// The group's trials that hold a valid value of every parameter, each as a row in the estimators' coordinates (the
+    /// transformed value of a numerical parameter, the index of a categorical's choice), in the group's order.
+    /// </summary>
+    internal static List<double[]> JointObservations(IReadOnlyList<KeyValuePair<string, Distribution>> parameters, IReadOnlyList<TrialRecord> group)
+    {
+        var rows = new List<double[]>(group.Count);
+        foreach (var trial in group)
+        {
+            var row = new double[parameters.Count];
+            var complete = true;
+            for (var d = 0; d < parameters.Count && complete; d++)
+            {
+                var (key, distribution) = parameters[d];
+                if (distribution is CategoricalDistribution categorical)
+                {
+                    var c = trial.Parameters.TryGetValue(key, out var text) ? ChoiceIndex(categorical, text) : -1;
+                    complete = c >= 0;
+                    row[d] = c;
+                }
+                else
+                {
+                    var values = Observations(key, distribution, [trial]);
+                    complete = values.Count == 1;
+                    row[d] = complete ? values[0] : 0;
+                }
+            }
+            if (complete)
+                rows.Add(row);
+        }
+        return rows;
     }
 
     private string SampleCategorical(string key, CategoricalDistribution distribution, List<TrialRecord> good, List<TrialRecord> bad, Random random)
@@ -339,4 +419,132 @@ internal sealed class ParzenEstimator
     }
 
     private static double NormalCdf(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
+}
+
+/// <summary>
+/// Optuna's multivariate Parzen estimator over a whole search space: an equally weighted mixture of one product kernel per
+/// observed trial and a prior product (see <see cref="TpeSampler"/>'s remarks for the kernels and bandwidths). Points are
+/// rows in the estimator's coordinates: transformed values for numerical parameters, choice indices for categoricals.
+/// </summary>
+internal sealed class JointParzenEstimator
+{
+    private static readonly double s_logSqrt2Pi = 0.5 * Math.Log(2 * Math.PI);
+
+    private readonly Dimension[] _dimensions;
+    private readonly int _components;
+
+    /// <summary>Fits the estimator to <paramref name="observations"/> (rows of <paramref name="parameters"/>.Count values inside the ranges).</summary>
+    public JointParzenEstimator(IReadOnlyList<KeyValuePair<string, Distribution>> parameters, IReadOnlyList<double[]> observations)
+    {
+        var n = observations.Count;
+        _components = n + 1;
+        _dimensions = new Dimension[parameters.Count];
+        for (var d = 0; d < parameters.Count; d++)
+        {
+            var distribution = parameters[d].Value;
+            if (distribution is CategoricalDistribution categorical)
+            {
+                var k = categorical.Choices.Count;
+                var weights = new double[_components][];
+                for (var i = 0; i <= n; i++)
+                {
+                    weights[i] = new double[k];
+                    Array.Fill(weights[i], i < n ? 1.0 / _components : 1.0);
+                    if (i < n)
+                        weights[i][(int)observations[i][d]] += 1;
+                    var sum = weights[i].Sum();
+                    for (var c = 0; c < k; c++)
+                        weights[i][c] /= sum;
+                }
+                _dimensions[d] = new Dimension(weights, [], [], [], [], 0, 0);
+                continue;
+            }
+            var (low, high) = TpeSampler.TransformedRange(distribution);
+            var width = high - low;
+            var sigma = Math.Clamp(0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (parameters.Count + 4)) * width,
+                width / Math.Min(100.0, 1.0 + _components), width);
+            var mus = new double[_components];
+            var sigmas = new double[_components];
+            for (var i = 0; i < n; i++)
+                (mus[i], sigmas[i]) = (observations[i][d], sigma);
+            (mus[n], sigmas[n]) = (0.5 * (low + high), width);
+            var cdfLow = new double[_components];
+            var cdfHigh = new double[_components];
+            var logNorms = new double[_components];
+            for (var i = 0; i <= n; i++)
+            {
+                cdfLow[i] = NormalCdf((low - mus[i]) / sigmas[i]);
+                cdfHigh[i] = NormalCdf((high - mus[i]) / sigmas[i]);
+                logNorms[i] = -Math.Log(sigmas[i]) - s_logSqrt2Pi - Math.Log(cdfHigh[i] - cdfLow[i]);
+            }
+            _dimensions[d] = new Dimension(null, mus, sigmas, cdfLow, cdfHigh, low, high) { LogNorms = logNorms };
+        }
+    }
+
+    /// <summary>The log of the mixture's density at <paramref name="x"/>: log of the mean over components of the product of their kernels.</summary>
+    public double LogDensity(IReadOnlyList<double> x)
+    {
+        var terms = new double[_components];
+        var max = double.NegativeInfinity;
+        for (var i = 0; i < _components; i++)
+        {
+            var term = -Math.Log(_components);
+            for (var d = 0; d < _dimensions.Length; d++)
+                term += _dimensions[d].LogKernel(i, x[d]);
+            terms[i] = term;
+            max = Math.Max(max, term);
+        }
+        if (double.IsNegativeInfinity(max))
+            return max;
+        var sum = 0.0;
+        foreach (var term in terms)
+            sum += Math.Exp(term - max);
+        return max + Math.Log(sum);
+    }
+
+    /// <summary>One draw: a component chosen uniformly, then each parameter from that component's kernel, in order.</summary>
+    public double[] Sample(Random random)
+    {
+        var i = random.Next(_components);
+        var x = new double[_dimensions.Length];
+        for (var d = 0; d < _dimensions.Length; d++)
+            x[d] = _dimensions[d].Sample(i, random);
+        return x;
+    }
+
+    private static double NormalCdf(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
+
+    /// <summary>One parameter's kernels: choice weights per component (categorical) or truncated Gaussians (numerical).</summary>
+    private sealed record Dimension(double[][]? Weights, double[] Mus, double[] Sigmas, double[] CdfLow, double[] CdfHigh, double Low, double High)
+    {
+        public double[] LogNorms { get; init; } = [];
+
+        public double LogKernel(int i, double x)
+        {
+            if (Weights is not null)
+                return Math.Log(Weights[i][(int)x]);
+            if (!(x >= Low && x <= High))
+                return double.NegativeInfinity;
+            var z = (x - Mus[i]) / Sigmas[i];
+            return LogNorms[i] - (0.5 * z * z);
+        }
+
+        public double Sample(int i, Random random)
+        {
+            if (Weights is not null)
+            {
+                var u = random.NextDouble();
+                var cumulative = 0.0;
+                for (var c = 0; c < Weights[i].Length - 1; c++)
+                {
+                    cumulative += Weights[i][c];
+                    if (u < cumulative)
+                        return c;
+                }
+                return Weights[i].Length - 1;
+            }
+            var p = CdfLow[i] + ((CdfHigh[i] - CdfLow[i]) * random.NextDouble());
+            return Math.Clamp(Mus[i] + (Sigmas[i] * Math.Sqrt(2) * SpecialFunctions.ErfInv((2 * p) - 1)), Low, High);
+        }
+    }
 }

@@ -44,7 +44,7 @@ public sealed record TuneOptions
     /// <summary>Trials trained at once. Each wave of <see cref="Jobs"/> trials is sampled from the trials of the earlier waves, so the search is the same whatever the timing; with more than one job every trial's trees are fitted on one thread (<c>threads=1</c>) unless an option says otherwise.</summary>
     public int Jobs { get; init; } = 1;
 
-    /// <summary>"tpe" (the tree-structured Parzen estimator, Optuna's default) or "random".</summary>
+    /// <summary>"tpe" (the tree-structured Parzen estimator, univariate: Optuna's default), "tpe-multivariate" (one joint estimator: the RL Zoo's choice) or "random".</summary>
     public string Sampler { get; init; } = "tpe";
 
     /// <summary>"median" (stop a trial whose best evaluation so far is below the median of the complete trials' at the same evaluation) or "none".</summary>
@@ -86,7 +86,7 @@ public sealed record TuneOptions
         Require(EvaluationEpisodes >= 1, nameof(EvaluationEpisodes), $"at least 1, got {EvaluationEpisodes}");
         Require(Jobs >= 1, nameof(Jobs), $"at least 1, got {Jobs}");
         Require(TrialSeeds >= 1, nameof(TrialSeeds), $"at least 1, got {TrialSeeds}");
-        Require(Sampler is "tpe" or "random", nameof(Sampler), $"tpe or random, got '{Sampler}'");
+        Require(Sampler is "tpe" or "tpe-multivariate" or "random", nameof(Sampler), $"tpe, tpe-multivariate or random, got '{Sampler}'");
         Require(Pruner is "median" or "none", nameof(Pruner), $"median or none, got '{Pruner}'");
         Require(SamplerStartupTrials >= 0, nameof(SamplerStartupTrials), $"0 or more, got {SamplerStartupTrials}");
         Require(PrunerStartupTrials >= 0, nameof(PrunerStartupTrials), $"0 or more, got {PrunerStartupTrials}");
@@ -151,7 +151,8 @@ public static class Tuner
         if (previous.Count > options.Trials)
             throw new ArgumentException($"{previous.Count} trials are done already, more than the {options.Trials} asked for.", nameof(previous));
         var space = options.SearchSpaceOrDefault;
-        ISampler sampler = options.Sampler == "random" ? new RandomSampler(options.Seed) : new TpeSampler(options.Seed, options.SamplerStartupTrials);
+        ISampler sampler = options.Sampler == "random" ? new RandomSampler(options.Seed)
+            : new TpeSampler(options.Seed, options.SamplerStartupTrials, multivariate: options.Sampler == "tpe-multivariate");
         var pruner = options.Pruner == "median"
             ? new MedianPruner(options.PrunerStartupTrials, options.PrunerWarmupEvaluations ?? options.Evaluations / 3)
             : null;
