@@ -249,7 +249,7 @@ public sealed class TpeSampler : ISampler
     }
 
     /// <summary>The index i with p[0] + ... + p[i - 1] &lt;= u &lt; p[0] + ... + p[i] (the last one when rounding leaves u beyond the sum).</summary>
-    private static int DrawIndex(double[] probabilities, double u)
+    internal static int DrawIndex(double[] probabilities, double u)
     {
         var cumulative = 0.0;
         for (var i = 0; i < probabilities.Length - 1; i++)
@@ -413,12 +413,18 @@ internal sealed class ParzenEstimator
     public double Sample(Random random)
     {
         var i = random.Next(_mus.Length);
-        var p = _cdfLow[i] + ((_cdfHigh[i] - _cdfLow[i]) * random.NextDouble());
-        var x = _mus[i] + (_sigmas[i] * Math.Sqrt(2) * SpecialFunctions.ErfInv((2 * p) - 1));
-        return Math.Clamp(x, _low, _high);
+        return SampleTruncated(_mus[i], _sigmas[i], _cdfLow[i], _cdfHigh[i], _low, _high, random);
     }
 
-    private static double NormalCdf(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
+    /// <summary>A draw of N(mu, sigma) truncated to [low, high] (whose CDF values there are given) by the inverse of its CDF.</summary>
+    internal static double SampleTruncated(double mu, double sigma, double cdfLow, double cdfHigh, double low, double high, Random random)
+    {
+        var p = cdfLow + ((cdfHigh - cdfLow) * random.NextDouble());
+        return Math.Clamp(mu + (sigma * Math.Sqrt(2) * SpecialFunctions.ErfInv((2 * p) - 1)), low, high);
+    }
+
+    /// <summary>The standard normal CDF.</summary>
+    internal static double NormalCdf(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
 }
 
 /// <summary>
@@ -473,8 +479,8 @@ internal sealed class JointParzenEstimator
             var logNorms = new double[_components];
             for (var i = 0; i <= n; i++)
             {
-                cdfLow[i] = NormalCdf((low - mus[i]) / sigmas[i]);
-                cdfHigh[i] = NormalCdf((high - mus[i]) / sigmas[i]);
+                cdfLow[i] = ParzenEstimator.NormalCdf((low - mus[i]) / sigmas[i]);
+                cdfHigh[i] = ParzenEstimator.NormalCdf((high - mus[i]) / sigmas[i]);
                 logNorms[i] = -Math.Log(sigmas[i]) - s_logSqrt2Pi - Math.Log(cdfHigh[i] - cdfLow[i]);
             }
             _dimensions[d] = new Dimension(null, mus, sigmas, cdfLow, cdfHigh, low, high) { LogNorms = logNorms };
@@ -512,8 +518,6 @@ internal sealed class JointParzenEstimator
         return x;
     }
 
-    private static double NormalCdf(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
-
     /// <summary>One parameter's kernels: choice weights per component (categorical) or truncated Gaussians (numerical).</summary>
     private sealed record Dimension(double[][]? Weights, double[] Mus, double[] Sigmas, double[] CdfLow, double[] CdfHigh, double Low, double High)
     {
@@ -531,20 +535,9 @@ internal sealed class JointParzenEstimator
 
         public double Sample(int i, Random random)
         {
-            if (Weights is not null)
-            {
-                var u = random.NextDouble();
-                var cumulative = 0.0;
-                for (var c = 0; c < Weights[i].Length - 1; c++)
-                {
-                    cumulative += Weights[i][c];
-                    if (u < cumulative)
-                        return c;
-                }
-                return Weights[i].Length - 1;
-            }
-            var p = CdfLow[i] + ((CdfHigh[i] - CdfLow[i]) * random.NextDouble());
-            return Math.Clamp(Mus[i] + (Sigmas[i] * Math.Sqrt(2) * SpecialFunctions.ErfInv((2 * p) - 1)), Low, High);
+            return Weights is not null
+                ? TpeSampler.DrawIndex(Weights[i], random.NextDouble())
+                : ParzenEstimator.SampleTruncated(Mus[i], Sigmas[i], CdfLow[i], CdfHigh[i], Low, High, random);
         }
     }
 }
