@@ -133,4 +133,38 @@ public class EnvironmentSetupTests
         e = Assert.Throws<ArgumentException>(() => AgentFactory.Create("ppo", "CartPole-v1", environment: EnvironmentSetup.Of(null, ["filter_observation:keys=a"])));
         Assert.Contains("filter_observation", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_model_whose_environment_options_are_no_longer_accepted_is_an_error_naming_the_file_and_the_options()
+    {
+        // A package of one's own that dropped an option after the model was trained with it.
+        const string id = "Test-DroppedOption-v0";
+        SpaceTestEnvironments.EnsureRegistered(id, () => EnvironmentRegistry.Register(new EnvironmentSpec(id, 20, null, new Dictionary<string, object?>()),
+            options =>
+            {
+                options.ThrowIfUnknown(id, s_acceptsLevel ? ["level"] : []);
+                return new CustomEnvironment.SignpostCorridor();
+            }));
+        var path = Path.Combine(Path.GetTempPath(), $"dropped-{Guid.NewGuid():N}.rlm");
+        try
+        {
+            s_acceptsLevel = true;
+            using (var agent = AgentFactory.Create("ppo", id, seed: 0, AgentPresets.ParseOverrides(["num_envs=1", "n_steps=16", "batch_size=16"]),
+                environment: EnvironmentSetup.Of(["level=2"], null)))
+            {
+                agent.Save(path);
+            }
+            s_acceptsLevel = false;
+            var e = Assert.Throws<ArgumentException>(() => ActorCriticAgent.Load(path));
+            Assert.Contains($"'{path}' was trained on '{id}' made with --env-kwargs [level=2] and --env-wrapper [], which cannot be made now", e.Message, StringComparison.Ordinal);
+            Assert.Contains("does not accept the option level", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            s_acceptsLevel = true;
+            File.Delete(path);
+        }
+    }
+
+    private static volatile bool s_acceptsLevel = true;
 }

@@ -180,7 +180,15 @@ internal static class AgentFile
             if (!EnvironmentRegistry.IsRegistered(header.EnvironmentId))
                 throw new ArgumentException($"'{path}' was trained on '{header.EnvironmentId}', which is not registered. " +
                     "An environment of your own must be registered first (EnvironmentRegistry.Register, or the rl command's --env-assembly).");
-            env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs, header.Environment);
+            try
+            {
+                env = AgentFactory.MakeTrainingEnvironment(header.EnvironmentId, options.NumEnvs, header.Environment);
+            }
+            catch (ArgumentException e)
+            {
+                // Options or wrappers the environment no longer takes (a package of one's own that changed, a hand-edited file).
+                throw new ArgumentException($"'{path}' was trained on '{header.EnvironmentId}' made with {Describe(header.Environment)}, which cannot be made now: {e.Message}", nameof(env), e);
+            }
         }
         try
         {
@@ -236,6 +244,9 @@ internal static class AgentFile
             throw;
         }
     }
+
+    private static string Describe(EnvironmentSetup setup) =>
+        $"--env-kwargs [{string.Join(", ", setup.Kwargs)}] and --env-wrapper [{string.Join(", ", setup.Wrappers)}]";
 
     private static IAlgorithmOptions DeserializeOptions(AgentFileHeader header) => header.Algorithm switch
     {
