@@ -40,8 +40,16 @@ public sealed class EnvironmentSetupCommandTests : IDisposable
 
         // --env-kwargs on eval go on top of the model's: the same map made slippery is evaluated (and rarely solved).
         output = new StringWriter();
-        Assert.True(EvalCommand.Run(run, 20, deterministic: true, seed: 0, output, error, environment: EnvironmentSetup.Of(["is_slippery=true"], null)) == 0, error.ToString());
+        var json = Path.Combine(_directory, "eval.json");
+        Assert.True(EvalCommand.Run(run, 20, deterministic: true, seed: 0, output, error, jsonPath: json, environment: EnvironmentSetup.Of(["is_slippery=true"], null)) == 0,
+            error.ToString());
         Assert.DoesNotContain("mean length 14.0 steps", output.ToString(), StringComparison.Ordinal);
+        // --json says which environment was evaluated: the model's options, then the ones given (later keys win).
+        using (var report = JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            Assert.Equal(["map_name=8x8", "is_slippery=false", "is_slippery=true"], report.RootElement.GetProperty("env_kwargs").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(0, report.RootElement.GetProperty("env_wrappers").GetArrayLength());
+        }
         // A map of other spaces is an error naming them.
         error = new StringWriter();
         Assert.Equal(2, EvalCommand.Run(run, 1, deterministic: true, seed: 0, new StringWriter(), error, environment: EnvironmentSetup.Of(["map_name=4x4"], null)));

@@ -17,8 +17,9 @@ internal static class EvalCommand
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>What <c>--json</c> writes.</summary>
-    private sealed record EvalReport(string Environment, string Algorithm, string Model, long ModelSteps, int Episodes, bool Deterministic, int Seed,
-        double MeanReturn, double StdReturn, double MeanLength, IReadOnlyList<double> Returns, IReadOnlyList<int> Lengths);
+    private sealed record EvalReport(string Environment, IReadOnlyList<string> EnvKwargs, IReadOnlyList<string> EnvWrappers, string Algorithm, string Model,
+        long ModelSteps, int Episodes, bool Deterministic, int Seed, double MeanReturn, double StdReturn, double MeanLength, IReadOnlyList<double> Returns,
+        IReadOnlyList<int> Lengths);
 
     public static Command Create()
     {
@@ -106,7 +107,7 @@ internal static class EvalCommand
                 $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.MeanAndStd(result.MeanReturn, result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
             if (jsonPath is not null)
             {
-                var report = new EvalReport(agent.EnvironmentId, agent.Algorithm, Path.GetFullPath(model), agent.NumTimesteps, episodes, deterministic, seed,
+                var report = new EvalReport(agent.EnvironmentId, setup.Kwargs, setup.Wrappers, agent.Algorithm, Path.GetFullPath(model), agent.NumTimesteps, episodes, deterministic, seed,
                     result.MeanReturn, result.StdReturn, result.MeanLength, result.Returns, result.Lengths);
                 Training.RunFolder.WriteAtomically(jsonPath, JsonSerializer.Serialize(report, s_json));
             }
