@@ -13,13 +13,13 @@ namespace RLFramework.Cli.Commands;
 /// </summary>
 internal static class EnvironmentSetupOptions
 {
-    public static Option<string[]> CreateOption(string description) => new("--env-kwargs")
-    {
-        Description = description,
-        AllowMultipleArgumentsPerToken = false,
-    };
+    /// <summary><c>--env-kwargs</c>, repeatable.</summary>
+    public static Option<string[]> CreateOption(string description) => Repeatable("--env-kwargs", description);
 
-    public static Option<string[]> CreateWrapperOption(string description) => new("--env-wrapper")
+    /// <summary><c>--env-wrapper</c>, repeatable.</summary>
+    public static Option<string[]> CreateWrapperOption(string description) => Repeatable("--env-wrapper", description);
+
+    private static Option<string[]> Repeatable(string name, string description) => new(name)
     {
         Description = description,
         AllowMultipleArgumentsPerToken = false,
