@@ -114,6 +114,10 @@ public sealed class PlotCommandTests : IDisposable
         Fails([Path.Combine(_directory, "empty")], "is not a finished run folder (summary.json is missing) and holds none");
         Fails([good], "--out writes a PNG: give a file name ending in .png, got '", png: "x.jpg");
         Fails([good], "has no evaluations.csv: train with --eval-every N", evaluations: true);
+        var options = File.ReadAllText(Path.Combine(good, "options.json"));
+        File.WriteAllText(Path.Combine(good, "options.json"), "{\"overrides\": ");
+        Fails([good], "options.json' is damaged");
+        File.WriteAllText(Path.Combine(good, "options.json"), options);
         File.AppendAllText(Path.Combine(good, "metrics.csv"), "200,abc,3\n");
         Fails([good], "line 4 is not a number in time/total_timesteps or rollout/ep_rew_mean: '200,abc,3'");
         File.WriteAllText(Path.Combine(good, "summary.json"), "{\"algorithm\": ");

@@ -158,7 +158,7 @@ public static class RunComparison
         var path = Path.Combine(folder, RunFolder.OptionsFile);
         if (!File.Exists(path))
             return "";
-        using var options = JsonDocument.Parse(File.ReadAllText(path));
+        using var options = ParseOptions(path);
         var parts = new List<string>();
         var changed = options.RootElement.TryGetProperty("overrides", out var overrides)
             ? overrides.EnumerateObject().Where(p => !s_resultNeutral.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList()
@@ -170,6 +170,18 @@ public static class RunComparison
         if (options.RootElement.TryGetProperty("env_wrappers", out var wrappers) && wrappers.GetArrayLength() > 0)
             parts.Add($"wrappers: {string.Join(", ", wrappers.EnumerateArray().Select(w => w.GetString()))}");
         return string.Join("; ", parts);
+    }
+
+    private static JsonDocument ParseOptions(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is damaged: {e.Message}", e);
+        }
     }
 
     private static List<(long Step, double Mean)> ReadCurve(string path, string stepColumn, string meanColumn, string missing)
