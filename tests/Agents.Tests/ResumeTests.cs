@@ -32,6 +32,9 @@ public class ResumeTests
     [InlineData("ppo", "CartPole-v1", 512, 1024, new[] { "policy=mlp", "n_steps=32", "num_envs=4", "n_epochs=2" })]
     // MultiDiscrete actions: the saved history holds two values per environment and step.
     [InlineData("ppo", SpaceTestEnvironments.LockId, 512, 1024, new[] { "n_steps=30", "num_envs=4", "batch_size=60", "n_epochs=2" })]
+    // Masked actions (Taxi-v3 reports its action_mask): AWR's saved replay buffer carries the masks of its rows.
+    [InlineData("awr", "Taxi-v3", 400, 1000, new[] { "train_freq=100", "gradient_steps=3", "buffer_size=500", "batch_size=64", "use_masking=true" })]
+    [InlineData("ppo", "Taxi-v3", 512, 1024, new[] { "n_steps=32", "num_envs=4", "batch_size=64", "n_epochs=2", "use_masking=true" })]
     public void Train_to_n_equals_train_to_k_save_load_and_train_to_n_bit_for_bit(string algorithm, string env, long k, long n, string[] overrides)
     {
         SpaceTestEnvironments.EnsureRegistered();

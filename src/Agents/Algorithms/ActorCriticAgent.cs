@@ -113,7 +113,13 @@ public abstract class ActorCriticAgent : IDisposable
             categorical: features.Cardinalities);
         Random = new RandomSource(seed);
         Episodes = new EpisodeStatistics(env.NumEnvs);
-        _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes);
+        if (options.UseMasking)
+        {
+            if (ActionMasking.Unsupported(distribution) is { } reason)
+                throw new ArgumentException($"use_masking: {reason} (the action space is {env.SingleActionSpace}).", nameof(options));
+            MaskBlocks = ((CategoricalDistribution)distribution).BlockSizes.ToArray();
+        }
+        _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes, MaskBlocks);
     }
 
     /// <summary>The policies the policy options name: GBRL on ensembles from <paramref name="boosters"/>, or MLPs initialized from <paramref name="seed"/>.</summary>
@@ -177,6 +183,9 @@ public abstract class ActorCriticAgent : IDisposable
 
     internal VecNormalizer Normalizer { get; }
 
+    /// <summary>The categorical blocks' sizes when the agent masks illegal actions (<see cref="IAlgorithmOptions.UseMasking"/>), else null.</summary>
+    private int[]? MaskBlocks { get; }
+
     internal RandomSource Random { get; private set; }
 
     internal ActionSpaceInfo ActionSpace { get; }
@@ -231,16 +240,23 @@ public abstract class ActorCriticAgent : IDisposable
 
     /// <summary>
     /// Actions for raw (unnormalized) observations: <paramref name="count"/> rows of the environment's
-    /// observation size; discrete actions are written as their index plus the space's start.
+    /// observation size; discrete actions are written as their index plus the space's start. With
+    /// <paramref name="actionMasks"/> (one per row, as the environment reported them; sb3-contrib's
+    /// <c>predict(obs, action_masks=...)</c>) illegal actions are never chosen.
     /// </summary>
-    public void Predict(ReadOnlySpan<float> observations, int count, bool deterministic, Span<float> actions)
+    /// <exception cref="ArgumentException">Masks are given for a policy that cannot mask, or not one per row.</exception>
+    public void Predict(ReadOnlySpan<float> observations, int count, bool deterministic, Span<float> actions, ReadOnlySpan<ulong> actionMasks = default)
     {
+        if (!actionMasks.IsEmpty && (actionMasks.Length != count || ActionMasking.Unsupported(_policy.Distribution) is not null))
+            throw new ArgumentException(actionMasks.Length != count
+                ? $"Pass one action mask per observation: {count} observations, {actionMasks.Length} masks."
+                : $"This policy cannot mask actions: {ActionMasking.Unsupported(_policy.Distribution)}.", nameof(actionMasks));
         var obsSize = _policy.ObservationSize;
         var normalized = new float[count * obsSize];
         Normalizer.NormalizeObservationRows(observations, count, normalized);
         var logProbs = new float[count];
         var values = new float[count];
-        _policy.Act(normalized, count, deterministic, Random, actions, logProbs, values, []);
+        _policy.Act(normalized, count, deterministic, Random, actions, logProbs, values, [], actionMasks);
         if (ActionSpace.IsDiscrete)
         {
             for (var i = 0; i < count * ActionSpace.ActionSize; i++)
@@ -274,6 +290,8 @@ public abstract class ActorCriticAgent : IDisposable
         var running = new double[n];
         var lengths = new int[n];
         var skipNext = new bool[n];
+        var masks = new ulong[MaskBlocks is null ? 0 : n];
+        var steps = 0L;
         for (var e = 0; e < n; e++)
             targets[e] = (episodes + e) / n;
         var returns = new List<double>(episodes);
@@ -289,7 +307,8 @@ public abstract class ActorCriticAgent : IDisposable
             if (!AllResetting(skipNext))
             {
                 Normalizer.NormalizeObservationRows(step.Observations, n, observations);
-                _policy.Act(observations, n, deterministic, random, actions, logProbs, values, []);
+                var legal = MaskBlocks is null ? default : RolloutCollector.ReadActionMasks(env, MaskBlocks, masks, steps);
+                _policy.Act(observations, n, deterministic, random, actions, logProbs, values, [], legal);
             }
             if (ActionSpace.IsDiscrete)
             {
@@ -303,6 +322,7 @@ public abstract class ActorCriticAgent : IDisposable
                     sent[i] = Math.Clamp(actions[i], ActionSpace.Low[i % d], ActionSpace.High[i % d]);
                 env.Step(sent, step);
             }
+            steps += n;
             for (var e = 0; e < n; e++)
             {
                 if (skipNext[e])
@@ -373,7 +393,7 @@ public abstract class ActorCriticAgent : IDisposable
         _policy = policy;
         Random = random;
         Iterations = iterations;
-        _collector = new RolloutCollector(Environment, _policy, Normalizer, ActionSpace, Episodes) { Timesteps = timesteps };
+        _collector = new RolloutCollector(Environment, _policy, Normalizer, ActionSpace, Episodes, MaskBlocks) { Timesteps = timesteps };
         OnPolicyReplaced();
     }
 

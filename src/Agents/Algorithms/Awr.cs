@@ -52,9 +52,9 @@ public sealed class Awr : ActorCriticAgent
     /// <summary>The replay rows of the last minibatch (tests).</summary>
     internal ReadOnlySpan<int> LastMinibatchRows => _mbRows;
 
-    internal override void WriteAlgorithmState(BinaryWriter writer) => _replay.Write(writer);
+    internal override void WriteAlgorithmState(BinaryWriter writer) => _replay.Write(writer, _options.UseMasking);
 
-    internal override void ReadAlgorithmState(BinaryReader reader) => _replay.Read(reader);
+    internal override void ReadAlgorithmState(BinaryReader reader) => _replay.Read(reader, _options.UseMasking);
 
     private protected override void RunIteration(double progressRemaining, List<Metric> metrics)
     {
@@ -87,7 +87,7 @@ public sealed class Awr : ActorCriticAgent
             {
                 var row = Random.NextInt(rows);
                 _mbRows[i] = row;
-                mb.Gather(i, row, _replay.Observations, _replay.Outputs, _replay.Actions);
+                mb.Gather(i, row, _replay.Observations, _replay.Outputs, _replay.Actions, _replay.ActionMasks);
                 mb.LogProbCoefficients[i] = -weights[row];
                 // Value term: vfCoef * 0.5 * (V - R)^2, d/dV = vfCoef * (V - R).
                 var valueError = (double)mb.Outputs[i * k + p] - _replay.Returns[row];
@@ -95,6 +95,8 @@ public sealed class Awr : ActorCriticAgent
                 mb.Gradients[i * k + p] = (float)(_options.VfCoef * valueError);
                 weightSum += weights[row] / b;
             }
+            if (_options.UseMasking)
+                ActionMasking.Apply(mb.Outputs, k, b, p, mb.ActionMasks);
             distribution.LogProbAndEntropy(mb.Outputs, k, b, policy.LogStd, mb.Actions, mb.LogProbs, mb.Entropies);
             for (var i = 0; i < b; i++)
             {

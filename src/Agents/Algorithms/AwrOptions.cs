@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using static RLFramework.Agents.Algorithms.OptionChecks;
 
 namespace RLFramework.Agents.Algorithms;
@@ -46,6 +47,11 @@ public sealed record AwrOptions : IAlgorithmOptions
 
     /// <inheritdoc />
     public bool NormalizeReward { get; init; }
+
+    /// <inheritdoc />
+    /// <remarks>Written to model files only when on, so files without masking stay as they were before it existed.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UseMasking { get; init; }
 
     /// <summary>Steps per environment per collection phase.</summary>
     public int StepsPerEnv => Math.Max(1, TrainFreq / NumEnvs);

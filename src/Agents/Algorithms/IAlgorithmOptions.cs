@@ -15,6 +15,14 @@ public interface IAlgorithmOptions
     /// <summary>Scale rewards by the running std of the discounted return (SB3's VecNormalize).</summary>
     bool NormalizeReward { get; }
 
+    /// <summary>
+    /// Mask illegal actions, as sb3-contrib's MaskablePPO does (see <see cref="Distributions.ActionMasking"/>): the environment
+    /// reports which actions are legal with each observation (<see cref="Environments.StepInfo.ActionMask"/>, Gymnasium's
+    /// <c>info["action_mask"]</c>, as Taxi-v3 does), and the policy gives the others probability 0 when it acts, learns and
+    /// is evaluated. Discrete and MultiDiscrete action spaces only.
+    /// </summary>
+    bool UseMasking { get; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     void Validate();
 }

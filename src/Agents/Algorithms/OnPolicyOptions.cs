@@ -51,6 +51,12 @@ public abstract record OnPolicyOptions : IAlgorithmOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool LinearEntCoefDecay { get; init; }
 
+    /// <inheritdoc />
+    /// <remarks>Written to model files only when on, so files without masking stay as they were before it existed.</remarks>
+    [JsonPropertyOrder(15)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UseMasking { get; init; }
+
     /// <summary>Value-loss coefficient.</summary>
     [JsonPropertyOrder(9)]
     public double VfCoef { get; init; }

@@ -62,12 +62,15 @@ public sealed class Ppo : OnPolicyAgent
                 for (var i = 0; i < b; i++)
                 {
                     var row = _indices[start + i];
-                    mb.Gather(i, row, buffer.Observations, buffer.Outputs, buffer.Actions);
+                    mb.Gather(i, row, buffer.Observations, buffer.Outputs, buffer.Actions, buffer.ActionMasks);
                     mb.Advantages[i] = buffer.Advantages[row];
                 }
                 var advantages = mb.Advantages.AsSpan(0, b);
                 if (_options.NormalizeAdvantage && b > 1)
                     Standardize(advantages);
+                // Illegal actions (MaskablePPO): their logits, refreshed with the trees fitted since, go back to MaskedLogit.
+                if (_options.UseMasking)
+                    ActionMasking.Apply(mb.Outputs, k, b, p, mb.ActionMasks);
                 distribution.LogProbAndEntropy(mb.Outputs, k, b, policy.LogStd, mb.Actions, mb.LogProbs, mb.Entropies);
 
                 double pgLoss = 0, valueLoss = 0, entropyLoss = 0, approxKl = 0, clipFraction = 0;

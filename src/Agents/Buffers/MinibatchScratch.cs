@@ -22,6 +22,7 @@ internal sealed class MinibatchScratch
         Observations = new float[capacity * observationSize];
         Outputs = new float[capacity * outputCount];
         Actions = new float[capacity * actionSize];
+        ActionMasks = new ulong[capacity];
         Advantages = new float[capacity];
         LogProbs = new float[capacity];
         Entropies = new float[capacity];
@@ -38,6 +39,9 @@ internal sealed class MinibatchScratch
 
     /// <summary>Gathered actions (capacity x action size).</summary>
     public float[] Actions { get; }
+
+    /// <summary>Gathered action masks (capacity).</summary>
+    public ulong[] ActionMasks { get; }
 
     /// <summary>Advantages of the samples.</summary>
     public float[] Advantages { get; }
@@ -57,9 +61,11 @@ internal sealed class MinibatchScratch
     /// <summary>Batch mean of the loss gradient with respect to the log-std.</summary>
     public double[] LogStdGradient { get; }
 
-    /// <summary>Copies row <paramref name="row"/> of a buffer's observations, outputs and actions into slot <paramref name="slot"/>.</summary>
-    public void Gather(int slot, int row, ReadOnlySpan<float> observations, ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions)
+    /// <summary>Copies row <paramref name="row"/> of a buffer's observations, outputs, actions and action masks into slot <paramref name="slot"/>.</summary>
+    public void Gather(int slot, int row, ReadOnlySpan<float> observations, ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions,
+        ReadOnlySpan<ulong> actionMasks)
     {
+        ActionMasks[slot] = actionMasks[row];
         observations.Slice(row * _observationSize, _observationSize).CopyTo(Observations.AsSpan(slot * _observationSize));
         outputs.Slice(row * _outputCount, _outputCount).CopyTo(Outputs.AsSpan(slot * _outputCount));
         actions.Slice(row * _actionSize, _actionSize).CopyTo(Actions.AsSpan(slot * _actionSize));

@@ -34,6 +34,7 @@ internal sealed class ReplayBuffer : StepBuffer
             rollout.Observations.AsSpan(src * ObservationSize, e * ObservationSize).CopyTo(Observations.AsSpan(dst * ObservationSize));
             rollout.Actions.AsSpan(src * ActionSize, e * ActionSize).CopyTo(Actions.AsSpan(dst * ActionSize));
             rollout.Outputs.AsSpan(src * OutputCount, e * OutputCount).CopyTo(Outputs.AsSpan(dst * OutputCount));
+            rollout.ActionMasks.AsSpan(src, e).CopyTo(ActionMasks.AsSpan(dst));
             rollout.Rewards.AsSpan(src, e).CopyTo(Rewards.AsSpan(dst));
             rollout.Dones.AsSpan(src, e).CopyTo(Dones.AsSpan(dst));
             _head = (_head + 1) % CapacitySteps;
@@ -41,8 +42,8 @@ internal sealed class ReplayBuffer : StepBuffer
         }
     }
 
-    /// <summary>Writes the stored steps (for checkpoints).</summary>
-    public void Write(BinaryWriter writer)
+    /// <summary>Writes the stored steps (for checkpoints), with their action masks when <paramref name="withActionMasks"/>.</summary>
+    public void Write(BinaryWriter writer, bool withActionMasks)
     {
         writer.Write(CapacitySteps);
         writer.Write(NumEnvs);
@@ -54,10 +55,15 @@ internal sealed class ReplayBuffer : StepBuffer
             foreach (var value in array)
                 writer.Write(value);
         }
+        if (!withActionMasks)
+            return;
+        writer.Write(ActionMasks.Length);
+        foreach (var mask in ActionMasks)
+            writer.Write(mask);
     }
 
-    /// <summary>Reads steps written by <see cref="Write"/> into this buffer of the same shape.</summary>
-    public void Read(BinaryReader reader)
+    /// <summary>Reads steps written by <see cref="Write"/> (with the same <paramref name="withActionMasks"/>) into this buffer of the same shape.</summary>
+    public void Read(BinaryReader reader, bool withActionMasks)
     {
         if (reader.ReadInt32() != CapacitySteps || reader.ReadInt32() != NumEnvs)
             throw new InvalidDataException("The saved replay buffer has another shape than the agent's options.");
@@ -70,6 +76,12 @@ internal sealed class ReplayBuffer : StepBuffer
             for (var i = 0; i < array.Length; i++)
                 array[i] = reader.ReadSingle();
         }
+        if (!withActionMasks)
+            return;
+        if (reader.ReadInt32() != ActionMasks.Length)
+            throw new InvalidDataException("The saved replay buffer has another shape than the agent's options.");
+        for (var i = 0; i < ActionMasks.Length; i++)
+            ActionMasks[i] = reader.ReadUInt64();
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ internal abstract class StepBuffer
         Observations = new float[n * observationSize];
         Actions = new float[n * actionSize];
         Outputs = new float[n * outputCount];
+        ActionMasks = new ulong[n];
         Rewards = new float[n];
         Dones = new float[n];
         Advantages = new float[n];
@@ -40,6 +41,9 @@ internal abstract class StepBuffer
 
     /// <summary>Raw policy outputs (logits or means, then the value), one row of <see cref="OutputCount"/> per transition.</summary>
     public float[] Outputs { get; }
+
+    /// <summary>The action mask each transition's observation came with (used when the agent masks actions; see <see cref="Distributions.ActionMasking"/>).</summary>
+    public ulong[] ActionMasks { get; }
 
     public float[] Rewards { get; }
 

@@ -161,8 +161,11 @@ public sealed class CategoricalDistribution : ActionDistribution
         return action;
     }
 
-    /// <summary>The first action whose cumulative probability exceeds <paramref name="u"/> (the last if rounding leaves none).</summary>
-    private static int InverseCdf(ReadOnlySpan<double> logP, double u)
+    /// <summary>
+    /// The first action whose cumulative probability exceeds <paramref name="u"/>; if rounding leaves none, the last action of
+    /// non-zero probability (never a masked one: see <see cref="ActionMasking"/>).
+    /// </summary>
+    internal static int InverseCdf(ReadOnlySpan<double> logP, double u)
     {
         var cumulative = 0.0;
         for (var k = 0; k < logP.Length; k++)
@@ -171,7 +174,10 @@ public sealed class CategoricalDistribution : ActionDistribution
             if (u < cumulative)
                 return k;
         }
-        return logP.Length - 1;
+        var last = logP.Length - 1;
+        while (last > 0 && Math.Exp(logP[last]) == 0)
+            last--;
+        return last;
     }
 
     private static void LogSoftmax(ReadOnlySpan<float> logits, Span<double> logP)

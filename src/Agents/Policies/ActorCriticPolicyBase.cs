@@ -32,23 +32,27 @@ public abstract class ActorCriticPolicyBase
     /// <summary>Writes the output rows (count x OutputCount) of <paramref name="observations"/>.</summary>
     public abstract void Forward(ReadOnlySpan<float> observations, int count, Span<float> outputs);
 
-    /// <summary>Samples (or takes the mode of) actions, with their log-probabilities and the values.</summary>
+    /// <summary>Samples (or takes the mode of) actions, with their log-probabilities and the values; illegal actions (<paramref name="actionMasks"/>, when given) have probability 0.</summary>
     public void Act(ReadOnlySpan<float> observations, int count, bool deterministic, RandomSource random,
-        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs)
+        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs, ReadOnlySpan<ulong> actionMasks = default)
     {
         var k = OutputCount;
         var rows = outputs.IsEmpty ? RowScratch(count * k) : outputs;
         Forward(observations, count, rows);
+        if (!actionMasks.IsEmpty)
+            ActionMasking.Apply(rows, k, count, Distribution.OutputCount, actionMasks);
         Distribution.Sample(rows, k, count, LogStdValues, deterministic, random, actions, logProbs);
         CopyValues(rows, count, values);
     }
 
-    /// <summary>Log-probabilities and entropies of given actions, and the values.</summary>
+    /// <summary>Log-probabilities and entropies of given actions (under <paramref name="actionMasks"/>, when given), and the values.</summary>
     public void EvaluateActions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int count,
-        Span<float> logProbs, Span<float> entropies, Span<float> values)
+        Span<float> logProbs, Span<float> entropies, Span<float> values, ReadOnlySpan<ulong> actionMasks = default)
     {
         var rows = RowScratch(count * OutputCount);
         Forward(observations, count, rows);
+        if (!actionMasks.IsEmpty)
+            ActionMasking.Apply(rows, OutputCount, count, Distribution.OutputCount, actionMasks);
         Distribution.LogProbAndEntropy(rows, OutputCount, count, LogStdValues, actions, logProbs, entropies);
         CopyValues(rows, count, values);
     }

@@ -31,13 +31,15 @@ public interface IActorCriticPolicy : IDisposable
     /// <summary>
     /// Chooses actions: samples them, or takes the mode when <paramref name="deterministic"/>; writes
     /// their log-probabilities and the values, and the raw outputs when <paramref name="outputs"/> is not empty.
+    /// With <paramref name="actionMasks"/> (one per row; see <see cref="ActionMasking"/>) illegal actions have
+    /// probability 0, and the outputs written hold <see cref="ActionMasking.MaskedLogit"/> in their place.
     /// </summary>
     void Act(ReadOnlySpan<float> observations, int count, bool deterministic, RandomSource random,
-        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs);
+        Span<float> actions, Span<float> logProbs, Span<float> values, Span<float> outputs, ReadOnlySpan<ulong> actionMasks = default);
 
-    /// <summary>Writes log pi(a|s), the entropy of pi(.|s) and V(s) for each row.</summary>
+    /// <summary>Writes log pi(a|s), the entropy of pi(.|s) and V(s) for each row (under <paramref name="actionMasks"/> when given).</summary>
     void EvaluateActions(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, int count,
-        Span<float> logProbs, Span<float> entropies, Span<float> values);
+        Span<float> logProbs, Span<float> entropies, Span<float> values, ReadOnlySpan<ulong> actionMasks = default);
 
     /// <summary>Writes V(s) for each row.</summary>
     void PredictValues(ReadOnlySpan<float> observations, int count, Span<float> values);

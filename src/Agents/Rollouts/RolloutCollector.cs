@@ -26,12 +26,18 @@ internal sealed class RolloutCollector
     private readonly int[] _truncatedEnvs;
     private readonly float[] _normalizedRewards;
     private readonly float[] _lastValues;
+    private readonly int[]? _maskBlocks;
     private readonly EnvironmentHistory _history = new();
     private bool _needsReset = true;
     private bool _replayPending;
 
+    /// <summary>
+    /// Collects from <paramref name="env"/> with <paramref name="policy"/>. With <paramref name="maskBlocks"/> (the categorical
+    /// blocks' sizes) illegal actions are masked (<see cref="Distributions.ActionMasking"/>): each step reads the environments'
+    /// masks, checks them, stores them in the buffer and passes them to the policy; null: no masking.
+    /// </summary>
     public RolloutCollector(IVectorEnvironment env, IActorCriticPolicy policy, VecNormalizer normalizer,
-        ActionSpaceInfo actionSpace, EpisodeStatistics episodes)
+        ActionSpaceInfo actionSpace, EpisodeStatistics episodes, int[]? maskBlocks = null)
     {
         if (env.AutoresetMode != AutoresetMode.SameStep)
             throw new ArgumentException("Training needs a vector environment with AutoresetMode.SameStep, so that truncated episodes can be bootstrapped from their final observation.", nameof(env));
@@ -52,6 +58,7 @@ internal sealed class RolloutCollector
         _truncatedEnvs = new int[n];
         _normalizedRewards = new float[n];
         _lastValues = new float[n];
+        _maskBlocks = maskBlocks;
     }
 
     public EpisodeStatistics Episodes { get; }
@@ -99,8 +106,9 @@ internal sealed class RolloutCollector
             var row = buffer.NextStepFirstRow;
             _observations.AsSpan().CopyTo(buffer.Observations.AsSpan(row * obsSize, n * obsSize));
             var actions = buffer.Actions.AsSpan(row * actionSize, n * actionSize);
+            var masks = _maskBlocks is null ? default : ReadActionMasks(_env, _maskBlocks, buffer.ActionMasks.AsSpan(row, n), Timesteps);
             _policy.Act(_observations, n, deterministic: false, random, actions,
-                buffer.LogProbs.AsSpan(row, n), buffer.Values.AsSpan(row, n), buffer.Outputs.AsSpan(row * k, n * k));
+                buffer.LogProbs.AsSpan(row, n), buffer.Values.AsSpan(row, n), buffer.Outputs.AsSpan(row * k, n * k), masks);
             StepEnvironments(actions);
             Timesteps += n;
             CheckStep();
@@ -118,6 +126,27 @@ internal sealed class RolloutCollector
         }
         _policy.PredictValues(_observations, n, _lastValues);
         buffer.ComputeReturnsAndAdvantages(_lastValues, gamma, gaeLambda);
+    }
+
+    /// <summary>
+    /// Copies the action masks of <paramref name="env"/>'s current observations into <paramref name="destination"/>, or throws
+    /// when the environment reports none or a mask leaves a block without a legal action.
+    /// </summary>
+    internal static ReadOnlySpan<ulong> ReadActionMasks(IVectorEnvironment env, ReadOnlySpan<int> blocks, Span<ulong> destination, long timesteps)
+    {
+        var masks = env.ActionMasks;
+        if (masks.Length != destination.Length)
+            throw new InvalidOperationException($"use_masking is on, but the environment reports no action mask with its observations after {timesteps:N0} steps: " +
+                "an environment of one's own must set StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does).");
+        for (var e = 0; e < masks.Length; e++)
+        {
+            var block = Distributions.ActionMasking.FirstBlockWithoutLegalAction(masks[e], blocks);
+            if (block >= 0)
+                throw new InvalidOperationException($"Environment {e} reported the action mask 0x{masks[e]:X} after {timesteps:N0} steps, which leaves " +
+                    (blocks.Length == 1 ? "no legal action" : $"no legal action in block {block}") + "; every state needs at least one.");
+        }
+        masks.CopyTo(destination);
+        return destination;
     }
 
     private void StepEnvironments(ReadOnlySpan<float> actions)

@@ -23,6 +23,12 @@ internal abstract class FlatEnvironment : IDisposable
 
     public abstract void Step(ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated);
 
+    /// <summary>
+    /// The action mask of the current observation, from the info of the last <see cref="Reset"/> or <see cref="Step(ReadOnlySpan{int}, Span{float}, out double, out bool, out bool)"/>
+    /// (<see cref="StepInfo.ActionMask"/>, bit a set when action a is legal), or null when that info had none.
+    /// </summary>
+    public ulong? ActionMask { get; private protected set; }
+
     public void Dispose() => Environment.Dispose();
 
     /// <summary>Adapts <paramref name="env"/>; throws naming its types when the flat encoding does not cover them.</summary>
@@ -115,8 +121,12 @@ internal abstract class FlatEnvironment : IDisposable
         public override bool HasDiscreteActions => typeof(TAction) != typeof(ReadOnlyMemory<float>);
 
 
-        public override void Reset(int? seed, Span<float> observation) =>
-            SpaceValues.WriteFlat(_observationSpace, _env.Reset(seed).Observation, observation);
+        public override void Reset(int? seed, Span<float> observation)
+        {
+            var result = _env.Reset(seed);
+            SpaceValues.WriteFlat(_observationSpace, result.Observation, observation);
+            ActionMask = result.Info.HasActionMask ? result.Info.ActionMask : null;
+        }
 
         public override void Step(ReadOnlySpan<int> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
         {
@@ -155,6 +165,7 @@ internal abstract class FlatEnvironment : IDisposable
             reward = result.Reward;
             terminated = result.Terminated;
             truncated = result.Truncated;
+            ActionMask = result.Info.HasActionMask ? result.Info.ActionMask : null;
         }
     }
 }

@@ -51,6 +51,14 @@ public interface IVectorEnvironment : IDisposable
     /// </summary>
     void Reset(int? seed, Span<float> observations);
 
+    /// <summary>
+    /// The action masks of the current observations (those of the last <see cref="Reset"/> or Step), one per
+    /// sub-environment: bit a is set when action a is legal (<see cref="StepInfo.ActionMask"/>, Gymnasium's
+    /// <c>info["action_mask"]</c>; for MultiDiscrete actions the blocks' bits one after another). Empty when the
+    /// sub-environments report no mask (the default for vector environments that do not implement it).
+    /// </summary>
+    ReadOnlySpan<ulong> ActionMasks => [];
+
     /// <summary>Steps every sub-environment with an integer action (NumEnvs x ActionSize ints).</summary>
     void Step(ReadOnlySpan<int> actions, VectorStepBuffers results);
 

@@ -17,6 +17,8 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
     private readonly int[] _discreteActions;
     private readonly float[] _continuousActions;
     private readonly float[] _resetObservations;
+    private readonly ulong[] _actionMasks;
+    private readonly bool[] _hasActionMask;
     private readonly CartPoleEnvironment[]? _cartPoles; // every sub-environment is a CartPole: its sin/cos computed ahead
     private VectorStepBuffers? _results;
     private bool _discreteStep;
@@ -66,6 +68,8 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
         _discreteActions = HasDiscreteActions ? new int[_envs.Length * ActionSize] : [];
         _continuousActions = HasDiscreteActions ? [] : new float[_envs.Length * ActionSize];
         _resetObservations = new float[_envs.Length * ObservationSize];
+        _actionMasks = new ulong[_envs.Length];
+        _hasActionMask = new bool[_envs.Length];
         if (environments[0].Unwrapped() is CartPoleEnvironment)
         {
             _cartPoles = new CartPoleEnvironment[_envs.Length];
@@ -96,6 +100,24 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
 
     /// <inheritdoc/>
     public AutoresetMode AutoresetMode { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>Empty unless every sub-environment reported a mask with its current observation.</remarks>
+    public ReadOnlySpan<ulong> ActionMasks
+    {
+        get
+        {
+            foreach (var has in _hasActionMask)
+            {
+                if (!has)
+                {
+                    return [];
+                }
+            }
+
+            return _actionMasks;
+        }
+    }
 
     /// <summary>The sub-environment <paramref name="index"/> (for inspection; do not step it directly).</summary>
     public IEnvironment GetEnvironment(int index) => _envs[index].Environment;
@@ -177,6 +199,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
             {
                 _envs[i].Reset(_resetSeed is int s ? unchecked(s + i) : null, _resetObservations.AsSpan(i * ObservationSize, ObservationSize));
                 _needsReset[i] = false;
+                RecordActionMask(i);
             }
 
             return;
@@ -210,6 +233,7 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
                 terminated[i] = false;
                 truncated[i] = false;
                 hasFinal[i] = false;
+                RecordActionMask(i);
                 continue;
             }
 
@@ -241,7 +265,17 @@ public abstract class VectorEnvironmentBase : IVectorEnvironment
                     _needsReset[i] = true;
                 }
             }
+
+            RecordActionMask(i);
         }
+    }
+
+    /// <summary>Keeps the action mask that sub-environment <paramref name="i"/> reported with its current observation.</summary>
+    private void RecordActionMask(int i)
+    {
+        var mask = _envs[i].ActionMask;
+        _hasActionMask[i] = mask.HasValue;
+        _actionMasks[i] = mask.GetValueOrDefault();
     }
 
     /// <summary>Disposes the sub-environments.</summary>

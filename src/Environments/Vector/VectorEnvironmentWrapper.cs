@@ -36,6 +36,9 @@ public abstract class VectorEnvironmentWrapper : IVectorEnvironment
     public AutoresetMode AutoresetMode => Inner.AutoresetMode;
 
     /// <inheritdoc/>
+    public ReadOnlySpan<ulong> ActionMasks => Inner.ActionMasks;
+
+    /// <inheritdoc/>
     public virtual void Reset(int? seed, Span<float> observations) => Inner.Reset(seed, observations);
 
     /// <inheritdoc/>
