@@ -28,10 +28,11 @@ namespace RLFramework.Cli.Commands;
 /// <param name="EnvAssemblies">Assemblies of the user's own environments, loaded first.</param>
 /// <param name="EnvKwargs">key=value options of the environment (<c>--env-kwargs</c>).</param>
 /// <param name="EnvWrappers">Wrapper specs around the environment, in order (<c>--env-wrapper</c>).</param>
+/// <param name="TensorBoardLog">Folder of TensorBoard logs (<c>--tensorboard-log</c>; null: none).</param>
 internal sealed record TrainArguments(string? Environment, string? Algorithm = null, long? Steps = null, int? Seed = null,
     int? Envs = null, IReadOnlyList<string>? Set = null, string? Out = null, string Device = "cpu", string? Resume = null,
     long? CheckpointEvery = null, long? EvalEvery = null, int? EvalEpisodes = null, IReadOnlyList<string>? EnvAssemblies = null,
-    IReadOnlyList<string>? EnvKwargs = null, IReadOnlyList<string>? EnvWrappers = null)
+    IReadOnlyList<string>? EnvKwargs = null, IReadOnlyList<string>? EnvWrappers = null, string? TensorBoardLog = null)
 {
     /// <summary>How the environment is to be made.</summary>
     public EnvironmentSetup EnvironmentSetup => EnvironmentSetup.Of(EnvKwargs, EnvWrappers);
@@ -39,11 +40,11 @@ internal sealed record TrainArguments(string? Environment, string? Algorithm = n
 
 /// <summary>
 /// <c>rl train ENV [--algo ppo|a2c|awr] [--steps N] [--seed S] [--envs K] [--set key=value ...] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--out DIR]
-/// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--env-assembly DLL] [--resume PATH]</c>: trains an agent with the preset of
-/// (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
-/// learning curve, summary). <c>--resume</c> continues a saved run with nothing lost; <c>--steps</c> is always the
-/// total of the run, so a resumed run given the original <c>--steps</c> ends exactly where the uninterrupted run
-/// would. Exit code 2 on bad input, before any training.
+/// [--device auto|cpu|cuda] [--checkpoint-every N] [--eval-every N [--eval-episodes K]] [--tensorboard-log DIR] [--env-assembly DLL] [--resume PATH]</c>: trains an
+/// agent with the preset of (algorithm, environment) and the overrides, shows progress, and writes a run folder (model, metrics, options,
+/// learning curve, summary), and with <c>--tensorboard-log</c> TensorBoard logs in <c>DIR/ENV/ALGO_n</c>. <c>--resume</c> continues
+/// a saved run with nothing lost; <c>--steps</c> is always the total of the run, so a resumed run given the original <c>--steps</c>
+/// ends exactly where the uninterrupted run would. Exit code 2 on bad input, before any training.
 /// </summary>
 internal static class TrainCommand
 {
@@ -64,6 +65,12 @@ internal static class TrainCommand
         var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
         var evalEvery = new Option<long?>("--eval-every") { Description = $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {DefaultEvalEpisodes}; needs --eval-every)." };
+        var tensorBoardLog = new Option<string?>("--tensorboard-log", "-tb")
+        {
+            HelpName = "DIR",
+            Description = "Log the metrics for TensorBoard (tensorboard --logdir DIR) to DIR/ENV/ALGO_n, e.g. DIR/CartPole-v1/PPO_1: n is one more than the " +
+                "largest existing (with --resume, the largest: the resumed run continues there), as the RL Zoo's --tensorboard-log.",
+        };
         var envKwargs = EnvironmentSetupOptions.CreateOption(EnvironmentSetupOptions.TrainingDescription);
         var envWrapper = EnvironmentSetupOptions.CreateWrapperOption(EnvironmentSetupOptions.WrapperDescription);
         var envAssembly = EnvironmentAssemblies.CreateOption();
@@ -82,13 +89,14 @@ internal static class TrainCommand
         command.Options.Add(checkpointEvery);
         command.Options.Add(evalEvery);
         command.Options.Add(evalEpisodes);
+        command.Options.Add(tensorBoardLog);
         command.Options.Add(envAssembly);
         command.Options.Add(resume);
         command.SetAction(parseResult => ConsoleInterrupt.Run(interrupt => Run(
             new TrainArguments(parseResult.GetValue(env), parseResult.GetValue(algo), parseResult.GetValue(steps), parseResult.GetValue(seed),
                 parseResult.GetValue(envs), parseResult.GetValue(set), parseResult.GetValue(outDir), parseResult.GetValue(device)!,
                 parseResult.GetValue(resume), parseResult.GetValue(checkpointEvery), parseResult.GetValue(evalEvery), parseResult.GetValue(evalEpisodes),
-                parseResult.GetValue(envAssembly), parseResult.GetValue(envKwargs), parseResult.GetValue(envWrapper)),
+                parseResult.GetValue(envAssembly), parseResult.GetValue(envKwargs), parseResult.GetValue(envWrapper), parseResult.GetValue(tensorBoardLog)),
             Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancellationToken: interrupt)));
         return command;
     }
@@ -139,11 +147,12 @@ internal static class TrainCommand
 
         using var opened = device ?? OpenDevice(arguments.Device, configuration.Policy);
         using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters, arguments.EnvironmentSetup);
+        using var tensorBoard = OpenTensorBoard(arguments, environment, configuration.Algorithm, resume: false);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
         run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup);
         session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
         session.Output.WriteLine($"Device: {opened.Description}");
-        return Train(agent, run, steps, arguments, opened, appendMetrics: false, session);
+        return Train(agent, run, steps, arguments, opened, appendMetrics: false, session, tensorBoard);
     }
 
     private static int RunResumed(TrainArguments arguments, Session session, TrainingDevice? device)
@@ -167,6 +176,7 @@ internal static class TrainCommand
                     $"--steps is the total to reach, so pass more than {agent.NumTimesteps} to train further.");
             }
 
+            using var tensorBoard = OpenTensorBoard(arguments, agent.EnvironmentId, agent.Algorithm, resume: true);
             var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed);
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
@@ -175,15 +185,20 @@ internal static class TrainCommand
             session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
             session.Output.WriteLine($"Device: {opened.Description}");
-            return Train(agent, run, steps, arguments, opened, appendMetrics: true, session);
+            return Train(agent, run, steps, arguments, opened, appendMetrics: true, session, tensorBoard);
         }
     }
 
-    /// <summary>Learns to <paramref name="steps"/> in total, then writes the model, the curve and the summary.</summary>
+    /// <summary>
+    /// Learns to <paramref name="steps"/> in total, the metrics also to <paramref name="tensorBoard"/> (owned by the caller) when
+    /// there is one, then writes the model, the curve and the summary.
+    /// </summary>
     private static int Train(ActorCriticAgent agent, RunFolder run, long steps, TrainArguments arguments, TrainingDevice device, bool appendMetrics,
-        Session session)
+        Session session, TensorBoardMetricSink? tensorBoard)
     {
         var output = session.Output;
+        if (tensorBoard is not null)
+            output.WriteLine($"TensorBoard: {Path.GetDirectoryName(tensorBoard.FilePath)}");
         var startSteps = agent.NumTimesteps;
         var clock = Stopwatch.StartNew();
         LearnResult result;
@@ -204,7 +219,7 @@ internal static class TrainCommand
                 callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
             if (evaluation is not null)
                 callbacks.Add(evaluation);
-            IMetricSink[] sinks = [csv, json];
+            IMetricSink[] sinks = tensorBoard is null ? [csv, json] : [csv, json, tensorBoard];
             if (session.Interactive)
             {
                 result = default;
@@ -247,6 +262,10 @@ internal static class TrainCommand
             output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
         return 0;
     }
+
+    /// <summary>The TensorBoard sink of <c>--tensorboard-log</c> (null without it), opened before the run folder is written so that an unwritable folder stops nothing half done.</summary>
+    private static TensorBoardMetricSink? OpenTensorBoard(TrainArguments arguments, string environmentId, string algorithm, bool resume) =>
+        arguments.TensorBoardLog is { } directory ? TensorBoardFolder.Open(directory, environmentId, algorithm, resume) : null;
 
     /// <summary>The device for a fresh run: the MLP baseline runs on the CPU, so only an explicit cuda is an error for it.</summary>
     private static TrainingDevice OpenDevice(string device, GbrlPolicyOptions policy)
