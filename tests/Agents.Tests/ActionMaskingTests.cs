@@ -3,6 +3,7 @@ using RLFramework.Agents.Distributions;
 using RLFramework.Agents.Policies;
 using RLFramework.Agents.Presets;
 using RLFramework.Environments;
+using RLFramework.Environments.Checking;
 using RLFramework.Environments.Spaces;
 
 namespace RLFramework.Agents.Tests;
@@ -218,6 +219,22 @@ public class ActionMaskingTests
         }
 
         public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public void The_checker_steps_with_legal_actions_when_the_environment_reports_a_mask_and_names_a_dead_end()
+    {
+        // MaskedGates throws on an illegal action: the checker passes only by sampling within the masks.
+        EnsureRegistered();
+        using (var env = EnvironmentRegistry.Make(GatesId))
+        {
+            var report = EnvironmentChecker.Check(env, seed: 4);
+            Assert.True(report.IsValid, report.ToString());
+        }
+        using var deadEnd = EnvironmentRegistry.Make(GatesId, EnvironmentOptions.Parse(["dead_end_at=3"]));
+        var dead = EnvironmentChecker.Check(deadEnd, seed: 4);
+        Assert.False(dead.IsValid);
+        Assert.Contains("Step 2 reported the action mask 0x0", dead.ToString());
     }
 
     [Fact]

@@ -141,6 +141,37 @@ public class SpacesTests
     }
 
     [Fact]
+    public void MultiDiscrete_masked_sample_draws_each_element_uniformly_among_its_allowed_values()
+    {
+        // nvec [3, 2, 4]: element 0 bits 0-2, element 1 bits 3-4, element 2 bits 5-8. Allowed: {0, 2}, {1}, {0, 1, 3}.
+        var space = new MultiDiscrete(3, 2, 4);
+        space.Seed(4);
+        const ulong mask = 0b1011_10_101UL;
+        var counts = new int[3, 4];
+        var value = new int[3];
+        const int draws = 6000;
+        for (int i = 0; i < draws; i++)
+        {
+            space.Sample(value, mask);
+            for (int j = 0; j < 3; j++)
+            {
+                counts[j, value[j]]++;
+            }
+        }
+
+        Assert.Equal((0, 0), (counts[0, 1], counts[1, 0]));
+        Assert.Equal(draws, counts[1, 1]);
+        Assert.Equal(0, counts[2, 2]);
+        foreach (var (j, v, p) in new[] { (0, 0, 1 / 2.0), (0, 2, 1 / 2.0), (2, 0, 1 / 3.0), (2, 1, 1 / 3.0), (2, 3, 1 / 3.0) })
+        {
+            Assert.InRange(counts[j, v] / (double)draws, p - 0.03, p + 0.03);
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => space.Sample(value, 0b1011_00_101UL));
+        Assert.Contains("element 1", error.Message);
+    }
+
+    [Fact]
     public void MultiDiscrete_contains_and_samples()
     {
         var space = new MultiDiscrete(2, 3, 4);

@@ -187,11 +187,17 @@ public static class EnvironmentChecker
 
         trajectory.Observations.Add((float[])flat.Clone());
         frames?.Check(problems, "after Reset");
+        var info = reset.Info;
         for (int t = 0; t < steps; t++)
         {
             if (!replay)
             {
-                actions.Add(SpaceValues.Sample<TAction>(actionSpace));
+                if (!TrySampleLegal(problems, actionSpace, info, t == 0 ? "Reset" : $"Step {t - 1}", out TAction sampled))
+                {
+                    return null;
+                }
+
+                actions.Add(sampled);
             }
             else if (t >= actions.Count)
             {
@@ -217,6 +223,7 @@ public static class EnvironmentChecker
 
             trajectory.Observations.Add((float[])flat.Clone());
             frames?.Check(problems, $"after step {t}");
+            info = result.Info;
             trajectory.Rewards.Add(result.Reward);
             trajectory.Flags.Add((result.Terminated, result.Truncated));
             if (result.Terminated || result.Truncated)
@@ -232,6 +239,48 @@ public static class EnvironmentChecker
         }
 
         return trajectory;
+    }
+
+    /// <summary>
+    /// A random action; when the environment reported an action mask with its observation (<see cref="StepInfo.ActionMask"/>),
+    /// a legal one (Gymnasium's <c>action_space.sample(mask)</c>), so that environments that reject illegal actions can be
+    /// checked. A mask that allows no action is a problem.
+    /// </summary>
+    private static bool TrySampleLegal<TAction>(List<string> problems, Space actionSpace, StepInfo info, string where, out TAction action)
+    {
+        action = default!;
+        if (!info.HasActionMask || actionSpace is not (Discrete or MultiDiscrete))
+        {
+            action = SpaceValues.Sample<TAction>(actionSpace);
+            return true;
+        }
+
+        try
+        {
+            if (actionSpace is Discrete discrete && typeof(TAction) == typeof(int))
+            {
+                int value = discrete.Sample(info.ActionMask);
+                action = Unsafe.As<int, TAction>(ref value);
+                return true;
+            }
+
+            if (actionSpace is MultiDiscrete multi && typeof(TAction) == typeof(ReadOnlyMemory<int>))
+            {
+                var values = new int[multi.FlatSize];
+                multi.Sample(values, info.ActionMask);
+                ReadOnlyMemory<int> memory = values;
+                action = Unsafe.As<ReadOnlyMemory<int>, TAction>(ref memory);
+                return true;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{where} reported the action mask 0x{info.ActionMask:X}: {e.Message} Every state needs a legal action.");
+            return false;
+        }
+
+        action = SpaceValues.Sample<TAction>(actionSpace);
+        return true;
     }
 
     private static bool CheckObservation<TObservation>(

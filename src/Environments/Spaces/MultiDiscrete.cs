@@ -76,6 +76,43 @@ public sealed class MultiDiscrete : Space
         }
     }
 
+    /// <summary>
+    /// Writes an element whose value i is uniformly random among those whose bit is set in <paramref name="mask"/>: the
+    /// elements' bits one after another (element 0 has bits 0 to nvec[0] - 1, element 1 the next nvec[1], ...), as
+    /// <see cref="StepInfo.ActionMask"/> holds them. Gymnasium's <c>sample(mask=(m0, m1, ...))</c>. Throws when an element has no bit set.
+    /// </summary>
+    public void Sample(Span<int> destination, ulong mask)
+    {
+        if (destination.Length != _nvec.Length)
+        {
+            throw new ArgumentException($"MultiDiscrete element has {destination.Length} values but the space has {_nvec.Length}.", nameof(destination));
+        }
+
+        int offset = 0;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            int n = _nvec[i];
+            ulong bits = offset >= 64 ? 0 : (mask >> offset) & (n >= 64 ? ulong.MaxValue : (1UL << n) - 1);
+            int count = System.Numerics.BitOperations.PopCount(bits);
+            if (count == 0)
+            {
+                throw new ArgumentException($"The action mask allows no value of element {i} of {this}.", nameof(mask));
+            }
+
+            int pick = _random.Next(count);
+            for (int v = 0; ; v++)
+            {
+                if ((bits & (1UL << v)) != 0 && pick-- == 0)
+                {
+                    destination[i] = v;
+                    break;
+                }
+            }
+
+            offset += n;
+        }
+    }
+
     /// <summary>The same draws as <see cref="Sample(Span{int})"/>, written as floats (the flat encoding).</summary>
     internal void SampleFlat(Span<float> destination)
     {
