@@ -62,6 +62,25 @@ public sealed class TunerTests
     }
 
     [Fact]
+    public void Every_halving_verdict_is_the_successive_halving_rule_applied_to_the_trials_before()
+    {
+        // Four evaluations: the rung at evaluation 1 judges (the one at 4 is the trial's end, which no pruner cuts short).
+        var results = Tuner.Run(Options(8, pruner: "halving"));
+
+        Assert.Contains(results, r => r.Record.State == TrialState.Pruned);
+        Assert.Contains(results, r => r.Record.State == TrialState.Complete);
+        var pruner = new SuccessiveHalvingPruner();
+        for (var k = 0; k < results.Count; k++)
+        {
+            var record = results[k].Record;
+            var history = results.Take(k).Select(r => r.Record).ToList();
+            var pruned = pruner.ShouldPrune(record.Intermediate.Take(1).ToList(), history);
+            Assert.Equal(pruned ? TrialState.Pruned : TrialState.Complete, record.State);
+            Assert.Equal(pruned ? 1 : 4, record.Intermediate.Count);
+        }
+    }
+
+    [Fact]
     public void A_trial_of_three_seeds_is_worth_the_mean_of_three_independent_trainings()
     {
         var options = Options(1, pruner: "none") with { TrialSeeds = 3, Space = new SearchSpace([new("policy_lr", new CategoricalDistribution(["0.1"]))]) };
@@ -151,7 +170,7 @@ public sealed class TunerTests
         Assert.Contains("StepsPerTrial must be at least the number of evaluations (4), got 3", Assert.Throws<ArgumentException>(() => (Options(1) with { StepsPerTrial = 3, Evaluations = 4 }).Validate()).Message,
             StringComparison.Ordinal);
         Assert.Contains("Jobs", Assert.Throws<ArgumentException>(() => (Options(1) with { Jobs = 0 }).Validate()).Message, StringComparison.Ordinal);
-        Assert.Contains("median or none", Assert.Throws<ArgumentException>(() => (Options(1) with { Pruner = "hyperband" }).Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("median, halving or none", Assert.Throws<ArgumentException>(() => (Options(1) with { Pruner = "hyperband" }).Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("gamma", Assert.Throws<ArgumentException>(() => (Options(1) with { Fixed = [new("gamma", "7")] }).Validate()).Message, StringComparison.Ordinal);
         Assert.Null(Tuner.Best([]));
     }

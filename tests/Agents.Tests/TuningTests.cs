@@ -543,6 +543,49 @@ public class TuningTests
         }
     }
 
+    // ---------------------------------------------------------------- successive-halving pruner
+
+    [Fact]
+    public void Successive_halving_judges_only_at_the_rungs_1_4_16()
+    {
+        var pruner = new SuccessiveHalvingPruner();
+        Assert.Equal([1, 4, 16, 64], Enumerable.Range(1, 100).Where(pruner.IsRung));
+        Assert.Equal([2, 6, 18], Enumerable.Range(1, 30).Where(new SuccessiveHalvingPruner(minResource: 2, reductionFactor: 3).IsRung));
+        Assert.Equal([4, 16], Enumerable.Range(1, 30).Where(new SuccessiveHalvingPruner(minEarlyStoppingRate: 1).IsRung));
+
+        // Far below the finished trials, but evaluations 2, 3 and 5 are no rung: never pruned there.
+        var history = Enumerable.Range(0, 8).Select(i => Complete(i, 10, 10, 10, 10, 10)).ToList();
+        Assert.False(pruner.ShouldPrune([10, 0], history));
+        Assert.False(pruner.ShouldPrune([10, 0, 0], history));
+        Assert.True(pruner.ShouldPrune([10, 0, 0, 0], history));
+        Assert.False(pruner.ShouldPrune([10, 10, 10, 10, 0], history));
+    }
+
+    [Fact]
+    public void Successive_halving_promotes_the_best_quarter_of_the_values_at_a_rung_as_optuna_does()
+    {
+        var pruner = new SuccessiveHalvingPruner();
+        // The first trial competes with itself only: promoted.
+        Assert.False(pruner.ShouldPrune([5], []));
+        // Three finished values 1, 2, 3 and this one: 4 values, k = 4 / 4 - 1 = 0, so it must be the largest (ties promote).
+        List<TrialRecord> three = [Complete(0, 1), Pruned(1, 2), Complete(2, 3)];
+        Assert.True(pruner.ShouldPrune([2.5], three));
+        Assert.False(pruner.ShouldPrune([3], three));
+        // With two values, k = 2 / 4 - 1 = -1, taken as 0 by Optuna: again only the best goes on.
+        Assert.True(pruner.ShouldPrune([0.5], [Complete(0, 1)]));
+        // Seven finished values 1..7 and this one: 8 values, k = 1: at least the second largest, 7 or this one.
+        var seven = Enumerable.Range(1, 7).Select(v => Complete(v, v)).ToList();
+        Assert.False(pruner.ShouldPrune([6], seven));
+        Assert.True(pruner.ShouldPrune([5.9], seven));
+        Assert.False(pruner.ShouldPrune([8], seven));
+        // A failed trial, a NaN value and a trial that stopped before the rung do not compete; a NaN value of its own prunes.
+        List<TrialRecord> mixed = [Complete(0, double.NaN), new(1, new Dictionary<string, string>(), TrialState.Failed, null, [9]), Complete(2, 1)];
+        Assert.False(pruner.ShouldPrune([1], mixed));
+        Assert.True(pruner.ShouldPrune([double.NaN], []));
+        Assert.False(pruner.ShouldPrune([0, 0, 0, 1], [Pruned(0, 9)]));
+        Assert.Throws<ArgumentException>(() => pruner.ShouldPrune([], []));
+    }
+
     // ---------------------------------------------------------------- median pruner
 
     [Fact]
@@ -606,6 +649,9 @@ public class TuningTests
 
     private static TrialRecord Complete(int number, params double[] intermediate) =>
         new(number, new Dictionary<string, string>(), TrialState.Complete, intermediate[^1], intermediate);
+
+    private static TrialRecord Pruned(int number, params double[] intermediate) =>
+        new(number, new Dictionary<string, string>(), TrialState.Pruned, null, intermediate);
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(params string[] pairs) => AgentPresets.ParseOverrides(pairs);
 

@@ -14,7 +14,7 @@ namespace RLFramework.Agents.Tuning;
 /// trials, then needs one at step s); no interval_steps. As in Optuna, NaN evaluations are ignored, and a trial whose
 /// evaluations so far are all NaN is pruned once the startup and warm-up conditions hold.
 /// </remarks>
-public sealed class MedianPruner
+public sealed class MedianPruner : ITrialPruner
 {
     /// <summary>A median pruner.</summary>
     /// <param name="startupTrials">Complete trials with an evaluation at the step needed before any pruning at that step (Optuna: 5); at least 0.</param>
@@ -34,10 +34,8 @@ public sealed class MedianPruner
     /// <summary>Evaluations of a trial before it can be pruned.</summary>
     public int WarmupEvaluations { get; }
 
-    /// <summary>Whether the running trial should stop after its latest evaluation.</summary>
-    /// <param name="intermediate">The trial's evaluations so far, in order; the step is <c>intermediate.Count - 1</c>.</param>
-    /// <param name="history">The finished trials.</param>
-    /// <exception cref="ArgumentException"><paramref name="intermediate"/> is empty: there is no step to judge.</exception>
+    /// <inheritdoc />
+    /// <remarks>The step is <c>intermediate.Count - 1</c>.</remarks>
     public bool ShouldPrune(IReadOnlyList<double> intermediate, IReadOnlyList<TrialRecord> history)
     {
         ArgumentNullException.ThrowIfNull(intermediate);

@@ -47,7 +47,11 @@ public sealed record TuneOptions
     /// <summary>"tpe" (the tree-structured Parzen estimator, univariate: Optuna's default), "tpe-multivariate" (one joint estimator: the RL Zoo's choice) or "random".</summary>
     public string Sampler { get; init; } = "tpe";
 
-    /// <summary>"median" (stop a trial whose best evaluation so far is below the median of the complete trials' at the same evaluation) or "none".</summary>
+    /// <summary>
+    /// "median" (stop a trial whose best evaluation so far is below the median of the complete trials' at the same evaluation),
+    /// "halving" (successive halving: at evaluations 1, 4, 16, ... only the best quarter of the trials that got there go on;
+    /// <see cref="SuccessiveHalvingPruner"/>) or "none".
+    /// </summary>
     public string Pruner { get; init; } = "median";
 
     /// <summary>Trials drawn at random before TPE starts modelling.</summary>
@@ -87,7 +91,7 @@ public sealed record TuneOptions
         Require(Jobs >= 1, nameof(Jobs), $"at least 1, got {Jobs}");
         Require(TrialSeeds >= 1, nameof(TrialSeeds), $"at least 1, got {TrialSeeds}");
         Require(Sampler is "tpe" or "tpe-multivariate" or "random", nameof(Sampler), $"tpe, tpe-multivariate or random, got '{Sampler}'");
-        Require(Pruner is "median" or "none", nameof(Pruner), $"median or none, got '{Pruner}'");
+        Require(Pruner is "median" or "halving" or "none", nameof(Pruner), $"median, halving or none, got '{Pruner}'");
         Require(SamplerStartupTrials >= 0, nameof(SamplerStartupTrials), $"0 or more, got {SamplerStartupTrials}");
         Require(PrunerStartupTrials >= 0, nameof(PrunerStartupTrials), $"0 or more, got {PrunerStartupTrials}");
         Require(PrunerWarmupEvaluations is null or >= 0, nameof(PrunerWarmupEvaluations), $"0 or more, got {PrunerWarmupEvaluations}");
@@ -153,9 +157,12 @@ public static class Tuner
         var space = options.SearchSpaceOrDefault;
         ISampler sampler = options.Sampler == "random" ? new RandomSampler(options.Seed)
             : new TpeSampler(options.Seed, options.SamplerStartupTrials, multivariate: options.Sampler == "tpe-multivariate");
-        var pruner = options.Pruner == "median"
-            ? new MedianPruner(options.PrunerStartupTrials, options.PrunerWarmupEvaluations ?? options.Evaluations / 3)
-            : null;
+        ITrialPruner? pruner = options.Pruner switch
+        {
+            "median" => new MedianPruner(options.PrunerStartupTrials, options.PrunerWarmupEvaluations ?? options.Evaluations / 3),
+            "halving" => new SuccessiveHalvingPruner(),
+            _ => null,
+        };
         var results = new List<TrialResult>(previous);
         var history = new List<TrialRecord>(previous.Select(r => r.Record));
         for (var first = previous.Count; first < options.Trials && !cancellationToken.IsCancellationRequested; first += options.Jobs)
@@ -241,7 +248,7 @@ public static class Tuner
     }
 
     private static (TrialResult, ActorCriticAgent?) RunTrial(TuneOptions options, int number, IReadOnlyDictionary<string, string> parameters,
-        MedianPruner? pruner, IReadOnlyList<TrialRecord> history, CancellationToken cancellationToken)
+        ITrialPruner? pruner, IReadOnlyList<TrialRecord> history, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var seeds = options.TrialSeeds;
@@ -335,14 +342,14 @@ public static class Tuner
     private sealed class SeedsInStep : IDisposable
     {
         private readonly TuneOptions _options;
-        private readonly MedianPruner? _pruner;
+        private readonly ITrialPruner? _pruner;
         private readonly IReadOnlyList<TrialRecord> _history;
         private readonly EvaluationCallback[] _evaluations;
         private readonly double[] _posted;
         private readonly Barrier _barrier;
         private readonly List<double> _intermediate;
 
-        public SeedsInStep(TuneOptions options, MedianPruner? pruner, IReadOnlyList<TrialRecord> history)
+        public SeedsInStep(TuneOptions options, ITrialPruner? pruner, IReadOnlyList<TrialRecord> history)
         {
             _options = options;
             _pruner = pruner;

@@ -16,7 +16,7 @@ internal sealed record TuneArguments(string? Environment, string? Algorithm = nu
 
 /// <summary>
 /// <c>rl tune ENV [--algo A] [--trials N] [--steps N] [--evaluations K] [--eval-episodes E] [--seed S] [--trial-seeds K] [--jobs J]
-/// [--sampler tpe|tpe-multivariate|random] [--pruner median|none] [--space FILE] [--set key=value ...] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--out DIR] [--env-assembly DLL]</c> and
+/// [--sampler tpe|tpe-multivariate|random] [--pruner median|halving|none] [--space FILE] [--set key=value ...] [--env-kwargs key=value ...] [--env-wrapper SPEC ...] [--out DIR] [--env-assembly DLL]</c> and
 /// <c>rl tune --resume DIR [--trials N] [--jobs J]</c>: searches hyperparameters as the RL Zoo's <c>--optimize</c> does (Optuna's TPE
 /// sampler and median pruner) and writes the trials, the best parameters with the <c>rl train</c> command that uses them, and the best
 /// trial's model (<see cref="TuneFolder"/>).
@@ -37,7 +37,7 @@ internal static class TuneCommand
         var trialSeeds = new Option<int?>("--trial-seeds") { Description = "Agents per trial, seeds S, S+1, ..., trained side by side; a trial is worth their mean, so the best values are less one seed's luck (default 1)." };
         var jobs = new Option<int?>("--jobs") { Description = "Trials trained at once, each on one thread (default 1); the search is the same for any timing." };
         var sampler = new Option<string?>("--sampler") { Description = "tpe (default: the tree-structured Parzen estimator, one per parameter, after 10 random trials), tpe-multivariate (one joint estimator, Optuna's multivariate TPE as the RL Zoo uses it) or random." };
-        var pruner = new Option<string?>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) or none." };
+        var pruner = new Option<string?>("--pruner") { Description = "median (default: stop a trial below the median of the complete trials at the same evaluation, after 5 complete trials and a third of the evaluations) , halving (successive halving, as the RL Zoo's: at evaluations 1, 4, 16, ... a trial goes on only among the best quarter of the trials that reached it) or none." };
         var space = new Option<string?>("--space") { Description = $"A JSON search space (the format of {TuneFolder.SpaceFile} in the output folder); default: the algorithm's own." };
         var set = new Option<string[]>("--set") { Description = "An option every trial uses: key=value (repeatable), e.g. --set num_envs=8.", AllowMultipleArgumentsPerToken = false };
         var envKwargs = EnvironmentSetupOptions.CreateOption(EnvironmentSetupOptions.TrainingDescription);
