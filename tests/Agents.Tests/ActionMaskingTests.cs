@@ -268,6 +268,20 @@ public class ActionMaskingTests
     }
 
     [Fact]
+    public void A_last_state_that_allows_nothing_is_no_error_where_its_action_is_ignored()
+    {
+        // dead_end_at=8: the episode's last state reports an empty mask. Same-step autoreset (training) replaces it by the
+        // next episode's first state; next-step autoreset (Gymnasium's default) shows it, and the step after ignores the action.
+        EnsureRegistered();
+        var setup = EnvironmentSetup.Of([$"dead_end_at={MaskedGates.Length}"], []);
+        using var agent = AgentFactory.Create("ppo", GatesId, seed: 2,
+            AgentPresets.ParseOverrides(["num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4", "use_masking=true"]), environment: setup);
+        agent.Learn(4_000);
+        using var nextStep = setup.MakeVector(GatesId, 3, Environments.Vector.AutoresetMode.NextStep);
+        Assert.All(agent.Evaluate(nextStep, 12, deterministic: true, seed: 100).Returns, r => Assert.Equal(MaskedGates.Length, r));
+    }
+
+    [Fact]
     public void Masking_without_masks_or_on_continuous_actions_or_with_a_dead_end_is_a_clear_error()
     {
         EnsureRegistered();

@@ -307,7 +307,7 @@ public abstract class ActorCriticAgent : IDisposable
             if (!AllResetting(skipNext))
             {
                 Normalizer.NormalizeObservationRows(step.Observations, n, observations);
-                var legal = MaskBlocks is null ? default : RolloutCollector.ReadActionMasks(env, MaskBlocks, masks, steps);
+                var legal = MaskBlocks is null ? default : RolloutCollector.ReadActionMasks(env, MaskBlocks, masks, steps, skipNext);
                 _policy.Act(observations, n, deterministic, random, actions, logProbs, values, [], legal);
             }
             if (ActionSpace.IsDiscrete)

@@ -130,22 +130,30 @@ internal sealed class RolloutCollector
 
     /// <summary>
     /// Copies the action masks of <paramref name="env"/>'s current observations into <paramref name="destination"/>, or throws
-    /// when the environment reports none or a mask leaves a block without a legal action.
+    /// when the environment reports none or a mask leaves a block without a legal action. Environments marked in
+    /// <paramref name="ignored"/> (whose action the next step ignores: next-step autoreset after the end of an episode, whose
+    /// last state may allow nothing) get every action.
     /// </summary>
-    internal static ReadOnlySpan<ulong> ReadActionMasks(IVectorEnvironment env, ReadOnlySpan<int> blocks, Span<ulong> destination, long timesteps)
+    internal static ReadOnlySpan<ulong> ReadActionMasks(IVectorEnvironment env, ReadOnlySpan<int> blocks, Span<ulong> destination, long timesteps,
+        ReadOnlySpan<bool> ignored = default)
     {
         var masks = env.ActionMasks;
         if (masks.Length != destination.Length)
             throw new InvalidOperationException($"use_masking is on, but the environment reports no action mask with its observations after {timesteps:N0} steps: " +
                 "an environment of one's own must set StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does).");
+        masks.CopyTo(destination);
         for (var e = 0; e < masks.Length; e++)
         {
+            if (!ignored.IsEmpty && ignored[e])
+            {
+                destination[e] = ulong.MaxValue;
+                continue;
+            }
             var block = Distributions.ActionMasking.FirstBlockWithoutLegalAction(masks[e], blocks);
             if (block >= 0)
                 throw new InvalidOperationException($"Environment {e} reported the action mask 0x{masks[e]:X} after {timesteps:N0} steps, which leaves " +
                     (blocks.Length == 1 ? "no legal action" : $"no legal action in block {block}") + "; every state needs at least one.");
         }
-        masks.CopyTo(destination);
         return destination;
     }
 
