@@ -11,4 +11,15 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(TuneCommand.Create());
 root.Subcommands.Add(PlotCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// A command line that does not parse is bad input (exit code 2, as for every other input error): name each problem in a line
+// and point to the command's help, rather than printing the whole help after it.
+if (parsed.Errors.Count > 0 && args.Length > 0)
+{
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"rl: {error.Message}");
+    var path = parsed.CommandResult.Command == root ? "rl" : $"rl {parsed.CommandResult.Command.Name}";
+    Console.Error.WriteLine($"See '{path} --help'.");
+    return 2;
+}
+return parsed.Invoke();

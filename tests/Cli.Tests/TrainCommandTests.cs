@@ -69,7 +69,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture), report.RootElement.GetProperty("mean_return").GetDouble(), 2);
         Assert.Equal(400, report.RootElement.GetProperty("model_steps").GetInt64());
         Assert.Equal("CartPole-v1", report.RootElement.GetProperty("environment").GetString());
-        Assert.Equal(2, EvalCommand.Run(_directory, 3, deterministic: true, seed: 0, new StringWriter(), evalError, jsonPath: Path.Combine(_directory, "missing", "eval.json")));
+        // A missing folder is made, as for --video and the other --json files.
+        Assert.Equal(0, EvalCommand.Run(_directory, 3, deterministic: true, seed: 0, new StringWriter(), evalError, jsonPath: Path.Combine(_directory, "missing", "eval.json")));
+        Assert.Equal(File.ReadAllText(jsonPath), File.ReadAllText(Path.Combine(_directory, "missing", "eval.json")));
         // The run folder itself is accepted too.
         Assert.Equal(0, EvalCommand.Run(_directory, 2, deterministic: false, seed: 1, new StringWriter(), evalError));
     }
@@ -94,6 +96,9 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("CartPole-v1", "ppo", new[] { "n_epochs=two" }, "Option 'n_epochs' expects an integer")]
     [InlineData("CartPole-v1", "a2c", new[] { "gamma=2" }, "Option 'gamma'")]
     [InlineData("CartPol-v1", "ppo", new string[0], "Unknown environment 'CartPol-v1'. Did you mean 'CartPole-v1'?")]
+    [InlineData("CartPole-v1", "ppo", new[] { "use_masking=true" }, "use_masking: the environment reports no action mask")]
+    [InlineData("Pendulum-v1", "a2c", new[] { "use_masking=true" }, "use_masking: action masks apply to Discrete and MultiDiscrete action spaces")]
+    [InlineData("CartPole-v1", "ppo", new[] { "policy_lr=0.1", "policy_learning_rate=0.2" }, "--set gives policy_learning_rate twice (policy_lr=0.1 and policy_learning_rate=0.2)")]
     public void Bad_input_is_a_clear_error_before_any_training(string env, string algo, string[] set, string expected)
     {
         var error = new StringWriter();
@@ -102,6 +107,48 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter '", error.ToString(), StringComparison.Ordinal); // a programmer's detail
         Assert.False(Directory.Exists(_directory));
+    }
+
+    [Fact]
+    public void Out_never_overwrites_another_run_nor_a_file()
+    {
+        var error = new StringWriter();
+        string[] set = ["n_steps=32", "batch_size=32", "n_epochs=1"];
+        Assert.True(TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 128, Envs: 2, Set: set, Out: _directory), new StringWriter(), error, interactive: false) == 0, error.ToString());
+        var files = Directory.GetFiles(_directory).ToDictionary(f => f, File.ReadAllBytes);
+
+        error = new StringWriter();
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 128, Envs: 2, Seed: 5, Set: set, Out: _directory), new StringWriter(), error, interactive: false));
+        Assert.Contains($"--out '{_directory}' already holds a run (its options.json); pass another --out, or continue that run with rl train --resume {_directory}.", error.ToString(), StringComparison.Ordinal);
+        Assert.All(files, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+
+        var file = Path.Combine(_directory, "summary.json");
+        error = new StringWriter();
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 128, Envs: 2, Set: set, Out: file), new StringWriter(), error, interactive: false));
+        Assert.Contains($"--out '{file}' is a file; name a folder for the run.", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("100000", 100_000L)]
+    [InlineData("1e5", 100_000L)]
+    [InlineData("2.5e6", 2_500_000L)]
+    [InlineData("1_000_000", 1_000_000L)]
+    [InlineData("1e5x", null)]
+    [InlineData("1.5", null)]
+    [InlineData("abc", null)]
+    public void Step_counts_take_the_forms_of_the_zoos_files(string text, long? expected)
+    {
+        var result = TrainCommand.Create().Parse(["CartPole-v1", "--steps", text]);
+        if (expected is { } steps)
+        {
+            Assert.Empty(result.Errors);
+            Assert.Equal(steps, result.GetValue<long?>("--steps"));
+        }
+        else
+        {
+            var problem = Assert.Single(result.Errors);
+            Assert.Equal($"--steps expects a whole number, such as 100000, 1e5 or 1_000_000; got '{text}'.", problem.Message);
+        }
     }
 
     [Fact]

@@ -103,10 +103,18 @@ public sealed class TrainResumeTests : IDisposable
         using (var interrupt = new CancellationTokenSource())
         {
             interrupt.Cancel();
-            Assert.Equal(0, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 512, Seed: 6, Envs: 4, Set: set, Out: run), output, error,
+            Assert.Equal(TrainCommand.InterruptedExitCode, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 512, Seed: 6, Envs: 4, Set: set, Out: run), output, error,
                 interactive: false, cancellationToken: interrupt.Token));
         }
         Assert.Contains($"Interrupted at 0 of 512 steps; continue with: rl train --resume {run}", output.ToString(), StringComparison.Ordinal);
+        // No episode has ended: the return statistics are JSON nulls, and the summary says the run was interrupted; rl plot reads it.
+        using (var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.RootElement.GetProperty("mean_return_last_100").ValueKind);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.RootElement.GetProperty("std_return_last_100").ValueKind);
+            Assert.True(summary.RootElement.GetProperty("interrupted").GetBoolean());
+        }
+        Assert.True(double.IsNaN(RLFramework.Cli.Training.RunComparison.Load(run, evaluations: false).Score));
 
         // Without --steps the run's target is the preset's n_timesteps (PPO CliffWalking-v0: 300,000), else 100,000.
         foreach (var (algorithm, id, target, options) in new[]
@@ -119,7 +127,7 @@ public sealed class TrainResumeTests : IDisposable
             output = new StringWriter();
             using var stop = new CancellationTokenSource();
             stop.Cancel();
-            Assert.Equal(0, TrainCommand.Run(new TrainArguments(id, algorithm, Envs: 2, Set: options, Out: budget), output, error,
+            Assert.Equal(TrainCommand.InterruptedExitCode, TrainCommand.Run(new TrainArguments(id, algorithm, Envs: 2, Set: options, Out: budget), output, error,
                 interactive: false, cancellationToken: stop.Token));
             Assert.Contains($"Training {algorithm} on {id} for {target} steps", output.ToString(), StringComparison.Ordinal);
         }
@@ -152,7 +160,9 @@ public sealed class TrainResumeTests : IDisposable
         Fails(new TrainArguments(null, Steps: 512, Seed: 3, Resume: run), "seed (--seed) '1', not '3'");
         Fails(new TrainArguments(null, Steps: 256, Resume: run), "already at 256 steps");
         Fails(new TrainArguments(null, Resume: run), "already at 256 steps, its run's target");
-        Fails(new TrainArguments(null, Steps: 512, Set: ["policy_lr=0.2"], Resume: run), "--set, --envs, --env-kwargs and --env-wrapper cannot change a resumed run");
+        Fails(new TrainArguments(null, Steps: 512, Set: ["policy_lr=0.2"], Resume: run), $"--set policy_lr=0.2 would change the run saved in '{model}'");
+        Fails(new TrainArguments(null, Steps: 512, Envs: 8, Resume: run), "--envs 8 would change the run");
+        Fails(new TrainArguments(null, Steps: 512, Set: ["threads=two"], Resume: run), "--set threads expects 0 (one per core) or a positive count, got 'two'");
         Fails(new TrainArguments(null, Steps: 512, Resume: Path.Combine(run, "nothing.rlm")), "no run folder, model or checkpoint at");
         Fails(new TrainArguments(null, Steps: 512, Resume: _directory), "holds no model.rlm");
 
@@ -163,5 +173,10 @@ public sealed class TrainResumeTests : IDisposable
         Fails(new TrainArguments(null, Steps: 512, Resume: corrupt), "checksum");
         File.WriteAllText(corrupt, "not a model");
         Fails(new TrainArguments(null, Steps: 512, Resume: corrupt), "not an RLFramework agent file");
+
+        // The saved values themselves (the A2C CartPole-v1 preset's gamma, --envs 4) and another thread count are no change.
+        Assert.True(Train(new TrainArguments(null, Steps: 512, Envs: 4, Set: ["gamma=0.99", "threads=1"], Resume: run), error: error) == 0, error.ToString());
+        using var resumed = RLFramework.Agents.Algorithms.ActorCriticAgent.Load(model);
+        Assert.Equal((512L, 1), (resumed.NumTimesteps, resumed.PolicyOptions.Threads));
     }
 }

@@ -118,6 +118,11 @@ public abstract class ActorCriticAgent : IDisposable
             if (ActionMasking.Unsupported(distribution) is { } reason)
                 throw new ArgumentException($"use_masking: {reason} (the action space is {env.SingleActionSpace}).", nameof(options));
             MaskBlocks = ((CategoricalDistribution)distribution).BlockSizes.ToArray();
+            // One reset now, so that an environment without masks is an error before training (the first collection resets again, with its own seed).
+            env.Reset(seed, new float[env.NumEnvs * env.ObservationSize]);
+            if (env.ActionMasks.IsEmpty)
+                throw new ArgumentException($"use_masking: the environment reports no action mask with its observations (the action space is {env.SingleActionSpace}); " +
+                    "an environment of one's own sets StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does).", nameof(options));
         }
         _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes, MaskBlocks);
     }
@@ -368,7 +373,15 @@ public abstract class ActorCriticAgent : IDisposable
     /// environment (it must match the saved spaces); without, one is made from the registry by the saved id.
     /// The ensembles are loaded through <paramref name="boosters"/> (null: the CPU engine), whatever device trained them.
     /// </summary>
-    public static ActorCriticAgent Load(string path, IVectorEnvironment? env = null, BoosterProvider? boosters = null) => AgentFile.Load(path, env, boosters);
+    /// <param name="path">The model file.</param>
+    /// <param name="env">The environment (null: the registry's, made as the file says).</param>
+    /// <param name="boosters">Where the GBRL ensembles are loaded (null: the CPU).</param>
+    /// <param name="threads">
+    /// Threads that fit the trees from now on (<see cref="GbrlPolicyOptions.Threads"/>) instead of the saved count (null); the trees are
+    /// the same bit for bit whatever the count, so a run resumed with another count continues as it would have.
+    /// </param>
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env = null, BoosterProvider? boosters = null, int? threads = null) =>
+        AgentFile.Load(path, env, boosters, threads);
 
     /// <summary>Throws when <paramref name="env"/>'s spaces differ from the agent's.</summary>
     internal void CheckCompatible(IVectorEnvironment env)

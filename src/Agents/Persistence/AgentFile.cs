@@ -168,10 +168,15 @@ internal static class AgentFile
         return (header, boosters, actions, algorithmState);
     }
 
-    public static ActorCriticAgent Load(string path, IVectorEnvironment? env, BoosterProvider? boosters)
+    public static ActorCriticAgent Load(string path, IVectorEnvironment? env, BoosterProvider? boosters, int? threads = null)
     {
         boosters ??= BoosterProvider.Cpu;
         var (header, boosterBytes, environmentActions, algorithmState) = Read(path);
+        if (threads is { } count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(threads));
+            header = header with { Policy = header.Policy with { Threads = count } };
+        }
         var options = DeserializeOptions(header);
         if (env is null)
         {

@@ -137,6 +137,34 @@ public static class AgentPresets
         _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'. Known algorithms: {string.Join(", ", Algorithms)}.", nameof(algorithm)),
     };
 
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> when two of <paramref name="pairs"/> set the same option, also under two names
+    /// (<c>policy_lr</c> and <c>policy_learning_rate</c>): on one command line that is a mistake, not an override.
+    /// </summary>
+    public static void CheckDistinct(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            var option = OptionBinder.CanonicalKey(key);
+            if (seen.TryGetValue(option, out var first))
+                throw new ArgumentException($"--set gives {option} twice ({first} and {key}={value}); give each option once.");
+            seen[option] = $"{key}={value}";
+        }
+    }
+
+    /// <summary>The option a <c>--set</c> key names: snake_case, dashes as underscores, an alias (<c>policy_lr</c>) as the option's own name (<c>policy_learning_rate</c>).</summary>
+    public static string OptionKey(string key) => OptionBinder.CanonicalKey(key);
+
+    /// <summary><paramref name="configuration"/> with <paramref name="overrides"/> applied (not validated); an unknown key or an unparsable value throws.</summary>
+    public static AgentConfiguration Override(AgentConfiguration configuration, IEnumerable<KeyValuePair<string, string>> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (options, policy) = OptionBinder.Apply(configuration.Options, configuration.Policy, overrides, configuration.Algorithm);
+        return configuration with { Options = options, Policy = policy };
+    }
+
     /// <summary>Parses "key=value" strings (as given to <c>--set</c>).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ParseOverrides(IEnumerable<string> pairs) =>
         [.. pairs.Select(OptionBinder.ParsePair)];

@@ -25,6 +25,13 @@ internal static class OptionBinder
         ["max_depth"] = "max_depth",
     };
 
+    /// <summary>The option a key names: snake_case, dashes as underscores, aliases (<c>policy_lr</c>) resolved to the option's name.</summary>
+    public static string CanonicalKey(string rawKey)
+    {
+        var key = rawKey.Trim().Replace('-', '_').ToLowerInvariant();
+        return s_aliases.GetValueOrDefault(key, key);
+    }
+
     /// <summary>The keys accepted for an algorithm's options type, sorted.</summary>
     public static IReadOnlyList<string> Keys(Type algorithmOptions)
     {
@@ -46,8 +53,7 @@ internal static class OptionBinder
         var policyCopy = Clone(policy);
         foreach (var (rawKey, text) in values)
         {
-            var key = rawKey.Trim().Replace('-', '_').ToLowerInvariant();
-            key = s_aliases.GetValueOrDefault(key, key);
+            var key = CanonicalKey(rawKey);
             if (algorithmProperties.TryGetValue(key, out var property))
                 property.SetValue(algorithmCopy, Parse(rawKey, text, property.PropertyType));
             else if (policyProperties.TryGetValue(key, out property))

@@ -25,6 +25,19 @@ internal static class EnvironmentSetupOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>Throws an <see cref="ArgumentException"/> when <c>--env-kwargs</c> names a key twice (a mistake on one command line, not an override).</summary>
+    public static void CheckDistinct(IReadOnlyList<string>? kwargs)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in kwargs ?? [])
+        {
+            var key = pair.Split('=', 2)[0].Trim();
+            if (seen.TryGetValue(key, out var first))
+                throw new ArgumentException($"--env-kwargs gives {key} twice ({first} and {pair}); give each option once.");
+            seen[key] = pair;
+        }
+    }
+
     /// <summary>What train and tune say of --env-kwargs.</summary>
     public const string TrainingDescription =
         "An option of the environment: key=value (repeatable), as gym.make(id, **kwargs) takes it, e.g. --env-kwargs map_name=8x8 --env-kwargs is_slippery=false; " +

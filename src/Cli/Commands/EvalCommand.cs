@@ -89,6 +89,7 @@ internal static class EvalCommand
         try
         {
             EnvironmentAssemblies.Load(envAssemblies);
+            EnvironmentSetupOptions.CheckDistinct(environment?.Kwargs);
             using var agent = ActorCriticAgent.Load(model);
             var setup = agent.EnvironmentSetup.Then(environment ?? EnvironmentSetup.Default); // later keys win, later wrappers go outside
             EvaluationResult result;

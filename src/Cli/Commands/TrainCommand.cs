@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using RLFramework.Agents.Algorithms;
 using RLFramework.Agents.Callbacks;
 using RLFramework.Agents.Logging;
@@ -56,14 +57,14 @@ internal static class TrainCommand
     {
         var env = new Argument<string?>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`); optional with --resume.", Arity = ArgumentArity.ZeroOrOne };
         var algo = new Option<string?>("--algo") { Description = "Algorithm: ppo (default), a2c or awr." };
-        var steps = new Option<long?>("--steps") { Description = "Total environment steps of the run (default: the preset's n_timesteps, else 100000). With --resume: the total to reach, counting the steps already done (default: the saved run's target)." };
+        var steps = CountOption.Create("--steps", "Total environment steps of the run (default: the preset's n_timesteps, else 100000). With --resume: the total to reach, counting the steps already done (default: the saved run's target).");
         var seed = new Option<int?>("--seed") { Description = "Seed of every random draw of the run (default 0)." };
         var envs = new Option<int?>("--envs") { Description = "Number of parallel environments (overrides the preset's num_envs)." };
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value (repeatable); e.g. --set policy_lr=0.05, or --set policy=mlp for the neural baseline (2x64 tanh MLPs, Adam; mlp_lr, mlp_hidden_size, mlp_hidden_layers, mlp_max_grad_norm).", AllowMultipleArgumentsPerToken = false };
         var outDir = new Option<string?>("--out") { Description = "Run folder (default: a fresh dated folder under runs/; with --resume, the resumed run's folder)." };
         var device = new Option<string>("--device") { Description = "Where the trees are fitted: cpu (default), cuda (an NVIDIA GPU; an error when there is none), or auto (cuda when usable, else cpu; says which).", DefaultValueFactory = _ => "cpu" };
-        var checkpointEvery = new Option<long?>("--checkpoint-every") { Description = "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume)." };
-        var evalEvery = new Option<long?>("--eval-every") { Description = $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics." };
+        var checkpointEvery = CountOption.Create("--checkpoint-every", "Save the whole agent every N steps to checkpoints/ in the run folder (resumable with --resume).");
+        var evalEvery = CountOption.Create("--eval-every", $"Evaluate every N steps on fresh episodes (greedy actions, seeds from --seed): rows in {RunFolder.EvaluationsFile}, the best model in {RunFolder.BestModelFile}, eval/mean_reward in the metrics.");
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {DefaultEvalEpisodes}; needs --eval-every)." };
         var tensorBoardLog = new Option<string?>("--tensorboard-log", "-tb")
         {
@@ -101,7 +102,13 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>Trains as <paramref name="arguments"/> say; returns the exit code (0 done, 2 bad input).</summary>
+    /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as a shell reports it), so that <c>rl train ... &amp;&amp; rl eval ...</c> stops too.</summary>
+    internal const int InterruptedExitCode = 130;
+
+    /// <summary>
+    /// Trains as <paramref name="arguments"/> say; returns the exit code: 0 done, 2 bad input (before any training), 1 the environment broke its
+    /// contract during training (a NaN observation, a missing action mask: the message names it), 130 interrupted (the run folder is written).
+    /// </summary>
     /// <param name="arguments">The command line.</param>
     /// <param name="output">Progress and results.</param>
     /// <param name="error">Errors.</param>
@@ -119,10 +126,16 @@ internal static class TrainCommand
                 ? RunFresh(arguments, session, device)
                 : RunResumed(arguments, session, device);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or EndOfStreamException or GpuUnavailableException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or EndOfStreamException or GpuUnavailableException
+            or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"rl train: {ErrorText.Of(e)}");
             return 2;
+        }
+        catch (TrainingFailedException e)
+        {
+            error.WriteLine($"rl train: {e.Message}");
+            return 1;
         }
     }
 
@@ -141,6 +154,8 @@ internal static class TrainCommand
         var seed = arguments.Seed ?? 0;
         AgentFactory.CheckEnvironmentId(environment);
         List<KeyValuePair<string, string>> overrides = [.. AgentPresets.ParseOverrides(arguments.Set ?? [])];
+        AgentPresets.CheckDistinct(overrides);
+        EnvironmentSetupOptions.CheckDistinct(arguments.EnvKwargs);
         if (arguments.Envs is { } k)
             overrides.Add(new("num_envs", k.ToString(CultureInfo.InvariantCulture)));
         var configuration = AgentPresets.Resolve(arguments.Algorithm ?? "ppo", environment, overrides);
@@ -157,15 +172,29 @@ internal static class TrainCommand
 
     private static int RunResumed(TrainArguments arguments, Session session, TrainingDevice? device)
     {
-        if (arguments.Set is { Count: > 0 } || arguments.Envs is not null || !arguments.EnvironmentSetup.IsDefault)
-            throw new ArgumentException("--set, --envs, --env-kwargs and --env-wrapper cannot change a resumed run: it continues with its saved options and environment (start a new run to change them).");
+        if (!arguments.EnvironmentSetup.IsDefault)
+            throw new ArgumentException("--env-kwargs and --env-wrapper cannot change a resumed run: it continues with its saved environment (start a new run to change it).");
         CheckCallbackOptions(arguments);
+        var overrides = AgentPresets.ParseOverrides(arguments.Set ?? []);
+        AgentPresets.CheckDistinct(overrides);
+        // threads changes no result (the trees are the same bit for bit), so a resumed run may take another count; every other
+        // --set value must be the saved one.
+        int? threads = null;
+        foreach (var (key, value) in overrides)
+        {
+            if (AgentPresets.OptionKey(key) != "threads")
+                continue;
+            threads = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 0
+                ? count
+                : throw new ArgumentException($"--set threads expects 0 (one per core) or a positive count, got '{value}'.");
+        }
         var source = ResumeSource.Resolve(arguments.Resume!);
 
         using var opened = device ?? TrainingDevice.Open(arguments.Device);
-        var agent = ActorCriticAgent.Load(source.Model, env: null, opened.Boosters);
+        var agent = ActorCriticAgent.Load(source.Model, env: null, opened.Boosters, threads);
         using (agent)
         {
+            CheckUnchanged(new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions), overrides, arguments.Envs, source.Model);
             Check(arguments.Environment, agent.EnvironmentId, "environment", source.Model);
             Check(arguments.Algorithm, agent.Algorithm, "algorithm (--algo)", source.Model);
             Check(arguments.Seed?.ToString(CultureInfo.InvariantCulture), agent.Seed.ToString(CultureInfo.InvariantCulture), "seed (--seed)", source.Model);
@@ -177,7 +206,7 @@ internal static class TrainCommand
             }
 
             using var tensorBoard = OpenTensorBoard(arguments, agent.EnvironmentId, agent.Algorithm, resume: true);
-            var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed);
+            var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed, continuing: source.RunFolder);
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
             run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps), arguments.EnvAssemblies,
@@ -210,46 +239,56 @@ internal static class TrainCommand
             evaluation = new EvaluationCallback(() => AgentFactory.MakeTrainingEnvironment(environmentId, Math.Min(episodes, MaxEvalEnvs), setup), evalEvery,
                 episodes, deterministic: true, seed: agent.Seed, logPath: run.Evaluations, bestModelPath: run.BestModel);
         }
-        using (var csv = new CsvMetricSink(run.MetricsCsv, appendMetrics))
-        using (var json = new JsonMetricSink(run.MetricsJson, appendMetrics))
+        try
         {
-            var progress = new ProgressReporter(output);
-            List<TrainingCallback> callbacks = [progress];
-            if (arguments.CheckpointEvery is { } every)
-                callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
-            if (evaluation is not null)
-                callbacks.Add(evaluation);
-            IMetricSink[] sinks = tensorBoard is null ? [csv, json] : [csv, json, tensorBoard];
-            if (session.Interactive)
+            using (var csv = new CsvMetricSink(run.MetricsCsv, appendMetrics))
+            using (var json = new JsonMetricSink(run.MetricsJson, appendMetrics))
             {
-                result = default;
-                AnsiConsole.Progress()
-                    .AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        progress.Task = ctx.AddTask("starting", maxValue: steps);
-                        progress.Task.Value = startSteps;
-                        result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
-                        progress.Task.Value = agent.NumTimesteps;
-                    });
+                var progress = new ProgressReporter(output);
+                List<TrainingCallback> callbacks = [progress];
+                if (arguments.CheckpointEvery is { } every)
+                    callbacks.Add(new CheckpointCallback(run.Checkpoints, every));
+                if (evaluation is not null)
+                    callbacks.Add(evaluation);
+                IMetricSink[] sinks = tensorBoard is null ? [csv, json] : [csv, json, tensorBoard];
+                if (session.Interactive)
+                {
+                    result = default;
+                    AnsiConsole.Progress()
+                        .AutoClear(false)
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                        .Start(ctx =>
+                        {
+                            progress.Task = ctx.AddTask("starting", maxValue: steps);
+                            progress.Task.Value = startSteps;
+                            result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
+                            progress.Task.Value = agent.NumTimesteps;
+                        });
+                }
+                else
+                {
+                    result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
+                }
             }
-            else
-            {
-                result = agent.Learn(steps, callbacks, sinks, session.Interrupt);
-            }
+        }
+        catch (InvalidOperationException e) when (e is not ObjectDisposedException)
+        {
+            throw new TrainingFailedException($"training stopped after {agent.NumTimesteps:N0} steps: {e.Message} The run folder {run.Path} holds the metrics so far; no model was saved.", e);
         }
         clock.Stop();
 
         agent.Save(run.Model);
         LearningCurvePlot.Write(agent.Episodes.Episodes, $"{agent.Algorithm.ToUpperInvariant()} on {agent.EnvironmentId} (seed {agent.Seed})", run.Curve);
+        var (meanReturn, stdReturn) = (agent.Episodes.MeanReturn(100), agent.Episodes.StdReturn(100));
+        var interrupted = agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested;
         var summary = new RunSummary(agent.EnvironmentId, agent.Algorithm, agent.Seed, agent.NumTimesteps,
             Math.Round(clock.Elapsed.TotalSeconds, 3), agent.TreeCount, agent.Episodes.Episodes.Count,
-            agent.Episodes.MeanReturn(100), agent.Episodes.StdReturn(100), result.StoppedByCallback, RunFolder.ModelFile,
-            device.Name, device.Description, startSteps, evaluation?.BestTimesteps is null ? null : evaluation.BestMeanReturn, evaluation?.BestTimesteps);
+            RunSummary.Statistic(meanReturn), RunSummary.Statistic(stdReturn), result.StoppedByCallback, RunFolder.ModelFile,
+            device.Name, device.Description, startSteps, evaluation?.BestTimesteps is null ? null : evaluation.BestMeanReturn, evaluation?.BestTimesteps,
+            interrupted);
         run.WriteSummary(summary);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.MeanAndStd(summary.MeanReturnLast100, summary.StdReturnLast100)}."));
+            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.MeanAndStd(meanReturn, stdReturn)}."));
         output.WriteLine($"Model: {run.Model}");
         if (evaluation?.BestTimesteps is { } best)
         {
@@ -258,9 +297,25 @@ internal static class TrainCommand
         }
         if ((run.SetAsideBestModel ?? evaluation?.SetAsideBestModel) is { } aside)
             output.WriteLine($"The best model of the redone steps was set aside as {aside}.");
-        if (agent.NumTimesteps < steps && session.Interrupt.IsCancellationRequested)
-            output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
-        return 0;
+        if (!interrupted)
+            return 0;
+        output.WriteLine($"Interrupted at {agent.NumTimesteps} of {steps} steps; continue with: rl train --resume {run.Path}");
+        return InterruptedExitCode;
+    }
+
+    /// <summary>Throws unless every <c>--set</c> value (but threads) and <c>--envs</c> is what the resumed run already has.</summary>
+    private static void CheckUnchanged(AgentConfiguration saved, IReadOnlyList<KeyValuePair<string, string>> overrides, int? envs, string model)
+    {
+        static string Values(AgentConfiguration c) => JsonSerializer.Serialize(c.Options, c.Options.GetType()) + JsonSerializer.Serialize(c.Policy);
+        var before = Values(saved);
+        foreach (var pair in overrides.Append(KeyValuePair.Create("num_envs", envs?.ToString(CultureInfo.InvariantCulture) ?? "")))
+        {
+            if (pair.Value.Length == 0 || AgentPresets.OptionKey(pair.Key) == "threads")
+                continue;
+            if (Values(AgentPresets.Override(saved, [pair])) != before)
+                throw new ArgumentException($"{(pair.Key == "num_envs" && envs is not null ? $"--envs {envs}" : $"--set {pair.Key}={pair.Value}")} would change the run saved in '{model}': " +
+                    "a resumed run continues with its saved options (only threads may change; start a new run to change the others).");
+        }
     }
 
     /// <summary>The TensorBoard sink of <c>--tensorboard-log</c> (null without it), opened before the run folder is written so that an unwritable folder stops nothing half done.</summary>
@@ -297,3 +352,6 @@ internal static class TrainCommand
             throw new ArgumentException($"Cannot resume: '{model}' was trained with {what} '{saved}', not '{given}'.");
     }
 }
+
+/// <summary>Training stopped because the environment broke its contract (the message names what and where); exit code 1.</summary>
+internal sealed class TrainingFailedException(string message, Exception inner) : Exception(message, inner);

@@ -30,7 +30,7 @@ internal static class TuneCommand
         var env = new Argument<string?>("env") { Description = "A registered environment id, e.g. CartPole-v1 (see `rl envs`); not with --resume.", Arity = ArgumentArity.ZeroOrOne };
         var algo = new Option<string?>("--algo") { Description = "Algorithm: ppo (default), a2c or awr." };
         var trials = new Option<int?>("--trials") { Description = "Trials to run in all (default 20; with --resume, the new total)." };
-        var steps = new Option<long?>("--steps") { Description = "Environment steps of each trial (default: the preset's n_timesteps, else 100000)." };
+        var steps = CountOption.Create("--steps", "Environment steps of each trial (default: the preset's n_timesteps, else 100000).");
         var evaluations = new Option<int?>("--evaluations") { Description = "Evaluations per trial, evenly spaced; a trial is worth its last one's mean return, and the pruner judges each (default 5)." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = "Episodes per evaluation, greedy actions (default 10)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampler and of every trial (default 0)." };
@@ -141,6 +141,8 @@ internal static class TuneCommand
         if (string.IsNullOrWhiteSpace(arguments.Environment))
             throw new ArgumentException("Name the environment to tune on (e.g. rl tune CartPole-v1), or pass --resume DIR.");
         var algorithm = (arguments.Algorithm ?? "ppo").Trim().ToLowerInvariant();
+        AgentPresets.CheckDistinct(AgentPresets.ParseOverrides(arguments.Set ?? []));
+        EnvironmentSetupOptions.CheckDistinct(arguments.EnvKwargs);
         var options = new TuneOptions
         {
             Algorithm = algorithm,

@@ -93,7 +93,7 @@ public static class RunComparison
                     $"'{folder}' has no {RunFolder.MetricsCsvFile}.");
             var score = evaluations
                 ? curve.Count > 0 ? curve[^1].Mean : throw new InvalidDataException($"'{folder}/{RunFolder.EvaluationsFile}' holds no evaluation.")
-                : root.GetProperty("mean_return_last_100").GetDouble();
+                : Statistic(root.GetProperty("mean_return_last_100"));
             return new RunRecord(folder, root.GetProperty("algorithm").GetString()!, root.GetProperty("environment").GetString()!, Variant(folder),
                 root.GetProperty("seed").GetInt32(), root.GetProperty("total_steps").GetInt64(), root.GetProperty("wall_seconds").GetDouble(),
                 root.GetProperty("trees").GetInt64(), score, curve);
@@ -103,6 +103,14 @@ public static class RunComparison
             throw new InvalidDataException($"'{summaryPath}' is damaged: {e.Message}", e);
         }
     }
+
+    /// <summary>A return statistic of summary.json: a number, or NaN for null (no episode ended) and for the string "NaN" of earlier builds.</summary>
+    private static double Statistic(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => double.NaN,
+        JsonValueKind.String when value.GetString() == "NaN" => double.NaN,
+        _ => value.GetDouble(),
+    };
 
     /// <summary>Groups runs by algorithm, environment and variant, in the order of their first run; each group in seed order.</summary>
     public static List<RunGroup> Group(IEnumerable<RunRecord> runs) =>
@@ -190,7 +198,10 @@ public static class RunComparison
             throw new FileNotFoundException(missing, path);
         var curve = new List<(long, double)>();
         using var reader = new StreamReader(path);
-        var header = (reader.ReadLine() ?? "").Split(',');
+        // A run stopped before its first iteration ended has an empty log: no curve.
+        if (reader.ReadLine() is not { } headerLine)
+            return curve;
+        var header = headerLine.Split(',');
         var s = Array.IndexOf(header, stepColumn);
         var m = Array.IndexOf(header, meanColumn);
         if (s < 0 || m < 0)

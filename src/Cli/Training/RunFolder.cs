@@ -51,13 +51,24 @@ internal sealed class RunFolder
 
     public string BestModel => System.IO.Path.Combine(Path, BestModelFile);
 
-    /// <summary>Uses <paramref name="outDir"/>, or a fresh dated folder under runs/.</summary>
-    public static RunFolder Create(string? outDir, string environmentId, string algorithm, int seed)
+    /// <summary>
+    /// Uses <paramref name="outDir"/>, or a fresh dated folder under runs/. A folder that already holds a run is refused, so that
+    /// no run's files are overwritten or mixed with another's, unless it is <paramref name="continuing"/> (the folder of the run
+    /// being resumed).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="outDir"/> is a file, or holds another run.</exception>
+    public static RunFolder Create(string? outDir, string environmentId, string algorithm, int seed, string? continuing = null)
     {
         string path;
         if (!string.IsNullOrWhiteSpace(outDir))
         {
             path = outDir;
+            if (File.Exists(path))
+                throw new ArgumentException($"--out '{path}' is a file; name a folder for the run.");
+            var continues = continuing is not null
+                && string.Equals(System.IO.Path.GetFullPath(path).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(continuing).TrimEnd('/', '\\'), StringComparison.Ordinal);
+            if (!continues && HeldRunFile(path) is { } held)
+                throw new ArgumentException($"--out '{path}' already holds a run (its {held}); pass another --out, or continue that run with rl train --resume {path}.");
         }
         else
         {
@@ -69,6 +80,18 @@ internal sealed class RunFolder
         }
         Directory.CreateDirectory(path);
         return new RunFolder(path);
+    }
+
+    /// <summary>The first file of a run that <paramref name="path"/> holds, or null.</summary>
+    private static string? HeldRunFile(string path)
+    {
+        foreach (var name in (string[])[OptionsFile, ModelFile, SummaryFile, MetricsCsvFile, CheckpointsFolder, EvaluationsFile, BestModelFile])
+        {
+            var file = System.IO.Path.Combine(path, name);
+            if (File.Exists(file) || Directory.Exists(file))
+                return name;
+        }
+        return null;
     }
 
     /// <summary>Writes options.json: the run's identity and every option value after presets and overrides.</summary>
@@ -176,8 +199,10 @@ internal sealed class RunFolder
     public void WriteSummary(RunSummary summary) =>
         WriteAtomically(System.IO.Path.Combine(Path, SummaryFile), JsonSerializer.Serialize(summary, s_json));
 
+    /// <summary>Writes <paramref name="text"/> to a temporary file beside <paramref name="path"/>, then renames it; makes the folder when missing (as --video and --out do).</summary>
     public static void WriteAtomically(string path, string text, bool newline = true)
     {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllText(temp, newline ? text + "\n" : text, new UTF8Encoding(false));
         File.Move(temp, path, overwrite: true);
@@ -193,12 +218,17 @@ internal sealed record RunSummary(
     double WallSeconds,
     int Trees,
     int Episodes,
-    [property: System.Text.Json.Serialization.JsonPropertyName("mean_return_last_100")] double MeanReturnLast100,
-    [property: System.Text.Json.Serialization.JsonPropertyName("std_return_last_100")] double StdReturnLast100,
+    [property: System.Text.Json.Serialization.JsonPropertyName("mean_return_last_100")] double? MeanReturnLast100,
+    [property: System.Text.Json.Serialization.JsonPropertyName("std_return_last_100")] double? StdReturnLast100,
     bool StoppedEarly,
     string Model,
     string Device,
     string DeviceDescription,
     long ResumedAtSteps,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BestEvalMeanReturn = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? BestEvalTimesteps = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? BestEvalTimesteps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Interrupted = false)
+{
+    /// <summary>A return statistic as summary.json holds it: null (JSON's null, not the string "NaN") before any episode has ended.</summary>
+    public static double? Statistic(double value) => double.IsFinite(value) ? value : null;
+}
