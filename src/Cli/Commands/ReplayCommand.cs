@@ -13,7 +13,7 @@ internal static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A reference-trace JSON file (the format of shared/golden)." };
+        var file = new Argument<FileInfo>("file") { Description = "A reference-trace JSON file: Gymnasium's or MiniGrid's trace format, as the files in tests/Environments.Tests/golden." };
         var envId = new Option<string?>("--env-id") { Description = "Replay against this registered environment instead of the one the file names." };
         var envAssembly = EnvironmentAssemblies.CreateOption();
         var command = new Command("replay", "Replay a reference-trace file against a registered environment and report the first mismatch of each trace.");

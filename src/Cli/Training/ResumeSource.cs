@@ -14,6 +14,9 @@ internal sealed record ResumeSource(string Model, string? RunFolder)
         if (Directory.Exists(path))
         {
             var model = Path.Combine(path, Training.RunFolder.ModelFile);
+            if (!File.Exists(model) && File.Exists(Path.Combine(path, TuneFolder.SettingsFile)))
+                throw new FileNotFoundException($"Cannot resume: '{path}' is a hyperparameter search (rl tune --resume {path} continues it); its best trial's model is {TuneFolder.BestModelFile}, " +
+                    $"and best.json has the rl train command that trains with its values.", model);
             if (!File.Exists(model))
                 throw new FileNotFoundException($"Cannot resume: the folder '{path}' holds no {Training.RunFolder.ModelFile} (a run that has not finished: resume from one of its checkpoints/).", model);
             return new ResumeSource(model, path);

@@ -5,7 +5,7 @@ using RLFramework.Environments.Replay;
 namespace RLFramework.Environments.MiniGrid;
 
 /// <summary>
-/// Replays MiniGrid reference traces (<c>shared/golden/minigrid</c>): each trace's world is set from
+/// Replays MiniGrid reference traces (as <c>tests/Environments.Tests/golden/minigrid</c>): each trace's world is set from
 /// its <c>initial</c> object, the reset observation is compared, then every recorded action is
 /// stepped and image, direction, mission, reward bits, flags, agent position and direction, carried
 /// object and step count must match exactly. <c>rl replay</c> uses it for files whose <c>env</c>

@@ -7,7 +7,7 @@ using RLFramework.Environments.Wrappers;
 namespace RLFramework.Environments.Replay;
 
 /// <summary>
-/// Replays Gymnasium reference-trace files (the format of <c>shared/golden</c>: classic control and
+/// Replays Gymnasium reference-trace files (the format of the reference traces in <c>tests/Environments.Tests/golden</c>: classic control and
 /// toy text) against registered environments, as the golden README prescribes:
 /// <list type="bullet">
 /// <item>the transition table <c>P</c>, when the file has one, must equal the environment's exactly;</item>
