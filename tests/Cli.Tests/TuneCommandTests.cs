@@ -77,6 +77,14 @@ public sealed class TuneCommandTests : IDisposable
         using var saved = ActorCriticAgent.Load(Path.Combine(arguments.Out!, TuneFolder.BestModelFile));
         using var env2 = AgentFactory.MakeTrainingEnvironment("CartPole-v1", 3);
         Assert.Equal(top.Value, saved.Evaluate(env2, 3, deterministic: true, seed: 7).MeanReturn);
+        // rl eval of the search folder evaluates that model.
+        var (folderOutput, fileOutput) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, EvalCommand.Run(arguments.Out!, 3, deterministic: true, seed: 7, folderOutput, error));
+        Assert.Equal(0, EvalCommand.Run(Path.Combine(arguments.Out!, TuneFolder.BestModelFile), 3, deterministic: true, seed: 7, fileOutput, error));
+        Assert.Equal(fileOutput.ToString(), folderOutput.ToString());
+        var resumeError = new StringWriter();
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments(null, Resume: arguments.Out), new StringWriter(), resumeError, interactive: false));
+        Assert.Contains("is a hyperparameter search", resumeError.ToString(), StringComparison.Ordinal);
         Assert.Equal(["policy_lr", "gamma"], SearchSpace.Load(Path.Combine(arguments.Out!, TuneFolder.SpaceFile)).Parameters.Select(p => p.Key));
     }
 
