@@ -18,13 +18,14 @@ public sealed class PlotCommandTests : IDisposable
 
     /// <summary>A finished run folder: summary.json, options.json (its --set overrides) and metrics.csv with the given curve.</summary>
     private string Run(string name, int seed, double score, (long Step, double Mean)[] curve, string overrides = "{}", long steps = 1000,
-        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]", string wrappers = "[]")
+        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]", string wrappers = "[]", long? target = null)
     {
         var folder = Path.Combine(_directory, "runs", name);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "summary.json"), string.Create(CultureInfo.InvariantCulture,
             $$"""{"environment": "CartPole-v1", "algorithm": "ppo", "seed": {{seed}}, "total_steps": {{steps}}, "wall_seconds": {{seed + 1}}.5, "trees": {{100 * (seed + 1)}}, "mean_return_last_100": {{score}}}"""));
-        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}, "env_wrappers": {{wrappers}}}""");
+        var targetJson = target is { } t ? $", \"steps\": {t}" : "";
+        File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}, "env_wrappers": {{wrappers}}{{targetJson}}}""");
         // An empty mean before the first finished episode, as rl train logs it.
         File.WriteAllLines(Path.Combine(folder, "metrics.csv"),
             ["time/total_timesteps,rollout/ep_rew_mean,trees", "50,,1", .. curve.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Step},{p.Mean},2"))]);
@@ -90,6 +91,21 @@ public sealed class PlotCommandTests : IDisposable
         Assert.Equal(2000, groups[0].GetProperty("runs")[1].GetProperty("steps_to_threshold").GetInt64());
         Assert.Equal(JsonValueKind.Null, groups[0].GetProperty("runs")[0].GetProperty("steps_to_threshold").ValueKind);
         Assert.Equal(1.5, groups[0].GetProperty("runs")[0].GetProperty("wall_seconds").GetDouble());
+    }
+
+    [Fact]
+    public void Runs_of_one_variant_with_other_budgets_are_curves_of_their_own()
+    {
+        // Seed 0 at two budgets: two experiments, not two seeds; named by their steps only where budgets differ.
+        Run("short-0", 0, 100, [(500, 100)], steps: 500, target: 500);
+        Run("long-0", 0, 300, [(500, 100), (2000, 300)], steps: 2000, target: 2000);
+        Run("long-1", 1, 350, [(500, 150), (2000, 350)], steps: 2000, target: 2000);
+        Run("lr-0", 0, 200, [(2000, 200)], overrides: """{"policy_lr": "0.1"}""", steps: 2000, target: 2000);
+        Run("lr-1", 1, 220, [(500, 50)], overrides: """{"policy_lr": "0.1"}""", steps: 500, target: 500);
+        var groups = RunComparison.Group(RunComparison.Discover([Path.Combine(_directory, "runs")]).Select(f => RunComparison.Load(f, evaluations: false)));
+        (string, int)[] expected =
+            [("ppo CartPole-v1 (policy_lr=0.1; steps=2000)", 1), ("ppo CartPole-v1 (policy_lr=0.1; steps=500)", 1), ("ppo CartPole-v1 (steps=2000)", 2), ("ppo CartPole-v1 (steps=500)", 1)];
+        Assert.Equal(expected, groups.Select(g => (g.Label, g.Runs.Count)).OrderBy(g => g.Label, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -14,8 +14,9 @@ namespace RLFramework.Cli.Training;
 /// <param name="Trees">Trees at the end.</param>
 /// <param name="Score">The mean return of the last 100 training episodes, or with evaluations the last evaluation's mean return.</param>
 /// <param name="Curve">(steps, mean return) points in step order: the training log's rollout/ep_rew_mean, or the evaluations.</param>
+/// <param name="TargetSteps">The steps the run was to reach (options.json's <c>steps</c>; 0 when unknown).</param>
 public sealed record RunRecord(string Folder, string Algorithm, string Environment, string Variant, int Seed, long Steps, double WallSeconds,
-    long Trees, double Score, IReadOnlyList<(long Step, double Mean)> Curve)
+    long Trees, double Score, IReadOnlyList<(long Step, double Mean)> Curve, long TargetSteps = 0)
 {
     /// <summary>The curve's name: runs that differ only in their seed share it.</summary>
     public string Label => Variant.Length == 0 ? $"{Algorithm} {Environment}" : $"{Algorithm} {Environment} ({Variant})";
@@ -96,7 +97,7 @@ public static class RunComparison
                 : Statistic(root.GetProperty("mean_return_last_100"));
             return new RunRecord(folder, root.GetProperty("algorithm").GetString()!, root.GetProperty("environment").GetString()!, Variant(folder),
                 root.GetProperty("seed").GetInt32(), root.GetProperty("total_steps").GetInt64(), root.GetProperty("wall_seconds").GetDouble(),
-                root.GetProperty("trees").GetInt64(), score, curve);
+                root.GetProperty("trees").GetInt64(), score, curve, TargetSteps(folder));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -112,9 +113,29 @@ public static class RunComparison
         _ => value.GetDouble(),
     };
 
-    /// <summary>Groups runs by algorithm, environment and variant, in the order of their first run; each group in seed order.</summary>
-    public static List<RunGroup> Group(IEnumerable<RunRecord> runs) =>
-        [.. runs.GroupBy(r => r.Label).Select(g => new RunGroup(g.Key, [.. g.OrderBy(r => r.Seed)]))];
+    /// <summary>
+    /// Groups runs by algorithm, environment, variant and target steps, in the order of their first run; each group in seed order.
+    /// Runs of one variant with different targets (budgets) are different experiments: their curves are named by their steps.
+    /// </summary>
+    public static List<RunGroup> Group(IEnumerable<RunRecord> runs)
+    {
+        var list = runs.ToList();
+        var budgets = list.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Select(r => r.TargetSteps).Distinct().Count());
+        string Name(RunRecord r) => budgets[r.Label] > 1
+            ? (r.Variant.Length == 0 ? $"{r.Algorithm} {r.Environment} (steps={r.TargetSteps})" : $"{r.Label[..^1]}; steps={r.TargetSteps})")
+            : r.Label;
+        return [.. list.GroupBy(Name).Select(g => new RunGroup(g.Key, [.. g.OrderBy(r => r.Seed)]))];
+    }
+
+    /// <summary>options.json's target steps of the run in <paramref name="folder"/>, 0 when it has none.</summary>
+    private static long TargetSteps(string folder)
+    {
+        var path = Path.Combine(folder, RunFolder.OptionsFile);
+        if (!File.Exists(path))
+            return 0;
+        using var options = ParseOptions(path);
+        return options.RootElement.TryGetProperty("steps", out var steps) && steps.ValueKind == JsonValueKind.Number ? steps.GetInt64() : 0;
+    }
 
     /// <summary>
     /// The group's curve on <see cref="GridPoints"/> steps up to <paramref name="maxSteps"/>: at each grid step, every seed's last logged
