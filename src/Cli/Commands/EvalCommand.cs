@@ -105,7 +105,7 @@ internal static class EvalCommand
                 result = agent.Evaluate(env, episodes, deterministic, seed);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episodes ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.MeanAndStd(result.MeanReturn, result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
+                $"{agent.Algorithm} on {agent.EnvironmentId}, {episodes} episode{(episodes == 1 ? "" : "s")} ({(deterministic ? "deterministic" : "stochastic")}): mean return {Training.ReturnFormat.MeanAndStd(result.MeanReturn, result.StdReturn)} (std), mean length {result.MeanLength:F1} steps"));
             if (jsonPath is not null)
             {
                 var report = new EvalReport(agent.EnvironmentId, setup.Kwargs, setup.Wrappers, agent.Algorithm, Path.GetFullPath(model), agent.NumTimesteps, episodes, deterministic, seed,
