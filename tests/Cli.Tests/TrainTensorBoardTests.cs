@@ -62,7 +62,7 @@ public sealed class TrainTensorBoardTests : IDisposable
     }
 
     [Fact]
-    public void Each_run_logs_the_metrics_csv_values_to_a_new_folder_and_a_resumed_run_continues_the_latest()
+    public void Each_run_logs_the_metrics_csv_values_to_a_new_folder_and_a_resumed_run_continues_its_own()
     {
         var tb = Folder("tb");
         var output = Train(Fresh("first"));
@@ -85,15 +85,21 @@ public sealed class TrainTensorBoardTests : IDisposable
         Assert.Contains($"TensorBoard: {Path.Combine(tb, "CartPole-v1", "PPO_2")}", Train(Fresh("second")), StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(first));
 
-        // Resuming the first run to 3072 steps continues in the latest folder, PPO_2 (SB3's reset_num_timesteps=False), in a file of its own.
+        // Resuming the first run to 3072 steps continues in its own folder, PPO_1 (its options.json records it), in a file of its
+        // own, not in the latest, the second run's PPO_2 (where SB3's reset_num_timesteps=False would go).
         var resumed = Train(new TrainArguments(null, Steps: 3072, Resume: Folder("first"), TensorBoardLog: tb));
-        var second = Path.Combine(tb, "CartPole-v1", "PPO_2");
-        Assert.Contains($"TensorBoard: {second}", resumed, StringComparison.Ordinal);
-        Assert.Equal(2, Directory.GetFiles(second).Length);
+        Assert.Contains($"TensorBoard: {first}", resumed, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(first).Length);
+        Assert.Single(Directory.GetFiles(Path.Combine(tb, "CartPole-v1", "PPO_2")));
         Assert.False(Directory.Exists(Path.Combine(tb, "CartPole-v1", "PPO_3")));
-        var appended = MetricEvents(second).Skip(8).ToList();
+        var appended = MetricEvents(first).Skip(8).ToList();
         Assert.Equal([2304L, 2560, 2816, 3072], appended.Select(e => e.Step));
         AssertLogged(appended, Column(csv, MetricKeys.EpisodeRewardMean)[8..], MetricKeys.EpisodeRewardMean);
+
+        // A run that logged nowhere (or elsewhere) resumes as SB3 does: into the latest folder.
+        Train(new TrainArguments("CartPole-v1", "ppo", Steps: 512, Seed: 1, Envs: 4, Set: ["n_steps=64", "batch_size=64", "n_epochs=1"], Out: Folder("untracked")));
+        Assert.Contains($"TensorBoard: {Path.Combine(tb, "CartPole-v1", "PPO_2")}",
+            Train(new TrainArguments(null, Steps: 1024, Resume: Folder("untracked"), TensorBoardLog: tb)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ internal static class TrainCommand
         {
             HelpName = "DIR",
             Description = "Log the metrics for TensorBoard (tensorboard --logdir DIR) to DIR/ENV/ALGO_n, e.g. DIR/CartPole-v1/PPO_1: n is one more than the " +
-                "largest existing (with --resume, the largest: the resumed run continues there), as the RL Zoo's --tensorboard-log.",
+                "largest existing (with --resume, the run's own folder, recorded in options.json, else the largest), as the RL Zoo's --tensorboard-log.",
         };
         var envKwargs = EnvironmentSetupOptions.CreateOption(EnvironmentSetupOptions.TrainingDescription);
         var envWrapper = EnvironmentSetupOptions.CreateWrapperOption(EnvironmentSetupOptions.WrapperDescription);
@@ -164,7 +164,8 @@ internal static class TrainCommand
         using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters, arguments.EnvironmentSetup);
         using var tensorBoard = OpenTensorBoard(arguments, environment, configuration.Algorithm, resume: false);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
-        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup);
+        run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup,
+            TensorBoardFolderOf(tensorBoard));
         session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
         session.Output.WriteLine($"Device: {opened.Description}");
         return Train(agent, run, steps, arguments, opened, appendMetrics: false, session, tensorBoard);
@@ -205,12 +206,13 @@ internal static class TrainCommand
                     $"--steps is the total to reach, so pass more than {agent.NumTimesteps} to train further.");
             }
 
-            using var tensorBoard = OpenTensorBoard(arguments, agent.EnvironmentId, agent.Algorithm, resume: true);
+            var previousTensorBoard = RunFolder.TensorBoardFolderOf(source.RunFolder);
+            using var tensorBoard = OpenTensorBoard(arguments, agent.EnvironmentId, agent.Algorithm, resume: true, previousTensorBoard);
             var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed, continuing: source.RunFolder);
             var carried = source.RunFolder is null ? 0 : run.CarryMetrics(source.RunFolder, agent.NumTimesteps);
             var configuration = new AgentConfiguration(agent.Algorithm, agent.Options, agent.PolicyOptions);
             run.WriteOptions(configuration, agent.EnvironmentId, agent.Seed, steps, [], opened, resumedFrom: (source.Model, agent.NumTimesteps), arguments.EnvAssemblies,
-                agent.EnvironmentSetup);
+                agent.EnvironmentSetup, TensorBoardFolderOf(tensorBoard) ?? previousTensorBoard);
             session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
             session.Output.WriteLine($"Device: {opened.Description}");
@@ -319,8 +321,11 @@ internal static class TrainCommand
     }
 
     /// <summary>The TensorBoard sink of <c>--tensorboard-log</c> (null without it), opened before the run folder is written so that an unwritable folder stops nothing half done.</summary>
-    private static TensorBoardMetricSink? OpenTensorBoard(TrainArguments arguments, string environmentId, string algorithm, bool resume) =>
-        arguments.TensorBoardLog is { } directory ? TensorBoardFolder.Open(directory, environmentId, algorithm, resume) : null;
+    private static TensorBoardMetricSink? OpenTensorBoard(TrainArguments arguments, string environmentId, string algorithm, bool resume, string? previous = null) =>
+        arguments.TensorBoardLog is { } directory ? TensorBoardFolder.Open(directory, environmentId, algorithm, resume, previous) : null;
+
+    /// <summary>The folder <paramref name="sink"/> writes in, or null.</summary>
+    private static string? TensorBoardFolderOf(TensorBoardMetricSink? sink) => sink is null ? null : Path.GetDirectoryName(sink.FilePath);
 
     /// <summary>The device for a fresh run: the MLP baseline runs on the CPU, so only an explicit cuda is an error for it.</summary>
     private static TrainingDevice OpenDevice(string device, GbrlPolicyOptions policy)

@@ -94,9 +94,30 @@ internal sealed class RunFolder
         return null;
     }
 
+    /// <summary>The key of options.json that names the run's TensorBoard folder (<c>--tensorboard-log</c>).</summary>
+    public const string TensorBoardKey = "tensorboard_log";
+
+    /// <summary>The TensorBoard folder the run in <paramref name="folder"/> logged to (options.json's <c>tensorboard_log</c>), or null.</summary>
+    public static string? TensorBoardFolderOf(string? folder)
+    {
+        var path = folder is null ? null : System.IO.Path.Combine(folder, OptionsFile);
+        if (path is null || !File.Exists(path))
+            return null;
+        try
+        {
+            using var options = JsonDocument.Parse(File.ReadAllText(path));
+            return options.RootElement.TryGetProperty(TensorBoardKey, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes options.json: the run's identity and every option value after presets and overrides.</summary>
     public void WriteOptions(AgentConfiguration configuration, string environmentId, int seed, long steps, IReadOnlyList<KeyValuePair<string, string>> overrides,
-        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null, EnvironmentSetup? environment = null)
+        TrainingDevice device, (string Model, long Steps)? resumedFrom, IReadOnlyList<string>? envAssemblies = null, EnvironmentSetup? environment = null,
+        string? tensorBoardFolder = null)
     {
         var root = new JsonObject
         {
@@ -117,6 +138,8 @@ internal sealed class RunFolder
             root["env_wrappers"] = new JsonArray([.. environment.Wrappers.Select(w => (JsonNode?)w)]);
         if (envAssemblies is { Count: > 0 })
             root["env_assemblies"] = new JsonArray([.. envAssemblies.Select(a => (JsonNode?)System.IO.Path.GetFullPath(a))]);
+        if (tensorBoardFolder is not null)
+            root[TensorBoardKey] = System.IO.Path.GetFullPath(tensorBoardFolder);
         if (resumedFrom is { } resumed)
         {
             root["resumed_from"] = resumed.Model;
