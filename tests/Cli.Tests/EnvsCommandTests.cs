@@ -32,7 +32,8 @@ public class EnvsCommandTests
             Assert.Contains(env.ObservationSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(env.ActionSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", line, StringComparison.Ordinal);
-            // The last column: the render modes (Gymnasium's names).
+            // The last two columns: the render modes (Gymnasium's names), and whether the environment reports action masks
+            // (of the built-in environments, Taxi-v3 only: Gymnasium's info["action_mask"]).
             var modes = (Rendering.TextOf(env), Rendering.ImageOf(env)) switch
             {
                 (null, null) => "-",
@@ -40,11 +41,12 @@ public class EnvsCommandTests
                 (null, not null) => "rgb_array",
                 _ => "ansi, rgb_array",
             };
-            Assert.EndsWith($"  {modes}", line.TrimEnd(), StringComparison.Ordinal);
+            var mask = id == "Taxi-v3" ? "yes" : "-";
+            Assert.Matches($@"\s\s{System.Text.RegularExpressions.Regex.Escape(modes)}\s\s+{System.Text.RegularExpressions.Regex.Escape(mask)}$", line.TrimEnd());
         }
-        Assert.EndsWith("  ansi", Array.Find(lines, l => l.StartsWith("Taxi-v3 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
-        Assert.EndsWith("  rgb_array", Array.Find(lines, l => l.StartsWith("CartPole-v1 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
-        Assert.EndsWith("  ansi, rgb_array", Array.Find(lines, l => l.StartsWith("MiniGrid-Unlock-v0 ", StringComparison.Ordinal))!.TrimEnd(), StringComparison.Ordinal);
+        Assert.Matches(@"\s\sansi\s+yes$", Array.Find(lines, l => l.StartsWith("Taxi-v3 ", StringComparison.Ordinal))!.TrimEnd());
+        Assert.Matches(@"\s\srgb_array\s+-$", Array.Find(lines, l => l.StartsWith("CartPole-v1 ", StringComparison.Ordinal))!.TrimEnd());
+        Assert.Matches(@"\s\sansi, rgb_array\s+-$", Array.Find(lines, l => l.StartsWith("MiniGrid-Unlock-v0 ", StringComparison.Ordinal))!.TrimEnd());
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using RLFramework.Environments;
+using RLFramework.Environments.Vector;
 
 namespace RLFramework.Cli.Commands;
 
@@ -40,7 +41,7 @@ internal static class EnvsCommand
             return;
         }
 
-        string[] header = ["Id", "Observation space", "Action space", "Max steps", "Reward threshold", "Render"];
+        string[] header = ["Id", "Observation space", "Action space", "Max steps", "Reward threshold", "Render", "Action mask"];
         var rows = new List<string[]> { header };
         foreach (string id in ids)
         {
@@ -48,12 +49,14 @@ internal static class EnvsCommand
             string observation;
             string action;
             var render = "-";
+            var mask = "-";
             try
             {
                 using var env = EnvironmentRegistry.Make(id);
                 observation = env.ObservationSpace.ToString() ?? "";
                 action = env.ActionSpace.ToString() ?? "";
                 render = RenderModes(env);
+                mask = ReportsActionMask(id) ? "yes" : "-";
             }
 #pragma warning disable CA1031 // A broken registration is listed, not fatal to the listing.
             catch (Exception e)
@@ -70,10 +73,19 @@ internal static class EnvsCommand
                 spec.MaxEpisodeSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 spec.RewardThreshold?.ToString("R", CultureInfo.InvariantCulture) ?? "-",
                 render,
+                mask,
             ]);
         }
 
         TextTable.Write(output, rows);
+    }
+
+    /// <summary>Whether the environment reports an action mask with its first observation (<c>--set use_masking=true</c> needs one).</summary>
+    private static bool ReportsActionMask(string id)
+    {
+        using var vector = VectorEnvironment.Make(id, 1, new VectorOptions { Mode = VectorMode.Sync });
+        vector.Reset(0, new float[vector.ObservationSize]);
+        return !vector.ActionMasks.IsEmpty;
     }
 
     /// <summary>Gymnasium's render modes an environment has ("ansi": <c>rl eval --render</c>; "rgb_array": <c>--video</c>), or "-".</summary>
