@@ -121,8 +121,7 @@ public abstract class ActorCriticAgent : IDisposable
             // One reset now, so that an environment without masks is an error before training (the first collection resets again, with its own seed).
             env.Reset(seed, new float[env.NumEnvs * env.ObservationSize]);
             if (env.ActionMasks.IsEmpty)
-                throw new ArgumentException($"use_masking: the environment reports no action mask with its observations (the action space is {env.SingleActionSpace}); " +
-                    "an environment of one's own sets StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does).", nameof(options));
+                throw new ArgumentException($"use_masking: {RolloutCollector.NoActionMask}.", nameof(options));
         }
         _collector = new RolloutCollector(env, _policy, Normalizer, actionInfo, Episodes, MaskBlocks);
     }

@@ -128,6 +128,10 @@ internal sealed class RolloutCollector
         buffer.ComputeReturnsAndAdvantages(_lastValues, gamma, gaeLambda);
     }
 
+    /// <summary>What is wrong, and what to do, when masking is on and the environment reports no mask.</summary>
+    internal const string NoActionMask = "the environment reports no action mask with its observations; an environment of one's own sets " +
+        "StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does)";
+
     /// <summary>
     /// Copies the action masks of <paramref name="env"/>'s current observations into <paramref name="destination"/>, or throws
     /// when the environment reports none or a mask leaves a block without a legal action. Environments marked in
@@ -139,8 +143,7 @@ internal sealed class RolloutCollector
     {
         var masks = env.ActionMasks;
         if (masks.Length != destination.Length)
-            throw new InvalidOperationException($"use_masking is on, but the environment reports no action mask with its observations after {timesteps:N0} steps: " +
-                "an environment of one's own must set StepInfo.ActionMask and HasActionMask on every Reset and Step (Gymnasium's info[\"action_mask\"], as Taxi-v3 does).");
+            throw new InvalidOperationException($"use_masking: {NoActionMask} (after {timesteps:N0} steps).");
         masks.CopyTo(destination);
         for (var e = 0; e < masks.Length; e++)
         {
