@@ -167,7 +167,7 @@ internal static class TrainCommand
         run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup,
             TensorBoardFolderOf(tensorBoard));
         session.Output.WriteLine($"Training {configuration.Algorithm} on {environment} for {steps} steps (seed {seed}); run folder {run.Path}");
-        session.Output.WriteLine($"Device: {opened.Description}");
+        session.Output.WriteLine($"Device: {opened.Description}{ThreadCount(configuration.Policy)}");
         return Train(agent, run, steps, arguments, opened, appendMetrics: false, session, tensorBoard);
     }
 
@@ -215,7 +215,7 @@ internal static class TrainCommand
                 agent.EnvironmentSetup, TensorBoardFolderOf(tensorBoard) ?? previousTensorBoard);
             session.Output.WriteLine($"Resuming {agent.Algorithm} on {agent.EnvironmentId} (seed {agent.Seed}) from {source.Model} at {agent.NumTimesteps} steps, {agent.TreeCount} trees, " +
                 $"{agent.Episodes.Episodes.Count} episodes, {carried} metric rows; training to {steps} steps; run folder {run.Path}");
-            session.Output.WriteLine($"Device: {opened.Description}");
+            session.Output.WriteLine($"Device: {opened.Description}{ThreadCount(agent.PolicyOptions)}");
             return Train(agent, run, steps, arguments, opened, appendMetrics: true, session, tensorBoard);
         }
     }
@@ -323,6 +323,10 @@ internal static class TrainCommand
     /// <summary>The TensorBoard sink of <c>--tensorboard-log</c> (null without it), opened before the run folder is written so that an unwritable folder stops nothing half done.</summary>
     private static TensorBoardMetricSink? OpenTensorBoard(TrainArguments arguments, string environmentId, string algorithm, bool resume, string? previous = null) =>
         arguments.TensorBoardLog is { } directory ? TensorBoardFolder.Open(directory, environmentId, algorithm, resume, previous) : null;
+
+    /// <summary>The thread count of the tree fits when <c>--set threads</c> set one (the device line names the cores).</summary>
+    private static string ThreadCount(GbrlPolicyOptions policy) =>
+        policy.Threads == 0 || policy.Policy == PolicyKind.Mlp ? "" : $"; tree fits on {policy.Threads} thread{(policy.Threads == 1 ? "" : "s")} (--set threads)";
 
     /// <summary>The folder <paramref name="sink"/> writes in, or null.</summary>
     private static string? TensorBoardFolderOf(TensorBoardMetricSink? sink) => sink is null ? null : Path.GetDirectoryName(sink.FilePath);
