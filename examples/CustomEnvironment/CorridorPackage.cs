@@ -14,6 +14,9 @@ public sealed class CorridorPackage : IEnvironmentPackage
     /// <summary>The id of <see cref="Thermostats"/> in the registry.</summary>
     public const string ThermostatsId = "Thermostats-v0";
 
+    /// <summary>The id of <see cref="CoinRow"/> in the registry.</summary>
+    public const string CoinRowId = "CoinRow-v0";
+
     /// <inheritdoc />
     public void Register()
     {
@@ -30,6 +33,13 @@ public sealed class CorridorPackage : IEnvironmentPackage
         {
             options.ThrowIfUnknown(ThermostatsId);
             return new Thermostats();
+        });
+
+        // Three picks end an episode; no options. It reports action masks: train it with --set use_masking=true.
+        EnvironmentRegistry.Register(new EnvironmentSpec(CoinRowId, MaxEpisodeSteps: null, RewardThreshold: null, new Dictionary<string, object?>()), options =>
+        {
+            options.ThrowIfUnknown(CoinRowId);
+            return new CoinRow();
         });
     }
 }

@@ -17,7 +17,7 @@ internal static class SpaceTestEnvironments
     private static readonly object s_registration = new();
 
     /// <summary>
-    /// Registers the example package's ids (SignpostCorridor-v0, Thermostats-v0) once per process, under the one lock that
+    /// Registers the example package's ids (SignpostCorridor-v0, Thermostats-v0, CoinRow-v0) once per process, under the one lock that
     /// every test registering test ids takes (test classes run in parallel, and a second registration of an id throws).
     /// </summary>
     public static void EnsureExamplePackage()
