@@ -33,7 +33,8 @@ public class EnvsCommandTests
             Assert.Contains(env.ActionSpace.ToString()!, line, StringComparison.Ordinal);
             Assert.Contains(spec.MaxEpisodeSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", line, StringComparison.Ordinal);
             // The last two columns: the render modes (Gymnasium's names), and whether the environment reports action masks
-            // (of the built-in environments, Taxi-v3 only: Gymnasium's info["action_mask"]).
+            // (of the built-in environments, Taxi-v3 only: Gymnasium's info["action_mask"]; of the example package, which other
+            // tests load, CoinRow-v0).
             var modes = (Rendering.TextOf(env), Rendering.ImageOf(env)) switch
             {
                 (null, null) => "-",
@@ -41,7 +42,7 @@ public class EnvsCommandTests
                 (null, not null) => "rgb_array",
                 _ => "ansi, rgb_array",
             };
-            var mask = id == "Taxi-v3" ? "yes" : "-";
+            var mask = id is "Taxi-v3" or "CoinRow-v0" ? "yes" : "-";
             Assert.Matches($@"\s\s{System.Text.RegularExpressions.Regex.Escape(modes)}\s\s+{System.Text.RegularExpressions.Regex.Escape(mask)}$", line.TrimEnd());
         }
         Assert.Matches(@"\s\sansi\s+yes$", Array.Find(lines, l => l.StartsWith("Taxi-v3 ", StringComparison.Ordinal))!.TrimEnd());

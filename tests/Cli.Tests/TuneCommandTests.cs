@@ -40,6 +40,18 @@ public sealed class TuneCommandTests : IDisposable
             Space: SpaceFile(), Set: s_fixed, Out: Path.Combine(_directory, outName));
 
     [Fact]
+    public void Ctrl_c_keeps_the_folder_and_exits_130_as_rl_train_does()
+    {
+        var arguments = Arguments("interrupted");
+        using var interrupt = new CancellationTokenSource();
+        interrupt.Cancel();
+        var output = new StringWriter();
+        Assert.Equal(TrainCommand.InterruptedExitCode, TuneCommand.Run(arguments, output, new StringWriter(), interrupt.Token));
+        Assert.Contains($"interrupted: rl tune --resume {arguments.Out} continues", output.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(arguments.Out!, TuneFolder.SettingsFile)));
+    }
+
+    [Fact]
     public void The_best_trial_is_the_best_row_and_retraining_its_command_gives_its_value()
     {
         var arguments = Arguments("search");

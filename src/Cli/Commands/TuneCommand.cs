@@ -94,10 +94,12 @@ internal static class TuneCommand
         var counts = string.Join(", ", Enum.GetValues<TrialState>().Select(s => (s, n: results.Count(r => r.Record.State == s))).Where(c => c.n > 0)
             .Select(c => $"{c.n} {c.s.ToString().ToLowerInvariant()}"));
         output.WriteLine($"Done: {results.Count} of {options.Trials} trials ({counts}){(cancellationToken.IsCancellationRequested ? $", interrupted: rl tune --resume {folder.Path} continues" : "")}.");
+        // Ctrl+C: the folder is written and resumable, and the exit code is rl train's (130), so that a script stops there.
+        var exitCode = cancellationToken.IsCancellationRequested ? TrainCommand.InterruptedExitCode : 0;
         if (best is null)
         {
             output.WriteLine($"No trial completed, so there is no best parameter set; see {TuneFolder.TrialsFile} for what happened.");
-            return 0;
+            return exitCode;
         }
         var importance = ParameterImportance.Compute(space, [.. results.Select(r => r.Record)]);
         if (importance.Count > 0)
@@ -109,7 +111,7 @@ internal static class TuneCommand
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder.Path, TuneFolder.BestFile)}"));
         output.WriteLine($"Train with it: {TrainCommandLine(options, best)}");
-        return 0;
+        return exitCode;
     }
 
     /// <summary>The options of <see cref="TuneOptions"/> that this command sets, by property name.</summary>
