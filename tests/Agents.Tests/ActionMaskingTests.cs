@@ -18,8 +18,8 @@ public class ActionMaskingTests
     private const string GatesId = "Test-MaskedGates-v0";
 
     private static void EnsureRegistered() => SpaceTestEnvironments.EnsureRegistered(GatesId, () =>
-        EnvironmentRegistry.Register(new EnvironmentSpec(GatesId, 50, null, new Dictionary<string, object?> { ["dead_end_at"] = -1 }),
-            options => new MaskedGates(options.GetInt("dead_end_at", -1))));
+        EnvironmentRegistry.Register(new EnvironmentSpec(GatesId, 50, null, new Dictionary<string, object?> { ["dead_end_at"] = -1, ["uneven_ends"] = 0 }),
+            options => new MaskedGates(options.GetInt("dead_end_at", -1), options.GetInt("uneven_ends", 0) != 0)));
 
     [Fact]
     public void A_masked_categorical_is_the_categorical_over_the_legal_logits()
@@ -270,15 +270,18 @@ public class ActionMaskingTests
     [Fact]
     public void A_last_state_that_allows_nothing_is_no_error_where_its_action_is_ignored()
     {
-        // dead_end_at=8: the episode's last state reports an empty mask. Same-step autoreset (training) replaces it by the
-        // next episode's first state; next-step autoreset (Gymnasium's default) shows it, and the step after ignores the action.
+        // uneven_ends=1: episodes of 6 to 8 steps, whose last state reports an empty mask. Same-step autoreset (training) replaces
+        // it by the next episode's first state; next-step autoreset (Gymnasium's default) shows it, and the step after ignores the
+        // action of that environment while the others, whose episodes go on, act.
         EnsureRegistered();
-        var setup = EnvironmentSetup.Of([$"dead_end_at={MaskedGates.Length}"], []);
+        var setup = EnvironmentSetup.Of(["uneven_ends=1"], []);
         using var agent = AgentFactory.Create("ppo", GatesId, seed: 2,
             AgentPresets.ParseOverrides(["num_envs=4", "n_steps=32", "batch_size=64", "n_epochs=4", "use_masking=true"]), environment: setup);
         agent.Learn(4_000);
         using var nextStep = setup.MakeVector(GatesId, 3, Environments.Vector.AutoresetMode.NextStep);
-        Assert.All(agent.Evaluate(nextStep, 12, deterministic: true, seed: 100).Returns, r => Assert.Equal(MaskedGates.Length, r));
+        var result = agent.Evaluate(nextStep, 12, deterministic: true, seed: 100);
+        Assert.Equal(result.Lengths.Select(length => (double)length), result.Returns);
+        Assert.True(result.Lengths.Distinct().Count() > 1, "the episodes should end at different steps");
     }
 
     [Fact]
@@ -307,12 +310,13 @@ public class ActionMaskingTests
 /// Each step shows one of four gates (Discrete(4), drawn from the seeded generator); only actions g and g + 1 (mod 4) are
 /// legal, reported in <see cref="StepInfo.ActionMask"/>, and any other action throws. Action g + 1 pays 1, action g pays 0.
 /// An episode has <see cref="Length"/> steps (optimal return 8). With the option <c>dead_end_at</c> = t, step t reports an
-/// empty mask.
+/// empty mask; with <c>uneven_ends</c>, an episode has 6 to 8 steps (drawn at reset) and its last state reports an empty mask.
 /// </summary>
-internal sealed class MaskedGates(int deadEndAt = -1) : IEnvironment<int, int>
+internal sealed class MaskedGates(int deadEndAt = -1, bool unevenEnds = false) : IEnvironment<int, int>
 {
     public const int Length = 8;
 
+    private int _length = Length;
     private readonly Discrete _space = new(4);
     private Random _random = new(0);
     private int _gate;
@@ -329,6 +333,7 @@ internal sealed class MaskedGates(int deadEndAt = -1) : IEnvironment<int, int>
         if (seed is int s)
             _random = new Random(s);
         _steps = 0;
+        _length = unevenEnds ? Length - _random.Next(3) : Length;
         _gate = _random.Next(4);
         return new(_gate, Info());
     }
@@ -340,12 +345,12 @@ internal sealed class MaskedGates(int deadEndAt = -1) : IEnvironment<int, int>
         var reward = action == (_gate + 1) % 4 ? 1.0 : 0.0;
         _steps++;
         _gate = _random.Next(4);
-        return new(_gate, reward, _steps == Length, false, Info());
+        return new(_gate, reward, _steps == _length, false, Info());
     }
 
     public void Dispose()
     {
     }
 
-    private StepInfo Info() => new(1.0, _steps == deadEndAt ? 0 : (1UL << _gate) | (1UL << ((_gate + 1) % 4)), true);
+    private StepInfo Info() => new(1.0, _steps == deadEndAt || (unevenEnds && _steps == _length) ? 0 : (1UL << _gate) | (1UL << ((_gate + 1) % 4)), true);
 }
