@@ -118,7 +118,10 @@ public sealed class TrainCommandTests : IDisposable
         var files = Directory.GetFiles(_directory).ToDictionary(f => f, File.ReadAllBytes);
 
         error = new StringWriter();
-        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 128, Envs: 2, Seed: 5, Set: set, Out: _directory), new StringWriter(), error, interactive: false));
+        var tensorBoard = Path.Combine(Path.GetTempPath(), $"rl-tb-{Guid.NewGuid():N}");
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 128, Envs: 2, Seed: 5, Set: set, Out: _directory, TensorBoardLog: tensorBoard),
+            new StringWriter(), error, interactive: false));
+        Assert.False(Directory.Exists(tensorBoard)); // refused before anything is written
         Assert.Contains($"--out '{_directory}' already holds a run (its options.json); pass another --out, or continue that run with rl train --resume {_directory}.", error.ToString(), StringComparison.Ordinal);
         Assert.All(files, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
 

@@ -162,6 +162,7 @@ internal static class TrainCommand
 
         using var opened = device ?? OpenDevice(arguments.Device, configuration.Policy);
         using var agent = AgentFactory.Create(configuration, environment, seed, opened.Boosters, arguments.EnvironmentSetup);
+        RunFolder.CheckOut(arguments.Out);
         using var tensorBoard = OpenTensorBoard(arguments, environment, configuration.Algorithm, resume: false);
         var run = RunFolder.Create(arguments.Out, environment, configuration.Algorithm, seed);
         run.WriteOptions(configuration, environment, seed, steps, overrides, opened, resumedFrom: null, arguments.EnvAssemblies, agent.EnvironmentSetup,
@@ -206,6 +207,7 @@ internal static class TrainCommand
                     $"--steps is the total to reach, so pass more than {agent.NumTimesteps} to train further.");
             }
 
+            RunFolder.CheckOut(arguments.Out ?? source.RunFolder, continuing: source.RunFolder);
             var previousTensorBoard = RunFolder.TensorBoardFolderOf(source.RunFolder);
             using var tensorBoard = OpenTensorBoard(arguments, agent.EnvironmentId, agent.Algorithm, resume: true, previousTensorBoard);
             var run = RunFolder.Create(arguments.Out ?? source.RunFolder, agent.EnvironmentId, agent.Algorithm, agent.Seed, continuing: source.RunFolder);

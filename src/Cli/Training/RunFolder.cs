@@ -60,15 +60,10 @@ internal sealed class RunFolder
     public static RunFolder Create(string? outDir, string environmentId, string algorithm, int seed, string? continuing = null)
     {
         string path;
+        CheckOut(outDir, continuing);
         if (!string.IsNullOrWhiteSpace(outDir))
         {
             path = outDir;
-            if (File.Exists(path))
-                throw new ArgumentException($"--out '{path}' is a file; name a folder for the run.");
-            var continues = continuing is not null
-                && string.Equals(System.IO.Path.GetFullPath(path).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(continuing).TrimEnd('/', '\\'), StringComparison.Ordinal);
-            if (!continues && HeldRunFile(path) is { } held)
-                throw new ArgumentException($"--out '{path}' already holds a run (its {held}); pass another --out, or continue that run with rl train --resume {path}.");
         }
         else
         {
@@ -80,6 +75,20 @@ internal sealed class RunFolder
         }
         Directory.CreateDirectory(path);
         return new RunFolder(path);
+    }
+
+    /// <summary>Throws unless <paramref name="outDir"/> (null: a fresh dated folder) can take the run: not a file, and no other run than <paramref name="continuing"/>.</summary>
+    /// <exception cref="ArgumentException">It is a file, or holds another run.</exception>
+    public static void CheckOut(string? outDir, string? continuing = null)
+    {
+        if (string.IsNullOrWhiteSpace(outDir))
+            return;
+        if (File.Exists(outDir))
+            throw new ArgumentException($"--out '{outDir}' is a file; name a folder for the run.");
+        var continues = continuing is not null
+            && string.Equals(System.IO.Path.GetFullPath(outDir).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(continuing).TrimEnd('/', '\\'), StringComparison.Ordinal);
+        if (!continues && HeldRunFile(outDir) is { } held)
+            throw new ArgumentException($"--out '{outDir}' already holds a run (its {held}); pass another --out, or continue that run with rl train --resume {outDir}.");
     }
 
     /// <summary>The first file of a run that <paramref name="path"/> holds, or null.</summary>
