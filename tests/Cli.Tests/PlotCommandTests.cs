@@ -18,12 +18,12 @@ public sealed class PlotCommandTests : IDisposable
 
     /// <summary>A finished run folder: summary.json, options.json (its --set overrides) and metrics.csv with the given curve.</summary>
     private string Run(string name, int seed, double score, (long Step, double Mean)[] curve, string overrides = "{}", long steps = 1000,
-        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]", string wrappers = "[]", long? target = null)
+        (long Step, double Mean)[]? evaluations = null, string kwargs = "[]", string wrappers = "[]", long? target = null, string environment = "CartPole-v1")
     {
         var folder = Path.Combine(_directory, "runs", name);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "summary.json"), string.Create(CultureInfo.InvariantCulture,
-            $$"""{"environment": "CartPole-v1", "algorithm": "ppo", "seed": {{seed}}, "total_steps": {{steps}}, "wall_seconds": {{seed + 1}}.5, "trees": {{100 * (seed + 1)}}, "mean_return_last_100": {{score}}}"""));
+            $$"""{"environment": "{{environment}}", "algorithm": "ppo", "seed": {{seed}}, "total_steps": {{steps}}, "wall_seconds": {{seed + 1}}.5, "trees": {{100 * (seed + 1)}}, "mean_return_last_100": {{score}}}"""));
         var targetJson = target is { } t ? $", \"steps\": {t}" : "";
         File.WriteAllText(Path.Combine(folder, "options.json"), $$"""{"environment": "CartPole-v1", "overrides": {{overrides}}, "env_kwargs": {{kwargs}}, "env_wrappers": {{wrappers}}{{targetJson}}}""");
         // An empty mean before the first finished episode, as rl train logs it.
@@ -106,6 +106,27 @@ public sealed class PlotCommandTests : IDisposable
         (string, int)[] expected =
             [("ppo CartPole-v1 (policy_lr=0.1; steps=2000)", 1), ("ppo CartPole-v1 (policy_lr=0.1; steps=500)", 1), ("ppo CartPole-v1 (steps=2000)", 2), ("ppo CartPole-v1 (steps=500)", 1)];
         Assert.Equal(expected, groups.Select(g => (g.Label, g.Runs.Count)).OrderBy(g => g.Label, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Several_environments_get_a_panel_each()
+    {
+        Run("cart-0", 0, 400, [(1000, 100), (2000, 400)], steps: 2000);
+        Run("taxi-0", 0, 7, [(50_000, -200), (100_000, 7)], steps: 100_000, environment: "Taxi-v3");
+        Run("taxi-1", 1, 8, [(50_000, -100), (100_000, 8)], steps: 100_000, environment: "Taxi-v3");
+        var png = Path.Combine(_directory, "panels.png");
+        var error = new StringWriter();
+        Assert.True(PlotCommand.Run([Path.Combine(_directory, "runs")], png, evaluations: false, threshold: null, jsonPath: null, new StringWriter(), error) == 0, error.ToString());
+        // PNG header: width and height, big-endian, at bytes 16-23. Two environments: two 900 x 540 panels, stacked.
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal((900, 2 * 540), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))));
+
+        // One environment: one panel, as before.
+        File.Delete(png);
+        Assert.True(PlotCommand.Run([Path.Combine(_directory, "runs", "taxi-0"), Path.Combine(_directory, "runs", "taxi-1")], png, evaluations: false, threshold: null, jsonPath: null,
+            new StringWriter(), error) == 0, error.ToString());
+        bytes = File.ReadAllBytes(png);
+        Assert.Equal(540, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
 
     [Fact]

@@ -50,8 +50,10 @@ internal static class PlotCommand
             if (threshold is { } t && !double.IsFinite(t))
                 throw new ArgumentException($"--threshold must be a finite number, got {t}.");
             var groups = RunComparison.Group(RunComparison.Discover(paths).Select(f => RunComparison.Load(f, evaluations)));
-            var maxSteps = groups.Max(g => g.Runs.Max(r => r.Steps));
-            ComparisonPlot.Write([.. groups.Select(g => (g.Label, RunComparison.Band(g, maxSteps)))], evaluations, pngPath);
+            // Each environment's curves share its longest run's axis; several environments get a panel each.
+            var maxSteps = groups.GroupBy(g => g.Runs[0].Environment).ToDictionary(e => e.Key, e => e.Max(g => g.Runs.Max(r => r.Steps)));
+            ComparisonPlot.Write([.. groups.Select(g => (g.Label, RunComparison.Band(g, maxSteps[g.Runs[0].Environment])))], evaluations, pngPath,
+                [.. groups.Select(g => g.Runs[0].Environment)]);
 
             List<string[]> rows = [["curve", "seeds", "steps", "score (mean +- std)", "per seed", .. threshold is null ? Array.Empty<string>() : ["steps to threshold"], "wall s", "trees"]];
             var reports = new List<GroupReport>();

@@ -2,15 +2,44 @@ using ScottPlot;
 
 namespace RLFramework.Cli.Training;
 
-/// <summary>The PNG of <c>rl plot</c> (and of the benchmarks' sample-complexity grid): one line per group (the mean over its seeds) with a min-max band.</summary>
+/// <summary>
+/// The PNG of <c>rl plot</c> (and of the benchmarks' sample-complexity grid): one line per group (the mean over its seeds) with a
+/// min-max band; curves of several environments go to one panel per environment, stacked, each with its own axes.
+/// </summary>
 public static class ComparisonPlot
 {
-    /// <summary>Writes the curves to the PNG <paramref name="path"/> (atomically); <paramref name="evaluations"/> names the axis and title for evaluation curves.</summary>
-    public static void Write(IReadOnlyList<(string Label, CurveBand Band)> curves, bool evaluations, string path)
+    /// <summary>Pixels of one panel.</summary>
+    private const int Width = 900, PanelHeight = 540;
+
+    /// <summary>
+    /// Writes the curves to the PNG <paramref name="path"/> (atomically); <paramref name="evaluations"/> names the axis and title for
+    /// evaluation curves. With <paramref name="environments"/> (each curve's environment), curves of different environments are drawn
+    /// in panels of their own, in the order the environments first appear; a curve keeps its colour whatever its panel.
+    /// </summary>
+    public static void Write(IReadOnlyList<(string Label, CurveBand Band)> curves, bool evaluations, string path, IReadOnlyList<string>? environments = null)
     {
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        for (var c = 0; c < curves.Count; c++)
+        ArgumentNullException.ThrowIfNull(curves);
+        var panels = environments is null ? [] : environments.Distinct().ToList();
+        if (panels.Count <= 1)
+        {
+            var plot = new Plot();
+            Draw(plot, curves, Enumerable.Range(0, curves.Count), evaluations, title: null);
+            PlotPng.Save(plot, path);
+            return;
+        }
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(panels.Count);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Rows();
+        for (var p = 0; p < panels.Count; p++)
+            Draw(multiplot.GetPlot(p), curves, Enumerable.Range(0, curves.Count).Where(c => environments![c] == panels[p]), evaluations, panels[p]);
+        PlotPng.Save(multiplot, path, Width, PanelHeight * panels.Count);
+    }
+
+    private static void Draw(Plot plot, IReadOnlyList<(string Label, CurveBand Band)> curves, IEnumerable<int> indices, bool evaluations, string? title)
+    {
+        // Category10 while it lasts (the colours of earlier plots), then Category20, so that no two curves share a colour up to 20.
+        IPalette palette = curves.Count <= 10 ? new ScottPlot.Palettes.Category10() : new ScottPlot.Palettes.Category20();
+        foreach (var c in indices)
         {
             var (label, band) = curves[c];
             if (band.Steps.Length == 0)
@@ -26,8 +55,8 @@ public static class ComparisonPlot
         }
         plot.XLabel("environment steps");
         plot.YLabel(evaluations ? "mean evaluation return" : "mean return (last 100 episodes)");
-        plot.Title(evaluations ? "Evaluations: mean over seeds, min-max band" : "Learning curves: mean over seeds, min-max band");
+        var kind = evaluations ? "Evaluations: mean over seeds, min-max band" : "Learning curves: mean over seeds, min-max band";
+        plot.Title(title is null ? kind : $"{title}: {kind}");
         plot.ShowLegend(Alignment.LowerRight);
-        PlotPng.Save(plot, path);
     }
 }
