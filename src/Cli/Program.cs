@@ -16,9 +16,9 @@ var parsed = root.Parse(args);
 // and point to the command's help, rather than printing the whole help after it.
 if (parsed.Errors.Count > 0 && args.Length > 0)
 {
-    foreach (var error in parsed.Errors)
-        Console.Error.WriteLine($"rl: {error.Message}");
     var path = parsed.CommandResult.Command == root ? "rl" : $"rl {parsed.CommandResult.Command.Name}";
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"{path}: {error.Message}");
     Console.Error.WriteLine($"See '{path} --help'.");
     return 2;
 }

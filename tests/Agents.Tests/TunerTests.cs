@@ -80,6 +80,22 @@ public sealed class TunerTests
         }
     }
 
+    [Theory]
+    [InlineData("halving")]
+    [InlineData("median")]
+    public void A_trial_whose_one_rollout_spends_the_budget_is_complete_not_pruned(string pruner)
+    {
+        // 4 environments x 512 steps = 2,048: the first rollout passes all four evaluation points and ends the trial. Its one
+        // evaluation stands for all four; no pruner may call a trial that has spent its budget pruned (it could not be the best).
+        var options = Options(6, pruner) with { Fixed = [new("num_envs", "4"), new("n_steps", "512"), new("batch_size", "512"), new("n_epochs", "1")] };
+        var results = Tuner.Run(options);
+        Assert.All(results, r => Assert.Equal(TrialState.Complete, r.Record.State));
+        Assert.All(results, r => Assert.Equal(Enumerable.Repeat(r.Record.Value!.Value, 4), r.Record.Intermediate));
+        // The same trials with the pruner's verdict on their first value: some would have been cut (the test is not vacuous).
+        var judge = pruner == "halving" ? (ITrialPruner)new SuccessiveHalvingPruner() : new MedianPruner(startupTrials: 1, warmupEvaluations: 0);
+        Assert.Contains(Enumerable.Range(0, results.Count), k => judge.ShouldPrune([results[k].Record.Intermediate[0]], [.. results.Take(k).Select(r => r.Record)]));
+    }
+
     [Fact]
     public void A_trial_of_three_seeds_is_worth_the_mean_of_three_independent_trainings()
     {

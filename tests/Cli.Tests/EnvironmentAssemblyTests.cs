@@ -112,6 +112,16 @@ public sealed class EnvironmentAssemblyTests : IDisposable
         Assert.Contains("Tuning ppo on SignpostCorridor-v0", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "trials.csv")).Length);
         Assert.Contains("complete", File.ReadAllLines(Path.Combine(folder, "trials.csv"))[2], StringComparison.Ordinal);
+
+        // The printed and saved retraining commands name the package, so that they run as they are.
+        var expected = $" --env-assembly {Path.GetFullPath(s_example)} ";
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
+        using var best = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "best.json")));
+        var command = best.RootElement.GetProperty("command").GetString()!;
+        Assert.Contains(expected, command, StringComparison.Ordinal);
+        var root = new System.CommandLine.RootCommand();
+        root.Subcommands.Add(TrainCommand.Create());
+        Assert.Empty(root.Parse(command["rl ".Length..].Split(' ')).Errors);
     }
 
     [Fact]

@@ -139,6 +139,8 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("1e5x", null)]
     [InlineData("1.5", null)]
     [InlineData("abc", null)]
+    [InlineData("_1000", null)]
+    [InlineData("1__000", null)]
     public void Step_counts_take_the_forms_of_the_zoos_files(string text, long? expected)
     {
         var result = TrainCommand.Create().Parse(["CartPole-v1", "--steps", text]);

@@ -40,6 +40,27 @@ public sealed class TuneCommandTests : IDisposable
             Space: SpaceFile(), Set: s_fixed, Out: Path.Combine(_directory, outName));
 
     [Fact]
+    public void A_search_and_a_training_run_never_share_a_folder()
+    {
+        // A training run's folder is refused as a search's --out, and a search's folder as a run's, each before writing anything.
+        var run = Path.Combine(_directory, "run");
+        var error = new StringWriter();
+        Assert.True(TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 256, Envs: 2, Set: ["n_steps=64", "batch_size=64", "n_epochs=1"], Out: run),
+            new StringWriter(), error, interactive: false) == 0, error.ToString());
+        Assert.Equal(2, TuneCommand.Run(Arguments("unused") with { Out = run }, new StringWriter(), error));
+        Assert.Contains($"--out '{run}' holds a training run (its options.json); choose another --out for the search.", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run, TuneFolder.SettingsFile)));
+
+        var search = Arguments("search");
+        Assert.True(TuneCommand.Run(search, new StringWriter(), error) == 0, error.ToString());
+        error = new StringWriter();
+        Assert.Equal(2, TrainCommand.Run(new TrainArguments("CartPole-v1", Steps: 256, Out: search.Out), new StringWriter(), error, interactive: false));
+        Assert.Contains($"--out '{search.Out}' holds a hyperparameter search (tune.json); pass another --out (rl tune --resume {search.Out} continues the search).",
+            error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(search.Out!, "options.json")));
+    }
+
+    [Fact]
     public void Ctrl_c_keeps_the_folder_and_exits_130_as_rl_train_does()
     {
         var arguments = Arguments("interrupted");

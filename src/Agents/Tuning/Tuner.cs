@@ -348,6 +348,7 @@ public static class Tuner
         private readonly double[] _posted;
         private readonly Barrier _barrier;
         private readonly List<double> _intermediate;
+        private volatile bool _budgetSpent;
 
         public SeedsInStep(TuneOptions options, ITrialPruner? pruner, IReadOnlyList<TrialRecord> history)
         {
@@ -389,6 +390,10 @@ public static class Tuner
                     return true;
                 var (timesteps, result) = results[^1];
                 var reached = (int)Math.Min(timesteps / _options.EvaluationInterval, _options.Evaluations);
+                // A rollout that reaches the trial's budget has spent it: the trial is complete, whatever the pruner would say of the
+                // evaluations it passed on the way (every seed runs the same schedule, so all of them set this together).
+                if (timesteps >= _options.StepsPerTrial)
+                    _budgetSpent = true;
                 try
                 {
                     for (; filled < reached; filled++)
@@ -429,7 +434,7 @@ public static class Tuner
             foreach (var value in _posted)
                 sum += value;
             _intermediate.Add(sum / _posted.Length);
-            if (_pruner is not null && _intermediate.Count < _options.Evaluations && _pruner.ShouldPrune(_intermediate, _history))
+            if (_pruner is not null && !_budgetSpent && _intermediate.Count < _options.Evaluations && _pruner.ShouldPrune(_intermediate, _history))
                 Pruned = true;
         }
     }

@@ -21,7 +21,14 @@ internal static class CountOption
     /// <summary>The count <paramref name="text"/> names, or null when it is not a whole number.</summary>
     public static long? TryParse(string text)
     {
-        var plain = text.Trim().Replace("_", "", StringComparison.Ordinal);
+        var trimmed = text.Trim();
+        // Underscores only between digits, as Python writes them (1_000_000, not _1000 or 1__000).
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            if (trimmed[i] == '_' && (i == 0 || i == trimmed.Length - 1 || !char.IsAsciiDigit(trimmed[i - 1]) || !char.IsAsciiDigit(trimmed[i + 1])))
+                return null;
+        }
+        var plain = trimmed.Replace("_", "", StringComparison.Ordinal);
         if (long.TryParse(plain, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
             return whole;
         if (double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)

@@ -292,7 +292,7 @@ internal static class TrainCommand
             interrupted);
         run.WriteSummary(summary);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; mean return of the last 100 episodes {ReturnFormat.MeanAndStd(meanReturn, stdReturn)}."));
+            $"Done: {summary.TotalSteps} steps ({summary.TotalSteps - startSteps} in this session) in {summary.WallSeconds:F1} s, {summary.Trees} trees, {summary.Episodes} episodes; {(summary.Episodes == 0 ? "no episode has ended yet" : $"mean return of the last 100 episodes {ReturnFormat.MeanAndStd(meanReturn, stdReturn)}")}."));
         output.WriteLine($"Model: {run.Model}");
         if (evaluation?.BestTimesteps is { } best)
         {

@@ -110,7 +110,7 @@ internal static class TuneCommand
             folder.WriteImportance(importance);
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best: trial {best.Record.Number}, mean evaluation return {best.Record.Value:0.###}; {Path.Combine(folder.Path, TuneFolder.BestFile)}"));
-        output.WriteLine($"Train with it: {TrainCommandLine(options, best)}");
+        output.WriteLine($"Train with it: {TrainCommandLine(options, best, folder.EnvAssemblies)}");
         return exitCode;
     }
 
@@ -166,6 +166,8 @@ internal static class TuneCommand
         var folder = new TuneFolder(arguments.Out ?? DefaultFolder(options));
         if (File.Exists(Path.Combine(folder.Path, TuneFolder.SettingsFile)))
             throw new ArgumentException($"'{folder.Path}' already holds a search; continue it with --resume {folder.Path}, or choose another --out.");
+        if (RunFolder.HeldRunFile(folder.Path) is { } held && held != TuneFolder.BestModelFile)
+            throw new ArgumentException($"--out '{folder.Path}' holds a training run (its {held}); choose another --out for the search.");
         Directory.CreateDirectory(folder.Path);
         folder.WriteSettings(options, arguments.EnvAssemblies);
         return (options, folder);
@@ -212,10 +214,12 @@ internal static class TuneCommand
     }
 
     /// <summary>The <c>rl train</c> command with the fixed options and the trial's parameters, at the trials' seed and budget.</summary>
-    internal static string TrainCommandLine(TuneOptions options, TrialResult trial)
+    internal static string TrainCommandLine(TuneOptions options, TrialResult trial, IReadOnlyList<string>? envAssemblies = null)
     {
         var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
             $"rl train {options.EnvironmentId} --algo {options.Algorithm} --seed {options.Seed} --steps {options.StepsPerTrial}"));
+        foreach (var assembly in envAssemblies ?? [])
+            line.Append(CultureInfo.InvariantCulture, $" --env-assembly {(assembly.Contains(' ', StringComparison.Ordinal) ? $"\"{assembly}\"" : assembly)}");
         foreach (var kwarg in options.Environment.Kwargs)
             line.Append(CultureInfo.InvariantCulture, $" --env-kwargs {kwarg}");
         foreach (var wrapper in options.Environment.Wrappers)
@@ -247,7 +251,7 @@ internal static class TuneCommand
             if (ReferenceEquals(Tuner.Best(_results), result))
             {
                 agent!.Save(folder.BestModelPath);
-                folder.WriteBest(options, result, TrainCommandLine(options, result));
+                folder.WriteBest(options, result, TrainCommandLine(options, result, folder.EnvAssemblies));
             }
             folder.WriteTrials(options, _results);
             folder.WritePlot(options, _results);

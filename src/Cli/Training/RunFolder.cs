@@ -85,6 +85,8 @@ internal sealed class RunFolder
             return;
         if (File.Exists(outDir))
             throw new ArgumentException($"--out '{outDir}' is a file; name a folder for the run.");
+        if (File.Exists(System.IO.Path.Combine(outDir, TuneFolder.SettingsFile)))
+            throw new ArgumentException($"--out '{outDir}' holds a hyperparameter search ({TuneFolder.SettingsFile}); pass another --out (rl tune --resume {outDir} continues the search).");
         var continues = continuing is not null
             && string.Equals(System.IO.Path.GetFullPath(outDir).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(continuing).TrimEnd('/', '\\'), StringComparison.Ordinal);
         if (!continues && HeldRunFile(outDir) is { } held)
@@ -92,7 +94,7 @@ internal sealed class RunFolder
     }
 
     /// <summary>The first file of a run that <paramref name="path"/> holds, or null.</summary>
-    private static string? HeldRunFile(string path)
+    internal static string? HeldRunFile(string path)
     {
         foreach (var name in (string[])[OptionsFile, ModelFile, SummaryFile, MetricsCsvFile, CheckpointsFolder, EvaluationsFile, BestModelFile])
         {

@@ -62,7 +62,11 @@ internal sealed class TuneFolder(string path)
         };
         RunFolder.WriteAtomically(File(SettingsFile), root.ToJsonString(s_json));
         RunFolder.WriteAtomically(File(SpaceFile), options.SearchSpaceOrDefault.ToJson());
+        EnvAssemblies = [.. (envAssemblies ?? []).Select(System.IO.Path.GetFullPath)];
     }
+
+    /// <summary>The environment assemblies of the search (full paths, as <c>tune.json</c> holds them), once its settings are written.</summary>
+    public IReadOnlyList<string> EnvAssemblies { get; private set; } = [];
 
     /// <summary>
     /// Reads tune.json and space.json back, and the environment assemblies to load (the settings are not validated: their
