@@ -39,11 +39,13 @@ public static class ComparisonPlot
     {
         // Category10 while it lasts (the colours of earlier plots), then Category20, so that no two curves share a colour up to 20.
         IPalette palette = curves.Count <= 10 ? new ScottPlot.Palettes.Category10() : new ScottPlot.Palettes.Category20();
+        var drawn = 0;
         foreach (var c in indices)
         {
             var (label, band) = curves[c];
             if (band.Steps.Length == 0)
                 continue;
+            drawn++;
             var color = palette.GetColor(c);
             var fill = plot.Add.FillY(band.Steps, band.Low, band.High);
             fill.FillColor = color.WithAlpha(0.25);
@@ -51,8 +53,11 @@ public static class ComparisonPlot
             var line = plot.Add.ScatterLine(band.Steps, band.Mean);
             line.Color = color;
             line.LineWidth = 2;
+            line.MarkerSize = band.Steps.Length == 1 ? 8 : 0; // a lone point has no line to show it
             line.LegendText = label;
         }
+        if (drawn == 0)
+            plot.Add.Text(evaluations ? "no evaluation logged yet" : "no episode has ended yet", 0, 0);
         plot.XLabel("environment steps");
         plot.YLabel(evaluations ? "mean evaluation return" : "mean return (last 100 episodes)");
         var kind = evaluations ? "Evaluations: mean over seeds, min-max band" : "Learning curves: mean over seeds, min-max band";
