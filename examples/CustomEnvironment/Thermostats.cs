@@ -83,6 +83,9 @@ public sealed class Thermostats : IEnvironment<ReadOnlyMemory<float>, ReadOnlyMe
     public string ActionName(int index) => Rooms[index];
 
     /// <inheritdoc />
+    public string? ActionValueName(int index, int value) => value switch { 0 => "cool", 1 => "hold", 2 => "heat", _ => null };
+
+    /// <inheritdoc />
     public int RenderFps => 4;
 
     /// <summary>One line: <c>winter (20): kitchen 18, bedroom 20, study 25</c>.</summary>

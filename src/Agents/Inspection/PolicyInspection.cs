@@ -146,7 +146,7 @@ public static class PolicyInspection
             for (var j = 0; j < blocks.BlockSizes.Length; j++)
             {
                 for (var code = 0; code < blocks.BlockSizes[j]; code++)
-                    names[k++] = string.Create(CultureInfo.InvariantCulture, $"logit {labels.ActionName(j)}={code}");
+                    names[k++] = string.Create(CultureInfo.InvariantCulture, $"logit {labels.ActionName(j)}={labels.ActionValueName(j, code) ?? code.ToString(CultureInfo.InvariantCulture)}");
             }
             return names;
         }

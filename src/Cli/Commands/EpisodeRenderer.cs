@@ -19,6 +19,7 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
     private readonly TimeSpan _pause;
     private readonly EnvironmentLabels _labels;
     private readonly bool _discrete;
+    private readonly bool _integerVector;
     private int _episode;
     private int _step;
     private double _return;
@@ -45,6 +46,7 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
         _pause = textFps is { } fps ? TimeSpan.FromSeconds(1.0 / fps) : TimeSpan.Zero;
         _labels = EnvironmentLabels.Of(environment);
         _discrete = environment.ActionSpace is Environments.Spaces.Discrete;
+        _integerVector = environment.ActionSpace is Environments.Spaces.MultiDiscrete or Environments.Spaces.MultiBinary;
     }
 
     /// <summary>The frame rate of the environment's images (Gymnasium's render_fps), for a video without <c>--fps</c>.</summary>
@@ -86,7 +88,11 @@ internal sealed class EpisodeRenderer : IEvaluationObserver
         }
         var text = new StringBuilder("action ");
         for (var i = 0; i < action.Length; i++)
-            text.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}{_labels.ActionName(i)} {action[i]:G4}");
+        {
+            // A MultiDiscrete or MultiBinary element by its value's name where the environment gives one ("kitchen heat").
+            var value = _integerVector ? _labels.ActionValueName(i, (int)action[i]) : null;
+            text.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}{_labels.ActionName(i)} {value ?? action[i].ToString("G4", CultureInfo.InvariantCulture)}");
+        }
         return text.ToString();
     }
 

@@ -92,6 +92,14 @@ public sealed class EnvironmentLabels : IEnvironmentLabels
         return _actions?.ActionName(index) ?? string.Create(CultureInfo.InvariantCulture, $"action {index}");
     }
 
+    /// <inheritdoc/>
+    public string? ActionValueName(int index, int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _actionCount);
+        return _actions?.ActionValueName(index, value);
+    }
+
     /// <summary>The default names of a composite observation's flat elements (see <see cref="FeatureName"/>).</summary>
     private static string[] StructuralNames(CompositeSpace space)
     {

@@ -18,6 +18,12 @@ public interface IEnvironmentLabels
     /// </summary>
     string? ValueName(int index, float value);
 
-    /// <summary>Name of action <paramref name="index"/> (a Discrete action) or of element <paramref name="index"/> of a Box action.</summary>
+    /// <summary>Name of action <paramref name="index"/> (a Discrete action) or of element <paramref name="index"/> of a Box, MultiDiscrete or MultiBinary action.</summary>
     string ActionName(int index);
+
+    /// <summary>
+    /// What value <paramref name="value"/> of element <paramref name="index"/> of a MultiDiscrete or MultiBinary action means
+    /// ("heat"), or null when the number says it all (the default).
+    /// </summary>
+    string? ActionValueName(int index, int value) => null;
 }
