@@ -109,6 +109,20 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_seed_twice_in_one_curve_is_pointed_out()
+    {
+        var first = Run("a-0", 0, 400, [(1000, 400)]);
+        var copy = Run("b-0", 0, 300, [(1000, 300)]);
+        Run("c-1", 1, 200, [(1000, 200)]);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.True(PlotCommand.Run([Path.Combine(_directory, "runs")], Path.Combine(_directory, "p.png"), evaluations: false, threshold: null, jsonPath: null, output, error) == 0,
+            error.ToString());
+        Assert.Contains($"Note: 'ppo CartPole-v1' has 2 runs of seed 0, each counted as a run: {first}, {copy}", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("of seed 1", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Several_environments_get_a_panel_each()
     {
         Run("cart-0", 0, 400, [(1000, 100), (2000, 400)], steps: 2000);

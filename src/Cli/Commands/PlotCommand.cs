@@ -76,6 +76,12 @@ internal static class PlotCommand
             }
             output.WriteLine(evaluations ? "Score: the last evaluation's mean return (--eval-every)." : "Score: the mean return of the last 100 training episodes.");
             TextTable.Write(output, rows, "", 1);
+            // A seed twice in one curve is a repeat of the same run (or a copy of its folder), which weighs twice in the mean.
+            foreach (var group in groups)
+            {
+                foreach (var repeat in group.Runs.GroupBy(r => r.Seed).Where(s => s.Count() > 1))
+                    output.WriteLine($"Note: '{group.Label}' has {repeat.Count()} runs of seed {Text(repeat.Key)}, each counted as a run: {string.Join(", ", repeat.Select(r => r.Folder))}");
+            }
             output.WriteLine($"Plot: {Path.GetFullPath(pngPath)}");
             if (jsonPath is not null)
             {
