@@ -95,9 +95,10 @@ public static class RunComparison
             var score = evaluations
                 ? curve.Count > 0 ? curve[^1].Mean : throw new InvalidDataException($"'{folder}/{RunFolder.EvaluationsFile}' holds no evaluation.")
                 : Statistic(root.GetProperty("mean_return_last_100"));
-            return new RunRecord(folder, root.GetProperty("algorithm").GetString()!, root.GetProperty("environment").GetString()!, Variant(folder),
+            var (variant, targetSteps) = ReadOptions(folder);
+            return new RunRecord(folder, root.GetProperty("algorithm").GetString()!, root.GetProperty("environment").GetString()!, variant,
                 root.GetProperty("seed").GetInt32(), root.GetProperty("total_steps").GetInt64(), root.GetProperty("wall_seconds").GetDouble(),
-                root.GetProperty("trees").GetInt64(), score, curve, TargetSteps(folder));
+                root.GetProperty("trees").GetInt64(), score, curve, targetSteps);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -125,16 +126,6 @@ public static class RunComparison
             ? (r.Variant.Length == 0 ? $"{r.Algorithm} {r.Environment} (steps={r.TargetSteps})" : $"{r.Label[..^1]}; steps={r.TargetSteps})")
             : r.Label;
         return [.. list.GroupBy(Name).Select(g => new RunGroup(g.Key, [.. g.OrderBy(r => r.Seed)]))];
-    }
-
-    /// <summary>options.json's target steps of the run in <paramref name="folder"/>, 0 when it has none.</summary>
-    private static long TargetSteps(string folder)
-    {
-        var path = Path.Combine(folder, RunFolder.OptionsFile);
-        if (!File.Exists(path))
-            return 0;
-        using var options = ParseOptions(path);
-        return options.RootElement.TryGetProperty("steps", out var steps) && steps.ValueKind == JsonValueKind.Number ? steps.GetInt64() : 0;
     }
 
     /// <summary>
@@ -179,15 +170,17 @@ public static class RunComparison
     }
 
     /// <summary>
-    /// The run's --set overrides, --env-kwargs and --env-wrapper from options.json: "n_steps=64, policy_lr=0.1; env: map_name=8x8;
-    /// wrappers: time_aware_observation" (overrides by key, the others in their order).
+    /// What options.json says of the run, read once: its variant, the --set overrides, --env-kwargs and --env-wrapper
+    /// ("n_steps=64, policy_lr=0.1; env: map_name=8x8; wrappers: time_aware_observation": overrides by key, the others in their
+    /// order), and its target steps (0 when unknown). A folder without options.json has neither.
     /// </summary>
-    private static string Variant(string folder)
+    private static (string Variant, long TargetSteps) ReadOptions(string folder)
     {
         var path = Path.Combine(folder, RunFolder.OptionsFile);
         if (!File.Exists(path))
-            return "";
+            return ("", 0);
         using var options = ParseOptions(path);
+        var targetSteps = options.RootElement.TryGetProperty("steps", out var steps) && steps.ValueKind == JsonValueKind.Number ? steps.GetInt64() : 0;
         var parts = new List<string>();
         var changed = options.RootElement.TryGetProperty("overrides", out var overrides)
             ? overrides.EnumerateObject().Where(p => !s_resultNeutral.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList()
@@ -198,7 +191,7 @@ public static class RunComparison
             parts.Add($"env: {string.Join(", ", kwargs.EnumerateArray().Select(k => k.GetString()))}");
         if (options.RootElement.TryGetProperty("env_wrappers", out var wrappers) && wrappers.GetArrayLength() > 0)
             parts.Add($"wrappers: {string.Join(", ", wrappers.EnumerateArray().Select(w => w.GetString()))}");
-        return string.Join("; ", parts);
+        return (string.Join("; ", parts), targetSteps);
     }
 
     private static JsonDocument ParseOptions(string path)
