@@ -25,6 +25,7 @@ public sealed class CoinRow : IEnvironment<ReadOnlyMemory<int>, int>
     private readonly MultiDiscrete _observationSpace = new(4, 4, 4, 4, 4, 4);
     private readonly Discrete _actionSpace = new(Cells);
     private readonly int[] _coins = new int[Cells];
+    private readonly int[] _cells = new int[Cells];
     private Random _random = new(0);
     private int _taken;
     private bool _running;
@@ -41,7 +42,7 @@ public sealed class CoinRow : IEnvironment<ReadOnlyMemory<int>, int>
     /// <summary>The coins now in the row (0: none).</summary>
     public ReadOnlySpan<int> Coins => _coins;
 
-    /// <summary>The most an episode from the current row can earn: its three largest coins.</summary>
+    /// <summary>The most an episode from the current row can earn: its three largest coins (for tests and evaluation, not per step).</summary>
     public int BestReturn() => _coins.OrderDescending().Take(Picks - _taken).Sum();
 
     /// <inheritdoc />
@@ -49,11 +50,17 @@ public sealed class CoinRow : IEnvironment<ReadOnlyMemory<int>, int>
     {
         if (seed is int s)
             _random = new Random(s);
-        // Four coins of 1 to 3 in random cells, two cells empty: three picks of the four never run out of coins.
+        // Four coins of 1 to 3 in random cells (the first four of a partial Fisher-Yates shuffle), two cells empty: three picks
+        // of the four never run out of coins. Nothing is allocated: the environment resets every three steps.
         Array.Clear(_coins);
-        var cells = Enumerable.Range(0, Cells).OrderBy(_ => _random.Next()).Take(4).ToArray();
-        foreach (var cell in cells)
-            _coins[cell] = _random.Next(1, 4);
+        for (var i = 0; i < Cells; i++)
+            _cells[i] = i; // the same seed must give the same row, whatever the episodes before
+        for (var i = 0; i < 4; i++)
+        {
+            var j = _random.Next(i, Cells);
+            (_cells[i], _cells[j]) = (_cells[j], _cells[i]);
+            _coins[_cells[i]] = _random.Next(1, 4);
+        }
         _taken = 0;
         _running = true;
         return new(_coins, Info());
