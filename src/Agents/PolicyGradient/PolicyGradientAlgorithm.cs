@@ -29,12 +29,7 @@ public abstract class PolicyGradientAlgorithm
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (policy.ObservationSize != environment.ObservationSize)
-            throw new ArgumentException($"The policy takes observations of length {policy.ObservationSize}; the environment's have length {environment.ObservationSize}.", nameof(policy));
-        if (policy.ActionSize != environment.ActionSize)
-            throw new ArgumentException($"The policy's actions have {policy.ActionSize} elements; the environment's have {environment.ActionSize}.", nameof(policy));
-        if (policy is SoftmaxPolicy softmax && softmax.ActionCount != environment.ActionCount)
-            throw new ArgumentException($"The policy has {softmax.ActionCount} actions; the environment has {environment.ActionCount}.", nameof(policy));
+        CheckCompatible(policy, environment);
 
         Policy = policy;
         Options = options;
@@ -55,6 +50,17 @@ public abstract class PolicyGradientAlgorithm
 
     /// <summary>The algorithm's name as in the paper.</summary>
     public abstract string Name { get; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when <paramref name="policy"/> cannot act in <paramref name="environment"/>.</summary>
+    internal static void CheckCompatible(IParametricPolicy policy, PolicyGradientEnvironment environment)
+    {
+        if (policy.ObservationSize != environment.ObservationSize)
+            throw new ArgumentException($"The policy takes observations of length {policy.ObservationSize}; the environment's have length {environment.ObservationSize}.", nameof(policy));
+        if (policy.ActionSize != environment.ActionSize)
+            throw new ArgumentException($"The policy's actions have {policy.ActionSize} elements; the environment's have {environment.ActionSize}.", nameof(policy));
+        if (policy is SoftmaxPolicy softmax && softmax.ActionCount != environment.ActionCount)
+            throw new ArgumentException($"The policy has {softmax.ActionCount} actions; the environment has {environment.ActionCount}.", nameof(policy));
+    }
 
     /// <summary>The policy being trained.</summary>
     public IParametricPolicy Policy { get; }

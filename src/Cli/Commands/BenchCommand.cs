@@ -12,6 +12,7 @@ internal static class BenchCommand
         // One line per suite.
         command.Subcommands.Add(BoostingBench.CreateCommand());
         command.Subcommands.Add(BenchPgCommand.Create());
+        command.Subcommands.Add(BenchPgAsyncCommand.Create());
         return command;
     }
 }

@@ -249,7 +249,7 @@ internal static class BenchPgCommand
         return null;
     }
 
-    private static double[] Column(List<double[]> rows, int length, Func<List<double>, double> statistic)
+    internal static double[] Column(List<double[]> rows, int length, Func<List<double>, double> statistic)
     {
         var result = new double[length];
         for (var k = 0; k < length; k++)
@@ -262,14 +262,14 @@ internal static class BenchPgCommand
 
     private static double Mean(List<double> values) => values.Average();
 
-    private static double Std(List<double> values)
+    internal static double Std(List<double> values)
     {
         if (values.Count < 2) return 0;
         var mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         var n = sorted.Count;
@@ -335,46 +335,14 @@ internal static class BenchPgCommand
 
     private static void Plot(EnvironmentReport environment, string path)
     {
-        var plot = new ScottPlot.Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        for (var m = 0; m < environment.Methods.Count; m++)
-        {
-            var method = environment.Methods[m];
-            var color = palette.GetColor(m);
-            var xs = new List<double>();
-            var mean = new List<double>();
-            var lower = new List<double>();
-            var upper = new List<double>();
-            for (var k = 0; k < method.GridSteps.Length; k++)
-            {
-                if (!double.IsFinite(method.MeanCurve[k])) continue;
-                xs.Add(method.GridSteps[k]);
-                mean.Add(method.MeanCurve[k]);
-                lower.Add(method.MeanCurve[k] - method.StdCurve[k]);
-                upper.Add(method.MeanCurve[k] + method.StdCurve[k]);
-            }
-            if (xs.Count == 0) continue;
-            var fill = plot.Add.FillY([.. xs], [.. lower], [.. upper]);
-            fill.FillColor = color.WithAlpha(0.15);
-            fill.LineWidth = 0;
-            var line = plot.Add.Scatter(xs.ToArray(), mean.ToArray());
-            line.Color = color;
-            line.MarkerSize = 0;
-            line.LineWidth = 2;
-            line.LegendText = method.Method;
-        }
-        plot.Title($"{environment.Id}: mean ± std over seeds");
-        plot.XLabel("environment steps");
-        plot.YLabel("return");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        var directory = Path.GetDirectoryName(path) ?? ".";
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileNameWithoutExtension(path)}.{Environment.ProcessId}.tmp.png");
-        plot.SavePng(temporary, 900, 560);
-        File.Move(temporary, path, overwrite: true);
+        MeanStdPlot.Save(
+            [.. environment.Methods.Select(m => new MeanStdPlot.Curve(m.Method, m.GridSteps, m.MeanCurve, m.StdCurve))],
+            $"{environment.Id}: mean ± std over seeds",
+            "environment steps",
+            path);
     }
 
-    private static void WriteAtomically(string path, byte[] content)
+    internal static void WriteAtomically(string path, byte[] content)
     {
         var directory = Path.GetDirectoryName(path) ?? ".";
         Directory.CreateDirectory(directory);

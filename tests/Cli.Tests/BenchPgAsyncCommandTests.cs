@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using RLFramework.Agents.PolicyGradient;
+using RLFramework.Cli.Commands;
+
+namespace RLFramework.Cli.Tests;
+
+public class BenchPgAsyncCommandTests
+{
+    private static BenchPgAsyncCommand.Settings Small(params GradientAggregation[] methods) =>
+        new("CartPole-v1", 3, [0.001, 0.002, 0.006], 3, 50, 4.0, 2, methods, null, 2);
+
+    [Fact]
+    public void A_small_run_reports_every_rule_on_the_time_grid_and_repeats_from_its_seeds()
+    {
+        var settings = Small(GradientAggregation.DurationAware, GradientAggregation.Synchronous);
+        var report = BenchPgAsyncCommand.Run(settings);
+        Assert.Equal(["Duration-aware NIGT", "Minibatch NIGT"], report.Methods.Select(m => m.Method));
+        foreach (var method in report.Methods)
+        {
+            Assert.Equal(2, method.Runs.Count);
+            Assert.All(method.Runs, r =>
+            {
+                Assert.Equal(50, r.EvaluationTimes.Length);
+                Assert.Equal(4.0, r.EvaluationTimes[^1], 12);
+                Assert.True(r.Times[^1] <= 4.0);
+                Assert.All(r.EvaluationReturns, v => Assert.InRange(v, 1, 200));
+            });
+        }
+        // The synchronous rule waits for the slowest worker (6 ms a step); the quotas go to the fast ones.
+        Assert.True(report.Methods[0].MedianIterations > report.Methods[1].MedianIterations);
+        Assert.Equal(0, report.Methods[1].DiscardedFraction);
+
+        var again = BenchPgAsyncCommand.Run(settings);
+        Assert.Equal(report.Methods[0].Runs[1].EvaluationReturns, again.Methods[0].Runs[1].EvaluationReturns);
+        Assert.Equal(report.Methods[0].Runs[1].Steps, again.Methods[0].Runs[1].Steps);
+        Assert.Contains("| Duration-aware NIGT |", BenchPgAsyncCommand.Markdown(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_command_writes_its_json_and_png_and_names_bad_options()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"rl-pg-async-{Environment.ProcessId}");
+        try
+        {
+            var json = Path.Combine(folder, "out", "r.json");
+            var png = Path.Combine(folder, "out", "r.png");
+            var command = BenchPgAsyncCommand.Create();
+            var code = command.Parse(["--workers", "2", "--step-seconds", "0.001", "0.003", "--time", "2", "--seeds", "1", "--batch", "40", "--methods", "Rennala", "--json", json, "--png", png]).Invoke();
+            Assert.Equal(0, code);
+            var root = JsonNode.Parse(File.ReadAllText(json))!;
+            Assert.Equal("Rennala", (string?)root["Settings"]!["Methods"]![0]);
+            Assert.Equal("Rennala NIGT", (string?)root["Methods"]![0]!["Method"]);
+            Assert.True(new FileInfo(png).Length > 1000);
+
+            var error = new StringWriter();
+            var previous = Console.Error;
+            Console.SetError(error);
+            try
+            {
+                Assert.Equal(2, BenchPgAsyncCommand.Create().Parse(["--workers", "2", "--step-seconds", "0.001"]).Invoke());
+                Assert.Equal(2, BenchPgAsyncCommand.Create().Parse(["--env", "Pong-v5"]).Invoke());
+                Assert.Equal(2, BenchPgAsyncCommand.Create().Parse(["--methods", "Rennala", "Rennala"]).Invoke());
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+            var text = error.ToString();
+            Assert.Contains("--step-seconds needs one value per worker (2; got 1)", text, StringComparison.Ordinal);
+            Assert.Contains("Pong-v5", text, StringComparison.Ordinal);
+            Assert.Contains("--methods names a rule twice", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
