@@ -79,27 +79,11 @@ internal static class BenchPgAsyncCommand
             var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-async-bench.png");
             Plot(report, pngPath);
             AnsiConsole.MarkupLine($"curves: {Markup.Escape(pngPath)}");
-            if (parseResult.GetValue(json) is { } jsonFile)
-            {
-                BenchPgCommand.WriteAtomically(jsonFile.FullName, JsonSerializer.SerializeToUtf8Bytes(report, s_jsonOptions));
-                AnsiConsole.MarkupLine($"json: {Markup.Escape(jsonFile.FullName)}");
-            }
-            if (parseResult.GetValue(markdown) is { } markdownFile)
-            {
-                BenchPgCommand.WriteAtomically(markdownFile.FullName, System.Text.Encoding.UTF8.GetBytes(Markdown(report)));
-                AnsiConsole.MarkupLine($"markdown: {Markup.Escape(markdownFile.FullName)}");
-            }
+            BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
             return 0;
         });
         return command;
     }
-
-    private static readonly JsonSerializerOptions s_jsonOptions = new()
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
 
     /// <summary>Worker i takes (i + 1) ms per step.</summary>
     internal static double[] DefaultStepSeconds(int workers) => [.. Enumerable.Range(1, Math.Max(workers, 0)).Select(i => i * 1e-3)];
@@ -335,8 +319,8 @@ internal static class BenchPgAsyncCommand
 
     private static void Plot(Report report, string path)
     {
-        MeanStdPlot.Save(
-            [.. report.Methods.Select(m => new MeanStdPlot.Curve(m.Method, m.GridTimes, m.MeanCurve, m.StdCurve))],
+        BenchOutput.SavePlot(
+            [.. report.Methods.Select(m => new BenchOutput.Curve(m.Method, m.GridTimes, m.MeanCurve, m.StdCurve))],
             $"{report.Settings.Environment}, {report.Settings.Workers} workers of different speeds: mean ± std over {report.Settings.Seeds} seeds",
             "simulated seconds",
             path);

@@ -71,22 +71,11 @@ internal static class BenchPgCommand
                 Plot(environment, path);
                 AnsiConsole.MarkupLine($"curves: {Markup.Escape(path)}");
             }
-            if (parseResult.GetValue(json) is { } jsonFile)
-            {
-                WriteAtomically(jsonFile.FullName, JsonSerializer.SerializeToUtf8Bytes(report, s_jsonOptions));
-                AnsiConsole.MarkupLine($"json: {Markup.Escape(jsonFile.FullName)}");
-            }
-            if (parseResult.GetValue(markdown) is { } markdownFile)
-            {
-                WriteAtomically(markdownFile.FullName, System.Text.Encoding.UTF8.GetBytes(Markdown(report)));
-                AnsiConsole.MarkupLine($"markdown: {Markup.Escape(markdownFile.FullName)}");
-            }
+            BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
             return 0;
         });
         return command;
     }
-
-    private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>What to run.</summary>
     internal sealed record Settings(IReadOnlyList<string> Environments, int Seeds, long Steps, int BatchSteps, int HessianBatchSteps, double? StepSize, int Threads)
@@ -335,19 +324,10 @@ internal static class BenchPgCommand
 
     private static void Plot(EnvironmentReport environment, string path)
     {
-        MeanStdPlot.Save(
-            [.. environment.Methods.Select(m => new MeanStdPlot.Curve(m.Method, m.GridSteps, m.MeanCurve, m.StdCurve))],
+        BenchOutput.SavePlot(
+            [.. environment.Methods.Select(m => new BenchOutput.Curve(m.Method, m.GridSteps, m.MeanCurve, m.StdCurve))],
             $"{environment.Id}: mean ± std over seeds",
             "environment steps",
             path);
-    }
-
-    internal static void WriteAtomically(string path, byte[] content)
-    {
-        var directory = Path.GetDirectoryName(path) ?? ".";
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllBytes(temporary, content);
-        File.Move(temporary, path, overwrite: true);
     }
 }
