@@ -16,10 +16,13 @@ namespace RLFramework.Agents.PolicyGradient;
 /// theta_{t+1} = theta_t + gamma_t d_t / ||d_t||
 /// gamma_t = gamma_0 2/(t+2),   eta_t = eta_0 (2/(t+2))^(4/5)
 /// </code>
-/// Duration-aware: a worker that hands in a gradient is at once given the current point again, so fast
-/// workers deliver more gradients per iteration and nobody waits for the slowest; a gradient computed at a
-/// point the server has since left is discarded (its steps still count as samples). The schedules are
-/// N-PG-IGT's, so one worker with one gradient per iteration is <see cref="NPgIgt"/> bit for bit.
+/// Under Rennala and Malenia a worker that hands in a gradient is at once given the current point again, so fast
+/// workers deliver more gradients per iteration and nobody waits for the slowest; a gradient computed at a point
+/// the server has since left is discarded (its steps still count as samples). The duration-aware quotas share the
+/// B gradients out in advance from the workers' measured speeds instead. The schedules are N-PG-IGT's, so one
+/// worker with one gradient per iteration is <see cref="NPgIgt"/> bit for bit. A job that throws (the
+/// environment's exception, say) is rethrown by <see cref="Step"/> when it arrives; the next step goes on with
+/// every worker.
 /// </summary>
 public sealed class AsyncNigt : IDisposable
 {
@@ -37,7 +40,7 @@ public sealed class AsyncNigt : IDisposable
     private readonly int[] _workerCounts;
     private readonly bool[] _idle;
     private readonly int[] _quota;
-    private readonly double[] _secondsPerGradient;
+    private readonly double[] _secondsPerStep;
     private readonly double[] _allocationSeconds;
     private bool _disposed;
 
@@ -70,8 +73,8 @@ public sealed class AsyncNigt : IDisposable
         _workerCounts = new int[n];
         _idle = new bool[n];
         _quota = new int[n];
-        _secondsPerGradient = new double[n];
-        Array.Fill(_secondsPerGradient, double.NaN);
+        _secondsPerStep = new double[n];
+        Array.Fill(_secondsPerStep, double.NaN);
         _allocationSeconds = new double[n];
         var seed = options.PolicyGradient.Seed;
         var random = new Random(seed);
@@ -79,34 +82,34 @@ public sealed class AsyncNigt : IDisposable
         _theta.CopyTo(_previousTheta, 0);
 
         _workers = new PolicyGradientWorker[n];
+        var policies = new List<IParametricPolicy> { Policy };
+        var environments = new List<PolicyGradientEnvironment>();
         try
         {
             for (var i = 0; i < n; i++)
             {
-                var workerPolicy = policy();
                 var workerEnvironment = environment(i) ?? throw new ArgumentException($"The environment factory returned null for worker {i}.", nameof(environment));
-                try
-                {
-                    if (workerPolicy is null || workerPolicy.ParameterCount != p || workerPolicy.ObservationSize != Policy.ObservationSize || workerPolicy.ActionSize != Policy.ActionSize)
-                        throw new ArgumentException($"The policy factory must return policies of one architecture; worker {i}'s differs from the first.", nameof(policy));
-                    PolicyGradientAlgorithm.CheckCompatible(workerPolicy, workerEnvironment);
-                }
-                catch
-                {
-                    workerEnvironment.Dispose();
-                    throw;
-                }
+                if (environments.Any(e => ReferenceEquals(e, workerEnvironment)))
+                    throw new ArgumentException($"The environment factory returned the same instance for worker {i} as for an earlier one; each worker needs its own.", nameof(environment));
+                environments.Add(workerEnvironment);
+                var workerPolicy = policy();
+                if (workerPolicy is null || workerPolicy.ParameterCount != p || workerPolicy.ObservationSize != Policy.ObservationSize || workerPolicy.ActionSize != Policy.ActionSize)
+                    throw new ArgumentException($"The policy factory must return policies of one architecture; worker {i}'s differs from the first.", nameof(policy));
+                if (policies.Any(q => ReferenceEquals(q, workerPolicy)))
+                    throw new ArgumentException($"The policy factory returned an instance it had returned before (worker {i}); a policy keeps workspaces, so each worker needs its own.", nameof(policy));
+                policies.Add(workerPolicy);
+                PolicyGradientAlgorithm.CheckCompatible(workerPolicy, workerEnvironment);
                 _workers[i] = new PolicyGradientWorker(i, workerPolicy, workerEnvironment, i == 0 ? random : new Random(seed + i), seed + i, options.PolicyGradient);
                 _workerSums[i] = new double[p];
                 _idle[i] = true;
             }
+            _pool = options.SimulatedStepSeconds is { } seconds ? new SimulatedWorkerPool(_workers, [.. seconds]) : new ThreadedWorkerPool(_workers);
         }
         catch
         {
-            foreach (var worker in _workers) worker?.Dispose();
+            foreach (var created in environments) created.Dispose();
             throw;
         }
-        _pool = options.SimulatedStepSeconds is { } seconds ? new SimulatedWorkerPool(_workers, seconds) : new ThreadedWorkerPool(_workers);
     }
 
     /// <summary>The server's policy (its workspace; use it with <see cref="Parameters"/> to act).</summary>
@@ -127,7 +130,7 @@ public sealed class AsyncNigt : IDisposable
     /// <summary>Environment steps behind discarded gradients so far.</summary>
     public long DiscardedSteps { get; private set; }
 
-    /// <summary>Seconds since training started on the run's clock (simulated or wall).</summary>
+    /// <summary>Seconds since the first iteration started, on the run's clock (simulated, or the wall clock, which also counts the time between iterations).</summary>
     public double Time => _pool.Now;
 
     /// <summary>The last iteration's estimate g_t (for tests).</summary>
@@ -212,8 +215,12 @@ public sealed class AsyncNigt : IDisposable
             var w = worker.Index;
             _idle[w] = true;
             EnvironmentSteps += worker.Steps;
-            var seconds = worker.FinishTime - worker.StartTime;
-            _secondsPerGradient[w] = double.IsNaN(_secondsPerGradient[w]) ? seconds : 0.75 * _secondsPerGradient[w] + 0.25 * seconds;
+            worker.Error?.Throw();
+            if (worker.Steps > 0)
+            {
+                var rate = (worker.FinishTime - worker.StartTime) / worker.Steps;
+                _secondsPerStep[w] = double.IsNaN(_secondsPerStep[w]) ? rate : 0.75 * _secondsPerStep[w] + 0.25 * rate;
+            }
             if (worker.Tag == t)
             {
                 if (!worker.IsFinite) throw new PolicyGradientDivergedException(Name, "gradient", t);
@@ -281,24 +288,27 @@ public sealed class AsyncNigt : IDisposable
     };
 
     /// <summary>
-    /// The duration-aware quotas: B gradients handed out one at a time to the worker whose next gradient would
-    /// be done first, from its seconds per gradient (a worker never measured: the mean of the measured ones, 1
-    /// when none is). Every worker is idle here: an iteration ends when the last quota is delivered.
+    /// The duration-aware quotas: B gradients handed out one at a time to the worker whose next gradient would be
+    /// done first. A worker's speed is its seconds per environment step (a moving average over its jobs, so that
+    /// it does not depend on how long its last samples happened to be; a worker never measured counts as the mean
+    /// of the measured ones), and a gradient takes the same expected steps on every worker, so the rates alone
+    /// decide. A worker with no quota rests and keeps its last rate. Workers are idle here, except after an
+    /// iteration that failed: a job still running then is taken when it arrives, as it was computed at this point.
     /// </summary>
     private void AllocateQuotas()
     {
         var known = 0.0;
         var measured = 0;
-        foreach (var seconds in _secondsPerGradient)
+        foreach (var rate in _secondsPerStep)
         {
-            if (double.IsNaN(seconds)) continue;
-            known += seconds;
+            if (double.IsNaN(rate)) continue;
+            known += rate;
             measured++;
         }
         var fallback = measured == 0 ? 1.0 : known / measured;
         for (var w = 0; w < _workers.Length; w++)
         {
-            _allocationSeconds[w] = double.IsNaN(_secondsPerGradient[w]) ? fallback : _secondsPerGradient[w];
+            _allocationSeconds[w] = double.IsNaN(_secondsPerStep[w]) ? fallback : _secondsPerStep[w];
             _quota[w] = 0;
         }
         for (var k = 0; k < _options.GradientsPerIteration; k++)
@@ -322,7 +332,13 @@ public sealed class AsyncNigt : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _pool.Dispose();
-        foreach (var worker in _workers) worker.Dispose();
+        try
+        {
+            _pool.Dispose();
+        }
+        finally
+        {
+            foreach (var worker in _workers) worker.Dispose();
+        }
     }
 }

@@ -24,7 +24,7 @@ public enum GradientAggregation
 
     /// <summary>
     /// Duration-aware quotas: Rennala's allocation decided at the start of the iteration instead of by the
-    /// race. From each worker's measured seconds per gradient (a moving average of its jobs' durations), B
+    /// race. From each worker's measured seconds per environment step (a moving average over its jobs), B
     /// gradients are handed out one at a time to the worker that would finish its next one first; the
     /// iteration takes each worker's first quota of fresh gradients, and a worker with no quota rests. When a
     /// job's duration depends on its sample (a long episode takes long), Rennala's first-B race favours the

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 using RLFramework.Agents.Parametric;
 
 namespace RLFramework.Agents.PolicyGradient;
@@ -6,7 +7,8 @@ namespace RLFramework.Agents.PolicyGradient;
 /// <summary>
 /// One worker of <see cref="AsyncNigt"/>: its own environment, policy workspace, random stream and
 /// baseline. A job samples at a point the server handed over and leaves the GPOMDP gradient there,
-/// tagged with the iteration the point belongs to. Not thread-safe: one job at a time.
+/// tagged with the iteration the point belongs to. An exception in a job (the environment's, say) is kept with the
+/// job and thrown by the server when the job is handed back. Not thread-safe: one job at a time.
 /// </summary>
 internal sealed class PolicyGradientWorker : IDisposable
 {
@@ -55,6 +57,9 @@ internal sealed class PolicyGradientWorker : IDisposable
     /// <summary>When the last job finished, on the pool's clock.</summary>
     public double FinishTime { get; set; }
 
+    /// <summary>What the last job threw, if it threw.</summary>
+    public ExceptionDispatchInfo? Error { get; private set; }
+
     /// <summary>Whether the last job's gradient is finite.</summary>
     public bool IsFinite { get; private set; }
 
@@ -68,13 +73,23 @@ internal sealed class PolicyGradientWorker : IDisposable
     /// <summary>Samples at the prepared point and writes g(tau, point); then fits the worker's baseline on the sample.</summary>
     public void Run()
     {
-        Steps = _sampler.Collect(_point, _options.MainSteps, _batch);
-        _batch.ComputeWeights(_options.Discount, _baseline);
-        _estimator.Gradient(_point, _batch, _gradient);
-        IsFinite = TensorPrimitives.IsFiniteAll(_gradient);
-        Trajectories = _batch.TrajectoryCount;
-        MeanReturn = _batch.MeanReturn();
-        _baseline?.Fit(_batch, _options.Discount);
+        Error = null;
+        try
+        {
+            Steps = _sampler.Collect(_point, _options.MainSteps, _batch);
+            _batch.ComputeWeights(_options.Discount, _baseline);
+            _estimator.Gradient(_point, _batch, _gradient);
+            IsFinite = TensorPrimitives.IsFiniteAll(_gradient);
+            Trajectories = _batch.TrajectoryCount;
+            MeanReturn = _batch.MeanReturn();
+            _baseline?.Fit(_batch, _options.Discount);
+        }
+        catch (Exception e)
+        {
+            Error = ExceptionDispatchInfo.Capture(e);
+            Steps = _batch.StepCount;
+            IsFinite = false;
+        }
     }
 
     public void Dispose() => _environment.Dispose();

@@ -1,13 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 
 namespace RLFramework.Agents.PolicyGradient;
 
 /// <summary>
-/// Runs the workers' jobs and hands back finished ones in the order they finish. A worker is idle
-/// from the moment its job is handed back until the server starts it again, so the server may read
-/// its gradient in between.
+/// Runs the workers' jobs and hands back finished ones in the order they finish, a failed job too
+/// (<see cref="PolicyGradientWorker.Error"/>). A worker is idle from the moment its job is handed back until
+/// the server starts it again, so the server may read its gradient in between.
 /// </summary>
 internal interface IWorkerPool : IDisposable
 {
@@ -17,16 +16,17 @@ internal interface IWorkerPool : IDisposable
     /// <summary>Waits for the next finished job and returns its worker (now idle).</summary>
     PolicyGradientWorker Next();
 
-    /// <summary>Seconds since the pool started, on its clock.</summary>
+    /// <summary>Seconds since the first job started, on the pool's clock.</summary>
     double Now { get; }
 }
 
 /// <summary>
 /// The simulated clock: a job of worker i that took k environment steps lasts <c>k * stepSeconds[i]</c>.
-/// Jobs run on the caller's thread when started and are handed back in order of finishing time (ties:
-/// the lower worker index first), so a run is repeatable bit for bit.
+/// Jobs run on the caller's thread when started and are handed back in order of finishing time (exactly equal
+/// times: the lower worker index first; the times are sums of doubles, so 3 x 0.1 s ends after 0.3 s), so a run
+/// is repeatable bit for bit.
 /// </summary>
-internal sealed class SimulatedWorkerPool(IReadOnlyList<PolicyGradientWorker> workers, IReadOnlyList<double> stepSeconds) : IWorkerPool
+internal sealed class SimulatedWorkerPool(IReadOnlyList<PolicyGradientWorker> workers, double[] stepSeconds) : IWorkerPool
 {
     private readonly PriorityQueue<int, (double Finish, int Worker)> _running = new();
 
@@ -56,16 +56,16 @@ internal sealed class SimulatedWorkerPool(IReadOnlyList<PolicyGradientWorker> wo
 }
 
 /// <summary>
-/// The wall clock: every worker on a thread of its own, jobs handed back in the order they finish. An
-/// exception in a job is rethrown by <see cref="Next"/>.
+/// The wall clock: every worker on a thread of its own, jobs handed back in the order they finish. The server
+/// blocks on its own thread while it waits (no thread-pool thread is needed to wake it).
 /// </summary>
 internal sealed class ThreadedWorkerPool : IWorkerPool
 {
     private readonly IReadOnlyList<PolicyGradientWorker> _workers;
     private readonly SemaphoreSlim[] _go;
     private readonly Thread[] _threads;
-    private readonly Channel<(int Worker, ExceptionDispatchInfo? Error)> _finished = Channel.CreateUnbounded<(int, ExceptionDispatchInfo?)>();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly BlockingCollection<int> _finished = [];
+    private readonly Stopwatch _clock = new();
     private volatile bool _stopping;
     private int _running;
 
@@ -87,6 +87,7 @@ internal sealed class ThreadedWorkerPool : IWorkerPool
 
     public void Start(int worker, ReadOnlySpan<double> point, int tag)
     {
+        if (!_clock.IsRunning) _clock.Start();
         _workers[worker].Prepare(point, tag);
         _workers[worker].StartTime = Now;
         _running++;
@@ -96,10 +97,8 @@ internal sealed class ThreadedWorkerPool : IWorkerPool
     public PolicyGradientWorker Next()
     {
         if (_running == 0) throw new InvalidOperationException("No worker is running.");
-        var (worker, error) = _finished.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+        var worker = _finished.Take();
         _running--;
-        _workers[worker].FinishTime = Now;
-        error?.Throw();
         return _workers[worker];
     }
 
@@ -109,16 +108,9 @@ internal sealed class ThreadedWorkerPool : IWorkerPool
         {
             _go[index].Wait();
             if (_stopping) return;
-            ExceptionDispatchInfo? error = null;
-            try
-            {
-                _workers[index].Run();
-            }
-            catch (Exception e)
-            {
-                error = ExceptionDispatchInfo.Capture(e);
-            }
-            _finished.Writer.TryWrite((index, error));
+            _workers[index].Run();
+            _workers[index].FinishTime = Now;
+            _finished.Add(index);
         }
     }
 
@@ -129,5 +121,6 @@ internal sealed class ThreadedWorkerPool : IWorkerPool
         foreach (var go in _go) go.Release();
         foreach (var thread in _threads) thread.Join();
         foreach (var go in _go) go.Dispose();
+        _finished.Dispose();
     }
 }
