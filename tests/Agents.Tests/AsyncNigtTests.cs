@@ -78,6 +78,21 @@ public sealed class AsyncNigtTests
     }
 
     [Fact]
+    public void A_resting_worker_is_tried_again_once_its_decayed_rate_would_finish_first()
+    {
+        // 1 s and 3 s per step, horizon 1, B = 2: from iteration 1 worker 0 takes both gradients (2 s) and worker 1
+        // rests, its 3 s shrinking by RestDecay per rest. Once 3 d^k < 2 it gets a gradient: that iteration takes
+        // 3 s, and its measurement (3 s again) replaces the decayed rate, so the next return is k rests later.
+        var k = 1;
+        while (3 * Math.Pow(AsyncNigt.RestDecay, k) >= 2) k++;
+        var results = Run(Options(2, GradientAggregation.DurationAware, 2, [1.0, 3.0]), 2 * k + 4);
+        var durations = results.Select((r, i) => r.Time - (i == 0 ? 0 : results[i - 1].Time)).ToList();
+        var slow = Enumerable.Range(1, durations.Count - 1).Where(i => durations[i] == 3.0).ToList();
+        Assert.Equal([k + 1, 2 * k + 2], slow);
+        Assert.All(Enumerable.Range(1, durations.Count - 1).Except(slow), i => Assert.Equal(2.0, durations[i]));
+    }
+
+    [Fact]
     public void Synchronous_waits_for_the_slowest_worker_every_iteration()
     {
         var results = Run(Options(2, GradientAggregation.Synchronous, 2, [1.0, 3.0]), 3);
@@ -450,7 +465,7 @@ public sealed class AsyncNigtTests
             // On threads, how soon worker 1 reaches its 20th step depends on the scheduler: step until it has.
             var thrown = 0;
             var afterwards = 0;
-            for (var i = 0; i < 5000 && afterwards < 30; i++)
+            for (var i = 0; i < 20_000 && afterwards < 30; i++)
             {
                 try
                 {

@@ -9,9 +9,9 @@ using Spectre.Console;
 namespace RLFramework.Cli.Commands;
 
 /// <summary>
-/// <c>rl bench pg-async</c>: asynchronous N-PG-IGT on workers of different speeds (Rennala NIGT, Malenia
-/// NIGT and the synchronous minibatch; Tyurin et al. 2025), on the simulated clock so that every run repeats
-/// from its seed: the same budget of (simulated) seconds for each rule, several seeds; a table of the
+/// <c>rl bench pg-async</c>: asynchronous N-PG-IGT on workers of different speeds (Rennala NIGT, duration-aware
+/// quotas, Malenia NIGT and the synchronous minibatch; Tyurin et al. 2025), on the simulated clock so that every
+/// run repeats from its seed: the same budget of (simulated) seconds for each rule, several seeds; a table of the
 /// return at fixed times and the time to a return threshold, a JSON file and a PNG of return against time.
 /// </summary>
 internal static class BenchPgAsyncCommand
@@ -33,7 +33,7 @@ internal static class BenchPgAsyncCommand
             Description = "Simulated seconds per environment step of each worker, one per worker (default: worker i takes (i+1) ms, so the slowest is n times slower than the fastest).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var gradients = new Option<int?>("--gradients") { Description = "Gradients per iteration: B of Rennala, S of Malenia (default: the number of workers; the synchronous rule always takes one per worker)." };
+        var gradients = new Option<int?>("--gradients") { Description = "Gradients per iteration: B of Rennala and of the quotas, S of Malenia (default: the number of workers; the synchronous rule always takes one per worker)." };
         var batch = new Option<int>("--batch") { Description = "Environment steps of one worker's gradient (whole trajectories until at least this many).", DefaultValueFactory = _ => 125 };
         var time = new Option<double>("--time") { Description = "Simulated seconds per run.", DefaultValueFactory = _ => 100 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per rule.", DefaultValueFactory = _ => 5 };
@@ -48,7 +48,7 @@ internal static class BenchPgAsyncCommand
         var png = new Option<FileInfo?>("--png") { Description = "PNG of return against simulated time; default pg-async-bench.png." };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table as Markdown to this file." };
 
-        var command = new Command("pg-async", "Asynchronous N-PG-IGT on workers of different speeds: Rennala NIGT, Malenia NIGT and synchronous minibatch NIGT on the simulated clock (Tyurin et al. 2025).");
+        var command = new Command("pg-async", "Asynchronous N-PG-IGT on workers of different speeds: Rennala NIGT, duration-aware quotas, Malenia NIGT and synchronous minibatch NIGT on the simulated clock (Tyurin et al. 2025).");
         foreach (var option in new Option[] { environment, workers, stepSeconds, gradients, batch, time, seeds, methods, stepSize, threads, json, png, markdown })
             command.Options.Add(option);
         command.SetAction(parseResult =>

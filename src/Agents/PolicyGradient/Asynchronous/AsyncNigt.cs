@@ -41,8 +41,13 @@ public sealed class AsyncNigt : IDisposable
     private readonly bool[] _idle;
     private readonly int[] _quota;
     private readonly double[] _secondsPerStep;
+    private readonly bool[] _resting;
+    private readonly bool[] _returning;
     private readonly double[] _allocationSeconds;
     private bool _disposed;
+
+    /// <summary>Factor applied to a resting worker's measured seconds per step at every iteration it rests.</summary>
+    internal const double RestDecay = 0.995;
 
     /// <summary>
     /// Creates the server and its workers. <paramref name="policy"/> is called once for the server and once
@@ -75,6 +80,8 @@ public sealed class AsyncNigt : IDisposable
         _quota = new int[n];
         _secondsPerStep = new double[n];
         Array.Fill(_secondsPerStep, double.NaN);
+        _resting = new bool[n];
+        _returning = new bool[n];
         _allocationSeconds = new double[n];
         var seed = options.PolicyGradient.Seed;
         var random = new Random(seed);
@@ -219,7 +226,8 @@ public sealed class AsyncNigt : IDisposable
             if (worker.Steps > 0)
             {
                 var rate = (worker.FinishTime - worker.StartTime) / worker.Steps;
-                _secondsPerStep[w] = double.IsNaN(_secondsPerStep[w]) ? rate : 0.75 * _secondsPerStep[w] + 0.25 * rate;
+                _secondsPerStep[w] = double.IsNaN(_secondsPerStep[w]) || _returning[w] ? rate : 0.75 * _secondsPerStep[w] + 0.25 * rate;
+                _returning[w] = false;
             }
             if (worker.Tag == t)
             {
@@ -292,7 +300,9 @@ public sealed class AsyncNigt : IDisposable
     /// done first. A worker's speed is its seconds per environment step (a moving average over its jobs, so that
     /// it does not depend on how long its last samples happened to be; a worker never measured counts as the mean
     /// of the measured ones), and a gradient takes the same expected steps on every worker, so the rates alone
-    /// decide. A worker with no quota rests and keeps its last rate. Workers are idle here, except after an
+    /// decide. A worker with no quota rests; its rate shrinks by <see cref="RestDecay"/> for every iteration it rests,
+    /// so it is tried again now and then (one measured slow by a hiccup, or by its first job's warm-up, is not left
+    /// out for good), and the job it comes back with replaces its old rate. Workers are idle here, except after an
     /// iteration that failed: a job still running then is taken when it arrives, as it was computed at this point.
     /// </summary>
     private void AllocateQuotas()
@@ -308,6 +318,7 @@ public sealed class AsyncNigt : IDisposable
         var fallback = measured == 0 ? 1.0 : known / measured;
         for (var w = 0; w < _workers.Length; w++)
         {
+            if (_resting[w]) _secondsPerStep[w] *= RestDecay;
             _allocationSeconds[w] = double.IsNaN(_secondsPerStep[w]) ? fallback : _secondsPerStep[w];
             _quota[w] = 0;
         }
@@ -318,6 +329,11 @@ public sealed class AsyncNigt : IDisposable
                 if ((_quota[w] + 1) * _allocationSeconds[w] < (_quota[best] + 1) * _allocationSeconds[best])
                     best = w;
             _quota[best]++;
+        }
+        for (var w = 0; w < _workers.Length; w++)
+        {
+            _returning[w] = _resting[w] && _quota[w] > 0;
+            _resting[w] = _quota[w] == 0;
         }
     }
 
