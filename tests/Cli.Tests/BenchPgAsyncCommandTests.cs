@@ -37,6 +37,22 @@ public class BenchPgAsyncCommandTests
     }
 
     [Fact]
+    public void On_the_wall_clock_the_workers_run_on_threads_against_paced_environments()
+    {
+        // 2 ms per step and gradients of at least 20 steps: an iteration of the synchronous rule takes about 40 ms or more
+        // (a step that overslept is made up by the next ones, so a job may end a little early; unpaced it would take microseconds).
+        var settings = new BenchPgAsyncCommand.Settings("CartPole-v1", 2, [0.002, 0.002], 2, 20, 1.0, 1, [GradientAggregation.Synchronous], null, 1, WallClock: true);
+        var report = BenchPgAsyncCommand.Run(settings);
+        var run = report.Methods[0].Runs[0];
+        Assert.Equal(50, run.EvaluationTimes.Length);
+        Assert.True(run.Times[^1] <= 1.0);
+        Assert.InRange(run.Times.Length, 1, 25);
+        for (var i = 1; i < run.Times.Length; i++)
+            Assert.True(run.Times[i] - run.Times[i - 1] >= 0.03, $"iteration {i} took {run.Times[i] - run.Times[i - 1]} s");
+        Assert.Contains("wall-clock s per iteration", BenchPgAsyncCommand.Markdown(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_command_writes_its_json_and_png_and_names_bad_options()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"rl-pg-async-{Environment.ProcessId}");

@@ -35,7 +35,7 @@ internal static class BenchPgAsyncCommand
         };
         var gradients = new Option<int?>("--gradients") { Description = "Gradients per iteration: B of Rennala and of the quotas, S of Malenia (default: the number of workers; the synchronous rule always takes one per worker)." };
         var batch = new Option<int>("--batch") { Description = "Environment steps of one worker's gradient (whole trajectories until at least this many).", DefaultValueFactory = _ => 125 };
-        var time = new Option<double>("--time") { Description = "Simulated seconds per run.", DefaultValueFactory = _ => 100 };
+        var time = new Option<double>("--time") { Description = "Seconds per run (simulated; wall seconds with --wall-clock).", DefaultValueFactory = _ => 100 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per rule.", DefaultValueFactory = _ => 5 };
         var methods = new Option<GradientAggregation[]>("--methods")
         {
@@ -44,12 +44,16 @@ internal static class BenchPgAsyncCommand
         };
         var stepSize = new Option<double?>("--step-size") { Description = "gamma_0 (default: rl bench pg's N-PG-IGT value for the environment)." };
         var threads = new Option<int>("--threads") { Description = "Runs in parallel.", DefaultValueFactory = _ => 1 };
+        var wallClock = new Option<bool>("--wall-clock")
+        {
+            Description = "Run the workers on threads against the wall clock instead, each environment step held to its worker's --step-seconds (a slow simulator); --time is then wall seconds, and runs are not repeatable.",
+        };
         var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file." };
         var png = new Option<FileInfo?>("--png") { Description = "PNG of return against simulated time; default pg-async-bench.png." };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table as Markdown to this file." };
 
         var command = new Command("pg-async", "Asynchronous N-PG-IGT on workers of different speeds: Rennala NIGT, duration-aware quotas, Malenia NIGT and synchronous minibatch NIGT on the simulated clock (Tyurin et al. 2025).");
-        foreach (var option in new Option[] { environment, workers, stepSeconds, gradients, batch, time, seeds, methods, stepSize, threads, json, png, markdown })
+        foreach (var option in new Option[] { environment, workers, stepSeconds, gradients, batch, time, seeds, methods, stepSize, threads, wallClock, json, png, markdown })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
@@ -64,7 +68,8 @@ internal static class BenchPgAsyncCommand
                 parseResult.GetValue(seeds),
                 parseResult.GetValue(methods) is { Length: > 0 } rules ? rules : [GradientAggregation.Rennala, GradientAggregation.DurationAware, GradientAggregation.Malenia, GradientAggregation.Synchronous],
                 parseResult.GetValue(stepSize),
-                parseResult.GetValue(threads));
+                parseResult.GetValue(threads),
+                parseResult.GetValue(wallClock));
             try
             {
                 settings.Validate();
@@ -91,7 +96,7 @@ internal static class BenchPgAsyncCommand
     /// <summary>What to run.</summary>
     internal sealed record Settings(
         string Environment, int Workers, double[] StepSeconds, int Gradients, int BatchSteps, double Time, int Seeds,
-        GradientAggregation[] Methods, double? StepSize, int Threads)
+        GradientAggregation[] Methods, double? StepSize, int Threads, bool WallClock = false)
     {
         public void Validate()
         {
@@ -128,7 +133,7 @@ internal static class BenchPgAsyncCommand
                 Workers = Workers,
                 Aggregation = method,
                 GradientsPerIteration = method == GradientAggregation.Synchronous ? Workers : Gradients,
-                SimulatedStepSeconds = StepSeconds,
+                SimulatedStepSeconds = WallClock ? null : StepSeconds,
             };
         }
     }
@@ -156,7 +161,7 @@ internal static class BenchPgAsyncCommand
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, j =>
         {
             var (method, seed) = jobs[j];
-            curves[j] = RunOne(setup, settings.Options(method, seed, gamma0), seed, settings.Time);
+            curves[j] = RunOne(setup, settings.Options(method, seed, gamma0), settings.StepSeconds, seed, settings.Time);
             log?.Invoke($"{AsyncNigt.MethodName(method)} seed {seed}: {curves[j].Times.Length} iterations, {curves[j].Steps.LastOrDefault():N0} steps, final return {curves[j].Returns.LastOrDefault(double.NaN):F1}{(curves[j].Failure is null ? "" : " (" + curves[j].Failure + ")")}");
         });
 
@@ -186,13 +191,16 @@ internal static class BenchPgAsyncCommand
         return new Report(settings, policy, setup.Threshold, gamma0, budgets, methods);
     }
 
-    private static RunCurve RunOne(BenchPgCommand.EnvironmentSetup setup, AsyncNigtOptions options, int seed, double time)
+    private static RunCurve RunOne(BenchPgCommand.EnvironmentSetup setup, AsyncNigtOptions options, double[] stepSeconds, int seed, double time)
     {
         using var probe = PolicyGradientEnvironment.Create(EnvironmentRegistry.Make(setup.Id));
         IParametricPolicy Policy() => setup.Gaussian
             ? GaussianPolicy.Neural(probe.ObservationSize, setup.Hidden, probe.ActionSize)
             : SoftmaxPolicy.Neural(probe.ObservationSize, setup.Hidden, probe.ActionCount);
-        using var algorithm = new AsyncNigt(Policy, _ => PolicyGradientEnvironment.Create(EnvironmentRegistry.Make(setup.Id)), options);
+        using var algorithm = new AsyncNigt(
+            Policy,
+            w => PolicyGradientEnvironment.Create(options.SimulatedStepSeconds is null ? Paced(EnvironmentRegistry.Make(setup.Id), stepSeconds[w]) : EnvironmentRegistry.Make(setup.Id)),
+            options);
         using var evaluation = new Evaluation(setup, Policy(), 1_000_000 + seed);
         var times = new List<double>();
         var steps = new List<long>();
@@ -227,6 +235,34 @@ internal static class BenchPgAsyncCommand
     }
 
     private static double GridTime(double time, int k) => (k + 1) * time / GridPoints;
+
+    /// <summary>The environment with every step held to at least <paramref name="seconds"/> of wall time on average.</summary>
+    private static IEnvironment Paced(IEnvironment environment, double seconds) => environment switch
+    {
+        IEnvironment<ReadOnlyMemory<float>, int> discrete => new PacedEnvironment<int>(discrete, seconds),
+        IEnvironment<ReadOnlyMemory<float>, ReadOnlyMemory<float>> continuous => new PacedEnvironment<ReadOnlyMemory<float>>(continuous, seconds),
+        _ => throw new ArgumentException($"{environment.GetType().Name} cannot be paced.", nameof(environment)),
+    };
+
+    /// <summary>
+    /// A slow simulator: each step is due <c>seconds</c> after the one before, and the thread sleeps until it is
+    /// (a step that overslept is made up by the next ones; after a pause of over 10 ms the schedule starts afresh).
+    /// </summary>
+    private sealed class PacedEnvironment<TAction>(IEnvironment<ReadOnlyMemory<float>, TAction> inner, double seconds)
+        : Environments.Wrappers.EnvironmentWrapper<ReadOnlyMemory<float>, TAction>(inner)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private double _due;
+
+        public override StepResult<ReadOnlyMemory<float>> Step(TAction action)
+        {
+            var result = Inner.Step(action);
+            var now = _clock.Elapsed.TotalSeconds;
+            _due = Math.Max(_due, now - 0.01) + seconds;
+            if (_due - now >= 0.001) Thread.Sleep(TimeSpan.FromSeconds(_due - now));
+            return result;
+        }
+    }
 
     /// <summary>Fresh episodes of the stochastic policy on an environment and a random stream of their own.</summary>
     private sealed class Evaluation(BenchPgCommand.EnvironmentSetup setup, IParametricPolicy policy, int seed) : IDisposable
@@ -275,11 +311,13 @@ internal static class BenchPgAsyncCommand
     }
 
     private static string Title(Report report) => string.Create(CultureInfo.InvariantCulture,
-        $"{report.Settings.Environment}, {report.Policy}, {report.Settings.Workers} workers (simulated s/step: {string.Join(", ", report.Settings.StepSeconds.Select(s => s.ToString("G3", CultureInfo.InvariantCulture)))}), B = S = {report.Settings.Gradients}, {report.Settings.BatchSteps} steps per gradient, gamma_0 {report.StepSize:G3}, {report.Settings.Time:G4} simulated s, {report.Settings.Seeds} seeds; mean ± std over seeds of the evaluated return ({EvaluationEpisodes} episodes of the stochastic policy at each of {GridPoints} times)");
+        $"{report.Settings.Environment}, {report.Policy}, {report.Settings.Workers} workers ({(report.Settings.WallClock ? "threads, wall-clock" : "simulated")} s/step: {string.Join(", ", report.Settings.StepSeconds.Select(s => s.ToString("G3", CultureInfo.InvariantCulture)))}), B = S = {report.Settings.Gradients}, {report.Settings.BatchSteps} steps per gradient, gamma_0 {report.StepSize:G3}, {report.Settings.Time:G4} {Clock(report)} s, {report.Settings.Seeds} seeds; mean ± std over seeds of the evaluated return ({EvaluationEpisodes} episodes of the stochastic policy at each of {GridPoints} times)");
+
+    private static string Clock(Report report) => report.Settings.WallClock ? "wall-clock" : "simulated";
 
     private static string[] Header(Report report) =>
     [
-        "rule", "iterations (median)", "simulated s per iteration (median)", "env steps (median)", "discarded steps",
+        "rule", "iterations (median)", $"{Clock(report)} s per iteration (median)", "env steps (median)", "discarded steps",
         .. report.Budgets.Select(b => string.Create(CultureInfo.InvariantCulture, $"return @ {b:G4} s")),
         string.Create(CultureInfo.InvariantCulture, $"time to return >= {report.Threshold} (median, seeds)"),
         "diverged",
@@ -322,7 +360,7 @@ internal static class BenchPgAsyncCommand
         BenchOutput.SavePlot(
             [.. report.Methods.Select(m => new BenchOutput.Curve(m.Method, m.GridTimes, m.MeanCurve, m.StdCurve))],
             $"{report.Settings.Environment}, {report.Settings.Workers} workers of different speeds: mean ± std over {report.Settings.Seeds} seeds",
-            "simulated seconds",
+            $"{Clock(report)} seconds",
             path);
     }
 }
