@@ -563,5 +563,9 @@ public sealed class AsyncNigtTests
         Assert.Contains("one architecture", error.Message);
         var mismatch = Assert.Throws<ArgumentException>(() => new AsyncNigt(() => SoftmaxPolicy.Linear(3, 2), Mdp, Options(2, GradientAggregation.Rennala, 2, null)));
         Assert.Contains("observations of length 3", mismatch.Message);
+        var continuous = Assert.Throws<ArgumentException>(() => new AsyncNigt(() => SoftmaxPolicy.Linear(1, 2), _ => PolicyGradientEnvironment.Create(new TrackingTask()), Options(2, GradientAggregation.Rennala, 2, null)));
+        Assert.Contains("actions are continuous (a Box)", continuous.Message);
+        var discrete = Assert.Throws<ArgumentException>(() => new AsyncNigt(() => GaussianPolicy.Linear(2, 1), Mdp, Options(2, GradientAggregation.Rennala, 2, null)));
+        Assert.Contains("actions are discrete (2 of them)", discrete.Message);
     }
 }

@@ -53,6 +53,50 @@ public class BenchPgAsyncCommandTests
     }
 
     [Fact]
+    public void A_path_that_cannot_be_written_is_an_error_before_the_run_and_parse_errors_name_the_full_command()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"rl-pg-async-paths-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var blocker = Path.Combine(folder, "a-file");
+            File.WriteAllText(blocker, "");
+            // The commands' own errors go to the console's error stream.
+            var error = new StringWriter();
+            var previous = Console.Error;
+            Console.SetError(error);
+            try
+            {
+                var started = DateTime.UtcNow;
+                // The run would take minutes; the bad --json path (under a file) must stop it before it starts.
+                Assert.Equal(2, RlCommand.Run(["bench", "pg-async", "--time", "100000", "--json", Path.Combine(blocker, "r.json"), "--png", Path.Combine(folder, "r.png")], error));
+                Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+                Assert.StartsWith($"rl bench pg-async: --json {Path.Combine(blocker, "r.json")}: cannot write there", error.ToString(), StringComparison.Ordinal);
+                Assert.False(File.Exists(Path.Combine(folder, "r.png")));
+
+                error.GetStringBuilder().Clear();
+                Assert.Equal(2, RlCommand.Run(["bench", "pg", "--markdown", folder], error));
+                Assert.StartsWith($"rl bench pg: --markdown {folder}: cannot write there (it is a folder)", error.ToString(), StringComparison.Ordinal);
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+
+            error = new StringWriter();
+            Assert.Equal(2, RlCommand.Run(["bench", "pg-async", "--methods", "Foo"], error));
+            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("rl bench pg-async: ", lines[0], StringComparison.Ordinal);
+            Assert.Contains("'Foo'", lines[0], StringComparison.Ordinal);
+            Assert.Equal("See 'rl bench pg-async --help'.", lines[^1]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_command_writes_its_json_and_png_and_names_bad_options()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"rl-pg-async-{Environment.ProcessId}");

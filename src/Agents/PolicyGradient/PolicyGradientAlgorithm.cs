@@ -54,6 +54,10 @@ public abstract class PolicyGradientAlgorithm
     /// <summary>Throws an <see cref="ArgumentException"/> when <paramref name="policy"/> cannot act in <paramref name="environment"/>.</summary>
     internal static void CheckCompatible(IParametricPolicy policy, PolicyGradientEnvironment environment)
     {
+        if (policy is SoftmaxPolicy && environment.ActionCount == 0)
+            throw new ArgumentException("The environment's actions are continuous (a Box); a SoftmaxPolicy picks among discrete actions: use a GaussianPolicy.", nameof(policy));
+        if (policy is GaussianPolicy && environment.ActionCount > 0)
+            throw new ArgumentException($"The environment's actions are discrete ({environment.ActionCount} of them); a GaussianPolicy draws continuous ones: use a SoftmaxPolicy.", nameof(policy));
         if (policy.ObservationSize != environment.ObservationSize)
             throw new ArgumentException($"The policy takes observations of length {policy.ObservationSize}; the environment's have length {environment.ObservationSize}.", nameof(policy));
         if (policy.ActionSize != environment.ActionSize)

@@ -16,6 +16,31 @@ internal static class BenchOutput
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
+    /// <summary>
+    /// Checks, before a run, that each file asked for can be written (its folder is made if needed), so that a long run
+    /// is not lost to a bad path at its end. Throws an <see cref="ArgumentException"/> naming the option and the path.
+    /// </summary>
+    public static void CheckWritable(params (string Option, string? Path)[] files)
+    {
+        foreach (var (option, path) in files)
+        {
+            if (path is null) continue;
+            try
+            {
+                if (Directory.Exists(path)) throw new IOException("it is a folder");
+                var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+                Directory.CreateDirectory(directory);
+                var probe = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.probe");
+                File.WriteAllBytes(probe, []);
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"{option} {path}: cannot write there ({e.Message})", option);
+            }
+        }
+    }
+
     /// <summary>Writes the report as JSON and its tables as Markdown where asked, and says where.</summary>
     public static void WriteFiles<TReport>(TReport report, FileInfo? json, FileInfo? markdown, Func<TReport, string> markdownText)
     {

@@ -39,17 +39,17 @@ internal static class BenchPgAsyncCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds per rule.", DefaultValueFactory = _ => 5 };
         var methods = new Option<GradientAggregation[]>("--methods")
         {
-            Description = "Aggregation rules to compare (default: Rennala, DurationAware, Malenia, Synchronous).",
+            Description = "Aggregation rules to compare, of Rennala, DurationAware, Malenia, Synchronous (default: all four).",
             AllowMultipleArgumentsPerToken = true,
         };
         var stepSize = new Option<double?>("--step-size") { Description = "gamma_0 (default: rl bench pg's N-PG-IGT value for the environment)." };
         var threads = new Option<int>("--threads") { Description = "Runs in parallel.", DefaultValueFactory = _ => 1 };
         var wallClock = new Option<bool>("--wall-clock")
         {
-            Description = "Run the workers on threads against the wall clock instead, each environment step held to its worker's --step-seconds (a slow simulator); --time is then wall seconds, and runs are not repeatable.",
+            Description = "Run the workers on threads against the wall clock instead, each environment step held to its worker's --step-seconds (a slow simulator); --time is then wall seconds (a run ends with the first iteration past it, then waits for the jobs still running), and runs are not repeatable.",
         };
         var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file." };
-        var png = new Option<FileInfo?>("--png") { Description = "PNG of return against simulated time; default pg-async-bench.png." };
+        var png = new Option<FileInfo?>("--png") { Description = "PNG of return against time; default pg-async-bench.png." };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table as Markdown to this file." };
 
         var command = new Command("pg-async", "Asynchronous N-PG-IGT on workers of different speeds: Rennala NIGT, duration-aware quotas, Malenia NIGT and synchronous minibatch NIGT on the simulated clock (Tyurin et al. 2025).");
@@ -70,9 +70,11 @@ internal static class BenchPgAsyncCommand
                 parseResult.GetValue(stepSize),
                 parseResult.GetValue(threads),
                 parseResult.GetValue(wallClock));
+            var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-async-bench.png");
             try
             {
                 settings.Validate();
+                BenchOutput.CheckWritable(("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName));
             }
             catch (ArgumentException e)
             {
@@ -81,10 +83,17 @@ internal static class BenchPgAsyncCommand
             }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             AnsiConsole.Write(Table(report));
-            var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-async-bench.png");
-            Plot(report, pngPath);
-            AnsiConsole.MarkupLine($"curves: {Markup.Escape(pngPath)}");
-            BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
+            try
+            {
+                Plot(report, pngPath);
+                AnsiConsole.MarkupLine($"curves: {Markup.Escape(pngPath)}");
+                BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"rl bench pg-async: {e.Message}");
+                return 2;
+            }
             return 0;
         });
         return command;
@@ -311,7 +320,7 @@ internal static class BenchPgAsyncCommand
     }
 
     private static string Title(Report report) => string.Create(CultureInfo.InvariantCulture,
-        $"{report.Settings.Environment}, {report.Policy}, {report.Settings.Workers} workers ({(report.Settings.WallClock ? "threads, wall-clock" : "simulated")} s/step: {string.Join(", ", report.Settings.StepSeconds.Select(s => s.ToString("G3", CultureInfo.InvariantCulture)))}), B = S = {report.Settings.Gradients}, {report.Settings.BatchSteps} steps per gradient, gamma_0 {report.StepSize:G3}, {report.Settings.Time:G4} {Clock(report)} s, {report.Settings.Seeds} seeds; mean ± std over seeds of the evaluated return ({EvaluationEpisodes} episodes of the stochastic policy at each of {GridPoints} times)");
+        $"{report.Settings.Environment}, {report.Policy}, {report.Settings.Workers} workers ({(report.Settings.WallClock ? "threads, wall-clock" : "simulated")} s/step: {string.Join(", ", report.Settings.StepSeconds.Select(s => s.ToString("G3", CultureInfo.InvariantCulture)))}), B = S = {report.Settings.Gradients}, {report.Settings.BatchSteps} steps per gradient, gamma_0 {report.StepSize:G3}, {report.Settings.Time:G4} {Clock(report)} s, {report.Settings.Seeds} seed{(report.Settings.Seeds == 1 ? "" : "s")}; mean ± std over seeds of the evaluated return ({EvaluationEpisodes} episodes of the stochastic policy at each of {GridPoints} times)");
 
     private static string Clock(Report report) => report.Settings.WallClock ? "wall-clock" : "simulated";
 
@@ -327,10 +336,12 @@ internal static class BenchPgAsyncCommand
     [
         method.Method,
         method.MedianIterations.ToString("N0", CultureInfo.InvariantCulture),
-        method.MedianSecondsPerIteration.ToString("G3", CultureInfo.InvariantCulture),
+        double.IsNaN(method.MedianSecondsPerIteration) ? "- (no iteration finished)" : method.MedianSecondsPerIteration.ToString("G3", CultureInfo.InvariantCulture),
         method.MedianSteps.ToString("N0", CultureInfo.InvariantCulture),
         method.DiscardedFraction.ToString("P1", CultureInfo.InvariantCulture),
-        .. method.ReturnMeanAtBudgets.Select((m, k) => double.IsNaN(m) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{m:F1} ± {method.ReturnStdAtBudgets[k]:F1}")),
+        .. method.ReturnMeanAtBudgets.Select((m, k) => double.IsNaN(m) ? "-"
+            : method.Runs.Count == 1 ? m.ToString("F1", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{m:F1} ± {method.ReturnStdAtBudgets[k]:F1}")),
         method.MedianTimeToThreshold is { } median
             ? string.Create(CultureInfo.InvariantCulture, $"{median:G4} s ({method.SeedsReachingThreshold}/{method.Runs.Count})")
             : $"- (0/{method.Runs.Count})",

@@ -53,25 +53,34 @@ internal static class BenchPgCommand
                 parseResult.GetValue(hessianBatch),
                 parseResult.GetValue(stepSize),
                 parseResult.GetValue(threads));
+            var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-bench.png");
             try
             {
                 settings.Validate();
+                BenchOutput.CheckWritable(("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName));
             }
             catch (ArgumentException e)
             {
-                AnsiConsole.MarkupLine($"[red]{Markup.Escape(ErrorText.Of(e))}[/]");
-                return 1;
+                Console.Error.WriteLine($"rl bench pg: {ErrorText.Of(e)}");
+                return 2;
             }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             WriteTables(report);
-            var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-bench.png");
-            foreach (var environment in report.Environments)
+            try
             {
-                var path = PlotPath(pngPath, environment.Id, report.Environments.Count);
-                Plot(environment, path);
-                AnsiConsole.MarkupLine($"curves: {Markup.Escape(path)}");
+                foreach (var environment in report.Environments)
+                {
+                    var path = PlotPath(pngPath, environment.Id, report.Environments.Count);
+                    Plot(environment, path);
+                    AnsiConsole.MarkupLine($"curves: {Markup.Escape(path)}");
+                }
+                BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
             }
-            BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"rl bench pg: {e.Message}");
+                return 2;
+            }
             return 0;
         });
         return command;
