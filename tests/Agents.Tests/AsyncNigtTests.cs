@@ -229,6 +229,23 @@ public sealed class AsyncNigtTests
         return (mean, error, algorithm.Parameters.ToArray());
     }
 
+    [Fact]
+    public void The_workers_sample_independently_so_averaging_three_divides_the_variance_by_three()
+    {
+        // Workers drawing the same random numbers would hand in the same gradient. Independent streams (seed + i) make
+        // the variance of the synchronous mean of three a third of one worker's; were workers 1 and 2 to share a stream,
+        // it would be 5/9.
+        const int horizon = 2;
+        var (_, one, _) = MeanEstimate(Options(1, GradientAggregation.Synchronous, 1, [1.0], horizon), Mdp, 8000);
+        var (_, three, _) = MeanEstimate(Options(3, GradientAggregation.Synchronous, 3, [1.0, 1.0, 1.0], horizon), Mdp, 8000);
+        for (var i = 0; i < one.Length; i++)
+        {
+            // error = std / sqrt(iterations), so the squared ratio is the ratio of the variances.
+            var ratio = three[i] * three[i] / (one[i] * one[i]);
+            Assert.InRange(ratio, 0.26, 0.42);
+        }
+    }
+
     private static PolicyGradientEnvironment Scaled(int worker) =>
         PolicyGradientEnvironment.Create(new TransformReward<ReadOnlyMemory<float>, int>(new TwoStateMdp(), r => worker == 0 ? r : 3 * r));
 
