@@ -17,6 +17,40 @@ internal static class BenchOutput
     };
 
     /// <summary>
+    /// Before a run: validates the settings and checks the output paths (<see cref="CheckWritable"/>). A problem is one
+    /// line on the error stream, starting with <paramref name="command"/>; returns false then (exit code 2).
+    /// </summary>
+    public static bool Prepare(string command, Action validate, params (string Option, string? Path)[] files)
+    {
+        try
+        {
+            validate();
+            CheckWritable(files);
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{command}: {ErrorText.Of(e)}");
+            return false;
+        }
+    }
+
+    /// <summary>After a run: writes its files; an I/O error is one line on the error stream and exit code 2.</summary>
+    public static int Finish(string command, Action write)
+    {
+        try
+        {
+            write();
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{command}: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>
     /// Checks, before a run, that each file asked for can be written (its folder is made if needed), so that a long run
     /// is not lost to a bad path at its end. Throws an <see cref="ArgumentException"/> naming the option and the path.
     /// </summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using RLFramework.Agents.Parametric;
 using RLFramework.Agents.PolicyGradient;
 using RLFramework.Environments;
@@ -71,30 +70,16 @@ internal static class BenchPgAsyncCommand
                 parseResult.GetValue(threads),
                 parseResult.GetValue(wallClock));
             var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-async-bench.png");
-            try
-            {
-                settings.Validate();
-                BenchOutput.CheckWritable(("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName));
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"rl bench pg-async: {ErrorText.Of(e)}");
+            if (!BenchOutput.Prepare("rl bench pg-async", settings.Validate, ("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName)))
                 return 2;
-            }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             AnsiConsole.Write(Table(report));
-            try
+            return BenchOutput.Finish("rl bench pg-async", () =>
             {
                 Plot(report, pngPath);
                 AnsiConsole.MarkupLine($"curves: {Markup.Escape(pngPath)}");
                 BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"rl bench pg-async: {e.Message}");
-                return 2;
-            }
-            return 0;
+            });
         });
         return command;
     }

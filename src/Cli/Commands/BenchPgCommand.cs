@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using RLFramework.Agents.Parametric;
 using RLFramework.Agents.PolicyGradient;
 using RLFramework.Environments;
@@ -54,19 +53,11 @@ internal static class BenchPgCommand
                 parseResult.GetValue(stepSize),
                 parseResult.GetValue(threads));
             var pngPath = parseResult.GetValue(png)?.FullName ?? Path.GetFullPath("pg-bench.png");
-            try
-            {
-                settings.Validate();
-                BenchOutput.CheckWritable(("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName));
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"rl bench pg: {ErrorText.Of(e)}");
+            if (!BenchOutput.Prepare("rl bench pg", settings.Validate, ("--png", pngPath), ("--json", parseResult.GetValue(json)?.FullName), ("--markdown", parseResult.GetValue(markdown)?.FullName)))
                 return 2;
-            }
             var report = Run(settings, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             WriteTables(report);
-            try
+            return BenchOutput.Finish("rl bench pg", () =>
             {
                 foreach (var environment in report.Environments)
                 {
@@ -75,13 +66,7 @@ internal static class BenchPgCommand
                     AnsiConsole.MarkupLine($"curves: {Markup.Escape(path)}");
                 }
                 BenchOutput.WriteFiles(report, parseResult.GetValue(json), parseResult.GetValue(markdown), Markdown);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"rl bench pg: {e.Message}");
-                return 2;
-            }
-            return 0;
+            });
         });
         return command;
     }
