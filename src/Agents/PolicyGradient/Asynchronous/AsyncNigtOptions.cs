@@ -25,12 +25,12 @@ public enum GradientAggregation
     /// <summary>
     /// Duration-aware quotas: Rennala's allocation decided at the start of the iteration instead of by the
     /// race. From each worker's measured seconds per environment step (a moving average over its jobs), B
-    /// gradients are handed out one at a time to the worker that would finish its next one first; the
-    /// iteration takes each worker's first quota of fresh gradients, and a worker with no quota rests (and is tried
-    /// again now and then: its measured rate shrinks while it rests). When a
-    /// job's duration depends on its sample (a long episode takes long), Rennala's first-B race favours the
-    /// quick samples and biases the estimate; a quota fixed in advance takes a worker's jobs in the order it
-    /// started them, so the estimate stays unbiased, at nearly Rennala's pace while the durations are stable.
+    /// gradients are handed out one at a time to the worker that would finish its next one first; the iteration
+    /// takes each worker's first quota of fresh gradients, and a worker with no quota rests (and is tried again now
+    /// and then: its measured rate shrinks while it rests). When a job's duration depends on its sample (a long
+    /// episode takes long), Rennala's first-B race favours the quick samples and biases the estimate; a quota fixed
+    /// in advance takes a worker's jobs in the order it started them, so the estimate stays unbiased. Nothing is
+    /// discarded, and on the benchmarks an iteration is as quick as Rennala's or quicker.
     /// </summary>
     DurationAware,
 
