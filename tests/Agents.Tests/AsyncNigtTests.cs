@@ -354,15 +354,18 @@ public sealed class AsyncNigtTests
         using var algorithm = new AsyncNigt(Policy, Mdp, options);
         var initial = TwoStateMdp.Objective(Policy(), algorithm.Parameters.ToArray(), horizon, Discount);
         var jobs = 0;
+        var discarded = 0;
         var last = default(AsyncNigtIteration);
         algorithm.Train(4000, r =>
         {
             Assert.Equal(4, r.Accepted);
             jobs += r.Accepted + r.Discarded;
+            discarded += r.Discarded;
             last = r;
         });
+        // Every job is one trajectory of exactly `horizon` steps (the MDP never ends an episode).
         Assert.Equal((long)jobs * horizon, algorithm.EnvironmentSteps);
-        Assert.True(algorithm.DiscardedSteps <= algorithm.EnvironmentSteps);
+        Assert.Equal((long)discarded * horizon, algorithm.DiscardedSteps);
         Assert.True(last.Time > 0);
         var final = TwoStateMdp.Objective(Policy(), algorithm.Parameters.ToArray(), horizon, Discount);
         var best = BestObjective(horizon);
